@@ -1,0 +1,92 @@
+"""The zoo's figures of a run: a raster and population rates, written as PNG."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import quantities as pq  # noqa: E402
+
+from zoo.io import spike_arrays  # noqa: E402
+
+from . import statistics  # noqa: E402
+
+COLORS = {"E": "black", "I": "tab:red"}
+_CYCLE = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+def _color(name, position):
+    return COLORS.get(name, _CYCLE[position % len(_CYCLE)])
+
+
+def _shade(ax, windows):
+    for start, stop in windows:
+        ax.axvspan(start, stop, color="tab:blue", alpha=0.12, lw=0)
+
+
+def _populations(segment):
+    order = []
+    for st in segment.spiketrains:
+        if st.annotations["population"] not in order:
+            order.append(st.annotations["population"])
+    return order
+
+
+def raster(segment, path, shade=(), title=""):
+    """Spike raster, populations stacked in recording order and coloured; `shade` marks windows (ms)."""
+    times, populations, indices = spike_arrays(segment)
+    fig, ax = plt.subplots(figsize=(10, 5), dpi=120)
+    offset = 0
+    for position, name in enumerate(_populations(segment)):
+        mask = populations == name
+        size = sum(1 for st in segment.spiketrains if st.annotations["population"] == name)
+        ax.plot(times[mask], indices[mask] + offset, ",", color=_color(name, position), rasterized=True)
+        ax.text(1.005, (offset + size / 2), name, transform=ax.get_yaxis_transform(), va="center")
+        offset += size
+    _shade(ax, shade)
+    ax.set_xlim(float(segment.t_start.rescale(pq.ms)), float(segment.t_stop.rescale(pq.ms)))
+    ax.set_ylim(0, max(offset, 1))
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("neuron")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def rates(segment, path, shade=(), group_by=None, bin_ms=50.0, title=""):
+    """Population rates over time; with `group_by` (an annotation such as 'cluster') also a
+    heat map of the rate of each group of the first population."""
+    t0, t1 = segment.t_start.rescale(pq.ms), segment.t_stop.rescale(pq.ms)
+    names = _populations(segment)
+    trains = {name: [st for st in segment.spiketrains if st.annotations["population"] == name] for name in names}
+    groups = {}
+    if group_by and names:
+        for st in trains[names[0]]:
+            groups.setdefault(st.annotations.get(group_by), []).append(st)
+        groups.pop(None, None)
+    rows = 2 if groups else 1
+    fig, axes = plt.subplots(rows, 1, figsize=(10, 3 + 2.5 * (rows - 1)), dpi=120, sharex=True, squeeze=False)
+    ax = axes[0, 0]
+    for position, name in enumerate(names):
+        edges, rate = statistics.population_rate(trains[name], bin_ms * pq.ms, t0, t1)
+        ax.step(edges, rate, where="post", color=_color(name, position), label=f"{name} ({np.mean(rate):.2f}/s)")
+    _shade(ax, shade)
+    ax.set_ylabel(f"rate (1/s, {bin_ms:g} ms bins)")
+    ax.legend(loc="upper right", fontsize="small")
+    ax.set_title(title)
+    if groups:
+        ax = axes[1, 0]
+        keys = sorted(groups)
+        image = np.array([statistics.population_rate(groups[k], bin_ms * pq.ms, t0, t1)[1] for k in keys])
+        mesh = ax.imshow(
+            image, aspect="auto", origin="lower", cmap="viridis", extent=(float(t0), float(t1), -0.5, len(keys) - 0.5)
+        )
+        fig.colorbar(mesh, ax=ax, label="rate (1/s)", pad=0.01)
+        ax.set_ylabel(f"{names[0]} {group_by}")
+    axes[-1, 0].set_xlabel("time (ms)")
+    axes[-1, 0].set_xlim(float(t0), float(t1))
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

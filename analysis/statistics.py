@@ -1,0 +1,101 @@
+"""Spike-train statistics on Neo objects, one measure per function, computed with Elephant.
+
+Rate estimation: :func:`firing_rates`, :func:`population_rate`.
+Interval statistics: :func:`cv_isi`.
+Count statistics across windows: :func:`fano_factors`.
+Across trains: :func:`pairwise_correlations`.
+
+Every function takes a list of ``neo.SpikeTrain`` and explicit Quantity time windows, and
+returns per-train NumPy arrays (NaN where the measure is undefined, as each docstring says).
+"""
+
+import numpy as np
+import quantities as pq
+from elephant import statistics as es
+from elephant.conversion import BinnedSpikeTrain
+from elephant.spike_train_correlation import correlation_coefficient
+
+__all__ = ["firing_rates", "cv_isi", "fano_factors", "pairwise_correlations", "population_rate"]
+
+
+def _check_window(t_start, t_stop):
+    if not (isinstance(t_start, pq.Quantity) and isinstance(t_stop, pq.Quantity)):
+        raise TypeError("t_start and t_stop must be time Quantities")
+    if t_stop <= t_start:
+        raise ValueError(f"empty window: t_stop ({t_stop}) <= t_start ({t_start})")
+
+
+def firing_rates(spiketrains, t_start, t_stop):
+    """Mean firing rate of each train in [t_start, t_stop), in spikes/s (array); 0 for a silent train."""
+    _check_window(t_start, t_stop)
+    rates = np.zeros(len(spiketrains))
+    for index, st in enumerate(spiketrains):
+        window = st.time_slice(t_start, t_stop)
+        if len(window):  # Elephant rejects empty trains; their rate is 0 by definition
+            rates[index] = float(es.mean_firing_rate(window, t_start, t_stop).rescale(pq.Hz))
+    return rates
+
+
+def cv_isi(spiketrains, min_spikes=3):
+    """Coefficient of variation of the inter-spike intervals of each train.
+
+    .. math:: CV = \\sigma_{ISI} / \\mu_{ISI}
+
+    Trains with fewer than `min_spikes` spikes give NaN (two intervals are the fewest that
+    define a spread). The squared CV that Rostami et al. call "CV2" is this value squared;
+    Elephant's ``cv2`` is Holt's local measure, a different statistic.
+    """
+    if min_spikes < 3:
+        raise ValueError("min_spikes must be at least 3")
+    return np.array([float(es.cv(es.isi(st))) if len(st) >= min_spikes else np.nan for st in spiketrains])
+
+
+def fano_factors(spiketrains, window, t_start, t_stop):
+    """Fano factor of each train's spike counts in consecutive windows of length `window`.
+
+    .. math:: FF = \\mathrm{Var}(N) / \\mathrm{E}(N)
+
+    The train is cut into the windows that fit in [t_start, t_stop) (pseudo-trials, as for the
+    spontaneous FF of Rostami et al. 2024); Elephant's ``fanofactor`` then works across them.
+    NaN for a silent train or fewer than two windows.
+    """
+    _check_window(t_start, t_stop)
+    n_windows = int(((t_stop - t_start) / window).simplified.magnitude)
+    if n_windows < 2:
+        return np.full(len(spiketrains), np.nan)
+    edges = t_start + np.arange(n_windows + 1) * window.rescale(t_start.units)
+    result = np.full(len(spiketrains), np.nan)
+    for index, st in enumerate(spiketrains):
+        if len(st.time_slice(t_start, edges[-1])) == 0:
+            continue
+        trials = [st.time_slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
+        result[index] = es.fanofactor(trials)
+    return result
+
+
+def pairwise_correlations(spiketrains, bin_size, t_start, t_stop, max_trains=200):
+    """Pearson correlations of binned spike counts for a fixed subsample of active trains.
+
+    The subsample is up to `max_trains` trains, evenly spaced through the list (so it covers
+    every cluster or layer in order), taken among the trains with at least one spike in the
+    window: silent trains have no defined correlation. Returns the upper-triangle coefficients
+    (empty when fewer than two trains are active).
+    """
+    _check_window(t_start, t_stop)
+    active = [st.time_slice(t_start, t_stop) for st in spiketrains]
+    active = [st for st in active if len(st) > 0]
+    if len(active) < 2:
+        return np.array([])
+    picks = np.unique(np.linspace(0, len(active) - 1, min(max_trains, len(active))).astype(int))
+    binned = BinnedSpikeTrain([active[k] for k in picks], bin_size=bin_size, t_start=t_start, t_stop=t_stop)
+    matrix = correlation_coefficient(binned)
+    return matrix[np.triu_indices_from(matrix, k=1)]
+
+
+def population_rate(spiketrains, bin_size, t_start, t_stop):
+    """Population-averaged rate in bins of `bin_size`: (bin left edges in ms, rate in spikes/s)."""
+    _check_window(t_start, t_stop)
+    histogram = es.time_histogram(list(spiketrains), bin_size, t_start=t_start, t_stop=t_stop, output="rate")
+    return histogram.times.rescale(pq.ms).magnitude, histogram.magnitude.ravel().astype(float) * float(
+        histogram.units.rescale(pq.Hz) / pq.Hz
+    )

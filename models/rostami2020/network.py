@@ -1,0 +1,161 @@
+"""The EI-clustered network of Rostami et al. (2024), built with PyNN.
+
+Methods, as in the paper and NEST's EI_clustered_network example:
+N_E excitatory and N_I inhibitory LIF neurons with exponential PSCs (IF_curr_exp = NEST
+iaf_psc_exp), split into Q clusters of N_E/Q E and N_I/Q I cells. Every ordered pair of cells is
+connected with the probability of its pathway, the same within and across clusters, without
+autapses or multapses. Clusters are made by weights alone: within-cluster weights are J+ times,
+across-cluster weights J- times the balanced-network weights (Eqs 7-10, formulas.py). Neurons are
+driven by a constant current only; V starts from V_th minus a lognormal. A step current excites
+the E cells of the stimulated clusters in two windows.
+
+The two populations E and I hold the clusters as index ranges; each pathway is two projections
+(within / across cluster) with homogeneous weights, drawn in NumPy from the master seed.
+"""
+
+import numpy as np
+
+from zoo import connectivity
+from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
+from zoo.network import Network
+from zoo.units import to_pynn
+
+from . import formulas
+from .variants import VARIANTS
+
+PATHWAYS = (("E", "E"), ("I", "E"), ("E", "I"), ("I", "I"))  # (pre, post)
+
+
+class Rostami2020(ZooModel):
+    """EI-clustered network with metastable cluster switching (Rostami et al. 2024)."""
+
+    name = "rostami2020"
+    title = "EI-clustered network of motor cortex"
+    citation = "Rostami V, Rost T, Schmitt FJ, van Albada SJ, Riehle A, Nawrot MP (2024) Nat Commun 15:6304"
+    doi = "10.1038/s41467-024-49889-4"
+    description = "EI-clustered LIF network, 20 clusters by weight, stimulus to clusters 2-4 (NEST example)"
+    variants = VARIANTS
+
+    # --- sizes and labels -------------------------------------------------------------------
+    def sizes(self):
+        return {"E": self.params.N_E, "I": self.params.N_I}
+
+    def cluster_of(self, population):
+        """Cluster index of every neuron of population 'E' or 'I'."""
+        size = self.sizes()[population]
+        return np.arange(size) // (size // self.params.Q)
+
+    def simulation_settings(self):
+        p = self.params
+        return {"timestep": p.dt, "min_delay": p.delay, "max_delay": max(p.delay, 10 * p.dt)}
+
+    # --- connectivity (pure NumPy, shared by structure() and build()) -----------------------
+    def connections(self, streams):
+        """(pre, post) index arrays per projection name, e.g. 'I_to_E_within'. Cached per seed."""
+        cache = getattr(self, "_connections_cache", None)
+        if cache is not None and cache[0] == streams.master_seed:
+            return cache[1]
+        p = self.params
+        probability = {"EE": p.p_EE, "EI": p.p_EI, "IE": p.p_IE, "II": p.p_II}
+        drawn = {}
+        for pre, post in PATHWAYS:
+            rng = streams.generator(f"connectivity/{pre}_to_{post}")
+            i, j = connectivity.bernoulli(
+                rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], allow_autapses=pre != post
+            )
+            same = self.cluster_of(pre)[i] == self.cluster_of(post)[j]
+            drawn[f"{pre}_to_{post}_within"] = (i[same], j[same])
+            drawn[f"{pre}_to_{post}_across"] = (i[~same], j[~same])
+        self._connections_cache = (streams.master_seed, drawn)
+        return drawn
+
+    def structure(self, streams):
+        populations = tuple(PopulationInfo(name, size, "IF_curr_exp") for name, size in self.sizes().items())
+        projections = tuple(
+            ProjectionInfo(name, name[0], name.split("_")[2], int(i.size), "excitatory" if name[0] == "E" else "inhibitory")
+            for name, (i, _) in self.connections(streams).items()
+        )
+        return Structure(populations, projections, exact_counts=True)
+
+    # --- build ------------------------------------------------------------------------------
+    def build(self, sim, streams):
+        populations = self._create_populations(sim, streams)
+        projections = self._connect(sim, populations, streams)
+        self._add_stimulus(sim, populations)
+        self._record(populations)
+        labels = {name: {"cluster": self.cluster_of(name)} for name in populations}
+        return Network(populations, projections, recorded=("E", "I"), labels=labels)
+
+    def _create_populations(self, sim, streams):
+        """LIF neurons with constant drive and lognormally spread initial potentials."""
+        p = self.params
+        I_x = dict(zip("EI", formulas.drive_currents(p)))
+        delta = {"E": p.delta_I_xE, "I": p.delta_I_xI}
+        tau_m = {"E": p.tau_m_E, "I": p.tau_m_I}
+        V_th = {"E": p.V_th_E, "I": p.V_th_I}
+        populations = {}
+        for name, size in self.sizes().items():
+            drive = I_x[name] * streams.generator(f"drive/{name}").uniform(1 - delta[name] / 2, 1 + delta[name] / 2, size)
+            cell = sim.IF_curr_exp(
+                cm=to_pynn(p.C_m, "pF"),
+                tau_m=tau_m[name],
+                tau_refrac=p.t_ref,
+                v_rest=p.E_L,
+                v_reset=p.V_reset,
+                v_thresh=V_th[name],
+                tau_syn_E=p.tau_syn_E,
+                tau_syn_I=p.tau_syn_I,
+                i_offset=to_pynn(drive, "pA") if delta[name] else to_pynn(I_x[name], "pA"),
+            )
+            population = sim.Population(size, cell, label=name)
+            v0 = V_th[name] - p.V_init_scale * streams.generator(f"initial_state/{name}").lognormal(0.0, p.V_init_sigma, size)
+            population.initialize(v=v0)
+            populations[name] = population
+        return populations
+
+    def _connect(self, sim, populations, streams):
+        """Two projections per pathway, within and across clusters, with J+ and J- weights."""
+        weights = formulas.clustered_weights(self.params)
+        projections = {}
+        for name, (i, j) in self.connections(streams).items():
+            pre, _, post, kind = name.split("_")
+            within, across = weights[post + pre]
+            weight = within if kind == "within" else across
+            projections[name] = sim.Projection(
+                populations[pre],
+                populations[post],
+                sim.FromListConnector(np.column_stack((i, j))),
+                sim.StaticSynapse(weight=to_pynn(weight, "pA"), delay=self.params.delay),
+                receptor_type="excitatory" if pre == "E" else "inhibitory",
+                label=name,
+            )
+        return projections
+
+    def _add_stimulus(self, sim, populations):
+        """Step current into the E cells of the stimulated clusters; times include the warm-up."""
+        p = self.params
+        if not p.stim_clusters or not p.stim_starts:
+            return
+        cells = np.flatnonzero(np.isin(self.cluster_of("E"), p.stim_clusters))
+        times, amplitudes = [], []
+        for start, end in zip(p.stim_starts, p.stim_ends):
+            times += [p.warmup + start, p.warmup + end]
+            amplitudes += [to_pynn(p.stim_amp, "pA"), 0.0]
+        source = sim.StepCurrentSource(times=times, amplitudes=amplitudes)
+        source.inject_into(populations["E"][cells])
+
+    def _record(self, populations):
+        for population in populations.values():
+            population.record("spikes")
+
+    def figure_hints(self):
+        p = self.params
+        windows = [(p.warmup + a, p.warmup + b) for a, b in zip(p.stim_starts, p.stim_ends)]
+        return {"shade_ms": windows, "group_by": "cluster"}
+
+    # --- model-specific statistics ----------------------------------------------------------
+    def observables(self, segment):
+        """Per-cluster E rates, and stimulated vs other E clusters inside and outside the stimulus."""
+        from .observables import cluster_observables
+
+        return cluster_observables(self, segment)

@@ -1,0 +1,30 @@
+"""Shared fixtures: a set-up backend per simulator, ended whatever the test's outcome.
+
+Both simulators are required dependencies: an import failure is an error, never a skip.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from zoo import backend as backends  # noqa: E402
+from zoo.seeds import SeedStreams  # noqa: E402
+
+SIMULATORS = ("nest", "brian2")
+
+
+@pytest.fixture(params=SIMULATORS)
+def simulator(request):
+    """The name of each simulator in turn."""
+    return request.param
+
+
+@pytest.fixture
+def backend(simulator):
+    """A freshly set-up backend (master seed 1, one thread, dt 0.1 ms), ended afterwards."""
+    b = backends.setup(simulator, SeedStreams(1), threads=1, timestep=0.1, min_delay=0.1)
+    yield b
+    b.end()

@@ -1,0 +1,49 @@
+"""zoo.connectivity.bernoulli: the statistics of NEST's pairwise_bernoulli, drawn reproducibly."""
+
+import numpy as np
+import pytest
+
+from zoo import connectivity
+
+
+def _draw(seed=3, n_pre=300, n_post=200, p=0.2, **kw):
+    return connectivity.bernoulli(np.random.default_rng(seed), n_pre, n_post, p, **kw)
+
+
+def test_count_is_binomial_within_five_sigma():
+    pre, post = _draw()
+    n, p = 300 * 200, 0.2
+    assert abs(pre.size - n * p) < 5 * np.sqrt(n * p * (1 - p))
+
+
+def test_no_multapses_and_indices_in_range():
+    pre, post = _draw()
+    assert len(set(zip(pre.tolist(), post.tolist()))) == pre.size
+    assert pre.min() >= 0 and pre.max() < 300 and post.max() < 200
+
+
+def test_autapses_excluded_only_when_asked():
+    pre, post = _draw(n_pre=200, p=0.5, allow_autapses=False)
+    assert not np.any(pre == post)
+    pre, post = _draw(n_pre=200, p=0.5)
+    assert np.any(pre == post)
+
+
+def test_reproducible_and_independent_of_block_size(monkeypatch):
+    first = _draw()
+    monkeypatch.setattr(connectivity, "_BLOCK_DRAWS", 1000)
+    second = _draw()
+    assert all(np.array_equal(a, b) for a, b in zip(first, second))
+    assert not np.array_equal(_draw(seed=4)[0][:100], first[0][:100])
+
+
+def test_in_degrees_have_binomial_spread():
+    pre, post = _draw(n_pre=1000, n_post=500, p=0.1)
+    indegree = np.bincount(post, minlength=500)
+    assert indegree.mean() == pytest.approx(100, abs=5 * np.sqrt(90 / 500))
+    assert indegree.var() == pytest.approx(90, rel=0.35)
+
+
+def test_bad_probability():
+    with pytest.raises(ValueError):
+        _draw(p=1.5)

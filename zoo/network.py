@@ -1,0 +1,127 @@
+"""What a model's build returns, and the fingerprint that proves two builds are the same network."""
+
+import dataclasses
+import hashlib
+
+import numpy as np
+
+
+@dataclasses.dataclass
+class Network:
+    """A built network, keyed by the paper's names, never by list position.
+
+    populations: name -> PyNN Population (or PopulationView/Assembly)
+    projections: name -> PyNN Projection
+    recorded: names of the populations whose spikes are recorded
+    labels: population name -> {label name -> per-neuron integer array}, e.g. cluster membership;
+        copied onto each neuron's spike train as annotations.
+    """
+
+    populations: dict
+    projections: dict
+    recorded: tuple = ()
+    labels: dict = dataclasses.field(default_factory=dict)
+
+
+# Weights are compared to 10 significant digits and delays to 1 ns: the backends store them in
+# different units (pA/ms on NEST, A/s on Brian2), so the last bits of a round trip differ.
+_WEIGHT_DIGITS = 10
+_DELAY_RESOLUTION_MS = 1e-6
+
+
+def connection_table(projection, targets=None):
+    """(pre index, post index, weight, delay) arrays of a projection, in PyNN units.
+
+    `targets` (sorted post indices) restricts the table to connections onto those cells.
+
+    Same values as ``projection.get(["weight", "delay"], format="list")``, read as arrays:
+    PyNN builds a Python tuple per connection, which takes minutes for millions of synapses.
+    Projections between whole populations take the direct route on NEST and Brian2; anything
+    else (views, assemblies, other backends) goes through PyNN's ``get``.
+    """
+    module = type(projection).__module__
+    plain = not any(hasattr(p, "parent") or hasattr(p, "populations") for p in (projection.pre, projection.post))
+    if plain and module.startswith("pyNN.nest"):
+        import nest
+
+        post_nodes = projection.post.node_collection
+        if targets is not None:
+            post_nodes = post_nodes[np.asarray(targets, dtype=int)]
+        conns = nest.GetConnections(
+            source=projection.pre.node_collection,
+            target=post_nodes,
+            synapse_model=projection.nest_synapse_model,
+            synapse_label=projection.nest_synapse_label,
+        )
+        if len(conns) == 0:
+            return tuple(np.array([]) for _ in range(4))
+        values = conns.get(["source", "target", "weight", "delay"])
+        sign = -1.0 if projection.receptor_type == "inhibitory" and projection.post.conductance_based else 1.0
+        return (
+            projection.pre.id_to_index(np.asarray(values["source"])),
+            projection.post.id_to_index(np.asarray(values["target"])),
+            sign * 0.001 * np.asarray(values["weight"], dtype=float),  # pA or nS -> nA or uS
+            np.asarray(values["delay"], dtype=float),
+        )
+    if plain and module.startswith("pyNN.brian2"):
+        synapses = projection._brian2_synapses[0][0]
+        weight_unit = 1e-6 if projection.post.conductance_based else 1e-9  # uS or nA in SI
+        table = (
+            np.asarray(synapses.i[:]),
+            np.asarray(synapses.j[:]),
+            np.asarray(synapses.weight_[:]) / weight_unit,
+            np.asarray(synapses.delay_[:]) * 1e3,
+        )
+    else:
+        table = np.asarray(projection.get(["weight", "delay"], format="list", with_address=True), dtype=float)
+        table = tuple(table.reshape(-1, 4).T)
+    if targets is None:
+        return table
+    keep = np.isin(table[1], targets)
+    return tuple(column[keep] for column in table)
+
+
+def _canonical(table):
+    """Sorted (i, j, weight, delay) columns with weights and delays rounded as documented above."""
+    pre, post, weight, delay = (np.asarray(column) for column in table)
+    pre, post, weight = pre.astype(np.int64), post.astype(np.int64), weight.astype(float)
+    scale = np.where(weight == 0, 1.0, 10.0 ** (np.floor(np.log10(np.abs(weight) + (weight == 0))) - _WEIGHT_DIGITS + 1))
+    weight = np.round(weight / scale) * scale
+    delay = np.round(delay.astype(float) / _DELAY_RESOLUTION_MS).astype(np.int64)
+    order = np.lexsort((delay, weight, post, pre))
+    return pre[order], post[order], weight[order], delay[order]
+
+
+# NEST returns a status dictionary per connection (~10 us each, and memory to match), so large
+# networks are fingerprinted on a fixed sample of target cells: every k-th, k chosen from the size.
+FULL_READBACK_LIMIT = 1_000_000
+
+
+def projection_fingerprint(projection, stride=1):
+    """SHA-256 and count of a projection's connections onto every `stride`-th target cell."""
+    targets = None if stride == 1 else np.arange(0, projection.post.size, stride)
+    digest = hashlib.sha256()
+    columns = _canonical(connection_table(projection, targets))
+    for column in columns:
+        digest.update(np.ascontiguousarray(column).tobytes())
+    return digest.hexdigest(), int(columns[0].size)
+
+
+def fingerprint(network, limit=FULL_READBACK_LIMIT):
+    """Fingerprint of the connectivity as the simulator holds it.
+
+    Every projection's (i, j, weight, delay) is read back from the simulator, sorted and hashed;
+    one overall hash covers them in projection-name order. Networks with more than `limit`
+    synapses are read on targets 0, k, 2k, ... only (k = ceil(synapses / limit)); the scope
+    is recorded, and equal seeds and sizes give equal scopes on every backend.
+    """
+    total = sum(projection.size() for projection in network.projections.values())
+    stride = max(1, -(-total // limit))
+    per_projection = {}
+    overall = hashlib.sha256()
+    for name in sorted(network.projections):
+        digest, count = projection_fingerprint(network.projections[name], stride)
+        per_projection[name] = {"sha256": digest, "connections_hashed": count}
+        overall.update(f"{name}:{digest};".encode())
+    scope = "all connections" if stride == 1 else f"connections onto every {stride}-th target cell"
+    return {"sha256": overall.hexdigest(), "scope": scope, "total_connections": int(total), "projections": per_projection}

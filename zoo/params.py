@@ -1,0 +1,161 @@
+"""Model parameters as plain, frozen data with declared units.
+
+A model's parameters are a frozen dataclass (a *bundle*) of frozen dataclass *groups*
+(neuron, network, stimulus, protocol ...). Every field is declared with :func:`param`,
+which records its unit, meaning and source. Field names are unique across a bundle's
+groups, so ``params.replace(Q=50)`` finds the right group; variants, ``create_model``
+overrides and the CLI's ``--set Q=50`` all go through :meth:`ParamBundle.replace`.
+"""
+
+import dataclasses
+import re
+
+import quantities as pq
+
+from .errors import ZooError, unknown
+
+DIMENSIONLESS = "1"
+
+
+def param(default, unit, doc, source=""):
+    """Declare a parameter: its default, unit ('1' for dimensionless), meaning and source."""
+    return dataclasses.field(default=default, metadata={"unit": unit, "doc": doc, "source": source})
+
+
+def require(condition, message):
+    """Raise ZooError(message) unless `condition`: the one-line check of impossible values."""
+    if not condition:
+        raise ZooError(message)
+
+
+@dataclasses.dataclass(frozen=True)
+class ParamBundle:
+    """Base class of a model's parameter bundle; subclasses declare group fields only."""
+
+    def __getattr__(self, name):
+        # Called only when normal lookup fails: look the name up in the groups.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        for group in self._groups():
+            if name in {f.name for f in dataclasses.fields(group)}:
+                return getattr(group, name)
+        raise AttributeError(f"{type(self).__name__} has no parameter '{name}'")
+
+    def _groups(self):
+        return [getattr(self, f.name) for f in dataclasses.fields(self)]
+
+    def fields(self):
+        """Map parameter name -> (group attribute name, dataclasses.Field)."""
+        found = {}
+        for gfield in dataclasses.fields(self):
+            for f in dataclasses.fields(getattr(self, gfield.name)):
+                found[f.name] = (gfield.name, f)
+        return found
+
+    def replace(self, **changes):
+        """Return a copy with `changes` applied; unknown names and wrong types raise ZooError."""
+        known = self.fields()
+        per_group = {}
+        for name, value in changes.items():
+            if name not in known:
+                raise unknown("parameter", name, known)
+            group, f = known[name]
+            per_group.setdefault(group, {})[name] = _coerce(name, value, f.default)
+        new_groups = {}
+        for group, values in per_group.items():
+            try:
+                new_groups[group] = dataclasses.replace(getattr(self, group), **values)
+            except (TypeError, ValueError) as err:
+                raise ZooError(f"invalid parameters {values}: {err}") from None
+        return dataclasses.replace(self, **new_groups)
+
+    def values(self):
+        """Flat dict name -> value."""
+        return {name: getattr(self, name) for name in self.fields()}
+
+    def table(self):
+        """Rows (name, value, unit, meaning, source) for provenance and model cards."""
+        return [
+            {
+                "name": name,
+                "value": _plain(getattr(self, name)),
+                "unit": f.metadata["unit"],
+                "meaning": f.metadata["doc"],
+                "source": f.metadata["source"],
+            }
+            for name, (_, f) in self.fields().items()
+        ]
+
+    def parse_assignment(self, text):
+        """Parse 'name=value[unit]' into (name, typed value in the declared unit)."""
+        if "=" not in text:
+            raise ZooError(f"--set expects name=value, got '{text}'")
+        name, raw = (s.strip() for s in text.split("=", 1))
+        known = self.fields()
+        if name not in known:
+            raise unknown("parameter", name, known)
+        f = known[name][1]
+        return name, _parse_value(name, raw, f.default, f.metadata["unit"])
+
+
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _coerce(name, value, default):
+    """Check a Python value against the type of the field's default."""
+    kind = type(default)
+    if kind is bool:
+        ok = isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif kind is tuple:
+        ok = isinstance(value, (tuple, list))
+        value = tuple(value) if ok else value
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        raise ZooError(f"parameter {name} must be {kind.__name__}, got {value!r}")
+    return value
+
+
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+
+
+def _parse_scalar(name, raw, unit, integer):
+    match = _NUMBER.match(raw)
+    if not match:
+        raise ZooError(f"parameter {name}: '{raw}' is not a number")
+    number, given_unit = match.groups()
+    value = float(number)
+    if given_unit:
+        target = "dimensionless" if unit == DIMENSIONLESS else unit
+        try:
+            value = float(pq.Quantity(value, given_unit).rescale(target).magnitude)
+        except (LookupError, ValueError, AttributeError):
+            raise ZooError(f"parameter {name}: unit '{given_unit}' is not compatible with '{unit}'") from None
+    if integer:
+        if value != int(value):
+            raise ZooError(f"parameter {name} must be an integer, got '{raw}'")
+        return int(value)
+    return value
+
+
+def _parse_value(name, raw, default, unit):
+    """Parse a CLI string into the type of `default`, converting units to `unit`."""
+    if isinstance(default, bool):
+        lowered = raw.lower()
+        if lowered not in ("true", "false", "1", "0", "yes", "no"):
+            raise ZooError(f"parameter {name} must be true or false, got '{raw}'")
+        return lowered in ("true", "1", "yes")
+    if isinstance(default, tuple):
+        if raw.lower() in ("", "none", "()"):
+            return ()
+        integer = all(isinstance(v, int) for v in default) if default else False
+        return tuple(_parse_scalar(name, part, unit, integer) for part in raw.split(","))
+    if isinstance(default, str):
+        return raw
+    return _parse_scalar(name, raw, unit, isinstance(default, int))
