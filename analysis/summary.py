@@ -30,6 +30,7 @@ def population_summary(spiketrains, t_start, t_stop, settings=SETTINGS):
     return {
         "neurons": len(spiketrains),
         "mean_rate_hz": float(np.mean(rates)) if len(rates) else None,
+        "median_rate_hz": float(np.median(rates)) if len(rates) else None,
         "sd_rate_hz": float(np.std(rates)) if len(rates) else None,
         "mean_cv_isi": _mean(cvs),
         "neurons_with_cv": int(np.isfinite(cvs).sum()),

@@ -7,6 +7,11 @@ import time
 log = logging.getLogger("zoo")
 
 
+def step(message, *args):
+    """Announce a step of a long build (models call this; the CLI shows it on stderr)."""
+    log.info(message, *args)
+
+
 def peak_memory_bytes():
     """Peak resident memory of this process so far (Linux reports ru_maxrss in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from analysis import plots
 from analysis.summary import format_table, summarize
+from validation import reference
 
 from . import backend as backends
 from . import io, progress, provenance
@@ -69,6 +70,10 @@ def run(model, simulator, seed, threads=1, out=None, force=False, overrides=None
         start = time.perf_counter()
         summary = summarize(segment)
         summary["observables"] = model.observables(segment)
+        # Reference numbers hold for the variant's parameters only, so changed parameters skip them.
+        unchanged = model.params == model.variant(model.variant_name).params
+        references = reference.load(type(model).__module__.rsplit(".", 1)[0]) if unchanged else []
+        summary["reference_checks"] = reference.check(summary, references, model.variant_name)
         timings["analysis"] = time.perf_counter() - start
         log.info("writing results")
         io.save_segment(
@@ -88,4 +93,9 @@ def run(model, simulator, seed, threads=1, out=None, force=False, overrides=None
         )
         path = results.commit()
     print(format_table(summary))
+    for check in summary["reference_checks"]:
+        verdict = "pass" if check["passed"] else "FAIL"
+        measured = "-" if check["measured"] is None else f"{check['measured']:.3f}"
+        print(f"{verdict}: {check['population']} {check['statistic']} = {measured}, reference "
+              f"{check['value']} +/- {check['spread']} ({check['kind']}, n = {check['n']})")
     return path, summary

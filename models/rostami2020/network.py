@@ -15,7 +15,7 @@ The two populations E and I hold the clusters as index ranges; each pathway is t
 
 import numpy as np
 
-from zoo import connectivity
+from zoo import connectivity, progress
 from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
 from zoo.network import Network
 from zoo.units import to_pynn
@@ -58,6 +58,7 @@ class Rostami2020(ZooModel):
         p = self.params
         probability = {"EE": p.p_EE, "EI": p.p_EI, "IE": p.p_IE, "II": p.p_II}
         drawn = {}
+        progress.step("drawing connectivity for seed %d", streams.master_seed)
         for pre, post in PATHWAYS:
             rng = streams.generator(f"connectivity/{pre}_to_{post}")
             i, j = connectivity.bernoulli(
@@ -79,6 +80,7 @@ class Rostami2020(ZooModel):
 
     # --- build ------------------------------------------------------------------------------
     def build(self, sim, streams):
+        progress.step("creating populations E (%d) and I (%d)", self.params.N_E, self.params.N_I)
         populations = self._create_populations(sim, streams)
         projections = self._connect(sim, populations, streams)
         self._add_stimulus(sim, populations)
@@ -121,6 +123,7 @@ class Rostami2020(ZooModel):
             pre, _, post, kind = name.split("_")
             within, across = weights[post + pre]
             weight = within if kind == "within" else across
+            progress.step("connecting %s: %d synapses", name, i.size)
             projections[name] = sim.Projection(
                 populations[pre],
                 populations[post],

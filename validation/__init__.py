@@ -1,0 +1,1 @@
+"""Comparison of zoo results with reference values and across backends."""
