@@ -3,12 +3,17 @@
 Both simulators are required dependencies: an import failure is an error, never a skip.
 """
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+# Brian2 compiles Cython code for every new parameter set (minutes on a cold cache); the small
+# networks of the tests run as fast with generated NumPy code. Benchmarks and the CLI use Cython.
+os.environ.setdefault("ZOO_BRIAN2_CODEGEN", "numpy")
 
 from zoo import backend as backends  # noqa: E402
 from zoo.seeds import SeedStreams  # noqa: E402

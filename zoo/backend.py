@@ -65,7 +65,9 @@ def _import_pynn_brian2():
     module = importlib.import_module("pyNN.brian2")
     from . import brian2_batch
 
-    brian2_batch.install()
+    # Distinct values per multapse, as NEST keeps them (stock PyNN-Brian2 gives every synapse of a
+    # pair the value set last).
+    brian2_batch.install(distinct_multapse_values=True)
     return module
 
 
@@ -89,16 +91,20 @@ class Backend:
         self.threads = threads
         self.timestep = timestep
         self.spike_precision = spike_precision
+        self.codegen_target = None  # Brian2 only: "auto", "cython" or "numpy"
 
     def info(self):
         """Backend facts recorded with the results."""
-        return {
+        info = {
             "simulator": self.name,
             "threads": self.threads,
             "timestep_ms": self.timestep,
             "spike_precision": self.spike_precision,
             "versions": versions(),
         }
+        if self.codegen_target is not None:
+            info["brian2_codegen_target"] = self.codegen_target
+        return info
 
     def end(self):
         self.sim.end()
@@ -129,10 +135,17 @@ def setup(name, streams, threads=1, timestep=0.1, min_delay=0.1, max_delay=10.0)
     logging.getLogger("brian2").setLevel(logging.ERROR)
     brian2.BrianLogger.log_level_error()
     sim.setup(timestep=timestep, min_delay=min_delay, max_delay=max_delay)
+    target = os.environ.get("ZOO_BRIAN2_CODEGEN")
+    if target:
+        if target not in ("auto", "cython", "numpy"):
+            raise ZooError(f"ZOO_BRIAN2_CODEGEN must be auto, cython or numpy, got '{target}'")
+        brian2.prefs.codegen.target = target
     brian2.seed(streams.seed("brian2"))
     if threads != 1:
         logging.getLogger("zoo").warning("Brian2 runs on one thread in runtime mode; --threads %d ignored", threads)
-    return Backend(name, sim, streams, 1, timestep, "on_grid")
+    backend = Backend(name, sim, streams, 1, timestep, "on_grid")
+    backend.codegen_target = str(brian2.prefs.codegen.target)
+    return backend
 
 
 def versions():

@@ -1,0 +1,383 @@
+"""Batched connection building for PyNN's Brian2 backend.
+
+The problem
+-----------
+``pyNN.brian2.Projection`` receives its connections from the connector one
+postsynaptic neuron at a time, through ``Projection._convergent_connect``.
+The stock implementation of that method immediately
+
+* calls ``brian2.Synapses.connect(i=..., j=...)`` for that one neuron, and
+* sets every connection parameter (weight, delay, synapse-model parameters,
+  initial values of synaptic state variables) with a Python loop over the
+  presynaptic neurons, ``brian2_var[i, j] = value``.
+
+Each ``connect`` call runs Brian2's synapse-creation machinery once, and each
+``var[i, j] = value`` has to search all existing synapses for the pair
+``(i, j)``, so building a projection costs O(N_post) ``connect`` calls plus
+O(N_synapses ** 2) work for the parameters.  A network of 1,350 neurons with
+about 180,000 synapses takes over a minute to build.
+
+The fix
+-------
+While the connector runs, ``_convergent_connect`` only records what it is
+given -- presynaptic indices, the postsynaptic index and the (already
+evaluated) parameter values -- for each Brian2 ``Synapses`` object of the
+projection.  When the connector has finished, every ``Synapses`` object gets
+a single ``connect(i=all_i, j=all_j)`` call, in the order the connector
+produced the connections, followed by one array assignment per parameter.
+
+The result is the same as the stock code's, synapse for synapse and in the
+same creation order:
+
+* delays are rounded to the nearest time step exactly as stock PyNN does,
+  ``np.round(delay / dt) * dt``, once per connector call;
+* the synapse type's ``initial_conditions`` are set the same way, and a
+  read-only variable (such as the subexpression ``x`` of the
+  Tsodyks-Markram model) is logged and skipped, as in the stock code;
+* where the same pair of neurons is connected more than once ("multapses"),
+  the stock code's ``var[i, j] = value`` writes every synapse of the pair, so
+  they all end up with the value given last for that pair.  This is
+  reproduced by default; ``install(distinct_multapse_values=True)`` gives
+  each synapse its own value instead.
+
+One deliberate difference: when the presynaptic side is an ``Assembly``, the
+stock code pairs the parameter values of the *whole* assembly with the
+neurons of *each* component population starting from the first value, so
+every population after the first receives values meant for other neurons.
+Here each component population gets the values of its own neurons.
+
+Usage::
+
+    from zoo import brian2_batch
+    brian2_batch.install()      # later projections are built in batches
+    ...
+    brian2_batch.uninstall()    # back to the stock behaviour
+
+Only projections created while the patch is installed are affected, and only
+while their connector is running: a ``_convergent_connect`` call made at any
+other time goes straight to the stock implementation.
+"""
+
+import functools
+import logging
+
+import numpy as np
+
+__all__ = ["install", "uninstall", "is_installed"]
+
+logger = logging.getLogger("PyNN")
+
+# What `install` replaced, so that `uninstall` can put it back.
+_stock = {}
+_options = {"distinct_multapse_values": False}
+
+
+# -- installation -------------------------------------------------------------
+
+def install(distinct_multapse_values=False):
+    """Make ``pyNN.brian2.Projection`` build its connections in batches.
+
+    Calling it again only updates `distinct_multapse_values` (see the module
+    docstring); it never patches twice.  This imports Brian2.
+    """
+    from pyNN.brian2.projections import Projection
+
+    _options["distinct_multapse_values"] = bool(distinct_multapse_values)
+    if _stock:
+        return
+    _stock["__init__"] = Projection.__init__
+    _stock["_convergent_connect"] = Projection._convergent_connect
+    Projection.__init__ = _make_batching_init(_stock["__init__"])
+    Projection._convergent_connect = _make_buffering_convergent_connect(
+        _stock["_convergent_connect"])
+
+
+def uninstall():
+    """Restore the stock ``pyNN.brian2.Projection``; harmless if not installed."""
+    if not _stock:
+        return
+    from pyNN.brian2.projections import Projection
+
+    Projection.__init__ = _stock.pop("__init__")
+    Projection._convergent_connect = _stock.pop("_convergent_connect")
+    _options["distinct_multapse_values"] = False
+
+
+def is_installed():
+    """True between `install` and `uninstall`."""
+    return bool(_stock)
+
+
+def _make_batching_init(stock_init):
+    @functools.wraps(stock_init)
+    def __init__(self, presynaptic_population, postsynaptic_population, connector,
+                 *args, **kwargs):
+        with _connecting_in_batches(connector, self):
+            stock_init(self, presynaptic_population, postsynaptic_population, connector,
+                       *args, **kwargs)
+    return __init__
+
+
+def _make_buffering_convergent_connect(stock_convergent_connect):
+    @functools.wraps(stock_convergent_connect)
+    def _convergent_connect(self, presynaptic_indices, postsynaptic_index,
+                            location_selector=None, **connection_parameters):
+        buffer = self.__dict__.get("_pending_connections")
+        if buffer is None:
+            return stock_convergent_connect(self, presynaptic_indices, postsynaptic_index,
+                                            location_selector=location_selector,
+                                            **connection_parameters)
+        if location_selector is not None:
+            raise NotImplementedError("Brian backend does not support multicompartmental models.")
+        connection_parameters.pop("dendritic_delay_fraction", None)  # as in stock PyNN
+        buffer.add(presynaptic_indices, postsynaptic_index, connection_parameters)
+    return _convergent_connect
+
+
+class _connecting_in_batches:
+    """Context manager: while active, ``connector.connect(projection)`` buffers
+    the projection's connections and creates them all when the connector returns.
+
+    It shadows the connector's ``connect`` method with an instance attribute and
+    removes it on exit; connectors that do not allow this are left alone (and
+    then build connections the stock way).
+    """
+
+    def __init__(self, connector, projection):
+        self.connector = connector
+        self.projection = projection
+        self.shadowed = False
+        self.own_connect = None  # an instance attribute `connect` we must put back
+
+    def __enter__(self):
+        connector, projection = self.connector, self.projection
+        connect = connector.connect
+        self.own_connect = getattr(connector, "__dict__", {}).get("connect")
+
+        def batched_connect(target_projection, *args, **kwargs):
+            if target_projection is not projection:
+                return connect(target_projection, *args, **kwargs)
+            buffer = _PendingConnections(projection)
+            projection._pending_connections = buffer
+            try:
+                result = connect(projection, *args, **kwargs)
+            finally:
+                del projection._pending_connections
+            buffer.create()
+            return result
+
+        try:
+            connector.connect = batched_connect
+        except AttributeError:
+            return self
+        self.shadowed = True
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.shadowed:
+            if self.own_connect is None:
+                del self.connector.connect
+            else:
+                self.connector.connect = self.own_connect
+        return False
+
+
+# -- buffering ----------------------------------------------------------------
+
+class _PendingConnections:
+    """Connections of one projection recorded during ``connector.connect``."""
+
+    def __init__(self, projection):
+        self.projection = projection
+        self.batches = {}  # (i_group, j_group) -> _SynapseBatch
+
+    def add(self, presynaptic_indices, postsynaptic_index, connection_parameters):
+        """Record one ``_convergent_connect`` call (same arguments, same checks)."""
+        projection = self.projection
+        parameters = dict(connection_parameters)
+        parameters.update(projection.synapse_type.initial_conditions)
+        if "delay" in parameters:
+            parameters["delay"] = _round_to_time_step(
+                parameters["delay"], projection._simulator.state.dt)
+
+        j_group, j = projection._localize_index(postsynaptic_index)
+        offset = 0
+        for i_group, i in enumerate(projection._partition(presynaptic_indices)):
+            i = np.array(i, dtype=int)  # a copy: the caller may reuse its array
+            if i.size > 0:
+                batch = self.batches.get((i_group, j_group))
+                if batch is None or batch.names != tuple(parameters):
+                    if batch is not None:  # parameter names changed: close this batch
+                        batch.create(projection)
+                    batch = self.batches[i_group, j_group] = _SynapseBatch(
+                        projection._brian2_synapses[i_group][j_group], tuple(parameters))
+                batch.add(i, j, {name: _part(value, offset, i.size)
+                                 for name, value in parameters.items()})
+            offset += i.size
+
+    def create(self):
+        """Create all recorded connections in Brian2 and set their parameters."""
+        for batch in self.batches.values():
+            batch.create(self.projection)
+        self.batches = {}
+
+
+def _round_to_time_step(delay, dt):
+    """Round delays to the nearest time step, with the same arithmetic as stock PyNN."""
+    from brian2 import ms
+
+    scale = dt * ms
+    return np.round(delay / scale) * scale
+
+
+def _part(value, offset, size):
+    """The values belonging to `size` connections starting at `offset`."""
+    from pyNN.core import is_listlike
+
+    if is_listlike(value):
+        if not isinstance(value, np.ndarray):
+            from brian2 import Quantity
+            value = Quantity(list(value))
+        return value[offset:offset + size]
+    return value
+
+
+class _SynapseBatch:
+    """Connections and parameter values waiting for one ``brian2.Synapses`` object,
+    recorded by `add` and created, once, by `create`.
+
+    Every parameter value is kept as plain numbers in SI units plus their
+    physical dimensions; a scalar stays a scalar until the batch is created.
+    """
+
+    def __init__(self, synapses, names):
+        self.synapses = synapses
+        self.names = names
+        self.sources = []
+        self.targets = []
+        self.values = {name: [] for name in names}  # name -> [(size, raw, dim, is_scalar)]
+        self.size = 0
+
+    def add(self, i, j, parameters):
+        self.sources.append(i)
+        self.targets.append(np.full(i.size, j, dtype=int))
+        for name, value in parameters.items():
+            raw, dim = _without_units(value)
+            self.values[name].append((i.size, raw, dim, raw.ndim == 0))
+        self.size += i.size
+
+    def create(self, projection):
+        if self.size == 0:
+            return
+        syn_obj = self.synapses
+        sources = np.concatenate(self.sources)
+        targets = np.concatenate(self.targets)
+        first = len(syn_obj)
+        syn_obj.connect(i=sources, j=targets)
+        projection._n_connections += self.size
+        new = slice(first, first + self.size)
+
+        for name in self.names:
+            chunks = self.values[name]
+            dim = _common_dimensions(name, chunks)
+            tolerate_read_only = all(is_scalar for *_, is_scalar in chunks)
+            constant = _constant_value(chunks)
+            if _options["distinct_multapse_values"]:
+                index, raw = new, (_expand(chunks) if constant is None else constant)
+            elif constant is not None and first == 0:
+                index, raw = new, constant  # the same value everywhere: no pair to care about
+            else:
+                index, raw = _pairwise_last_values(syn_obj, first, sources, targets,
+                                                   _expand(chunks))
+            _assign(syn_obj, name, index, raw, dim, tolerate_read_only)
+
+
+def _without_units(value):
+    """(values as a float/int ndarray in SI units, their brian2 dimensions)."""
+    from brian2 import Quantity
+
+    quantity = Quantity(value)
+    return np.asarray(quantity), quantity.dim
+
+
+def _common_dimensions(name, chunks):
+    dims = {dim for _, _, dim, _ in chunks}
+    if len(dims) > 1:
+        from brian2 import DimensionMismatchError
+        raise DimensionMismatchError(f"Inconsistent units for synaptic variable {name}",
+                                     *dims)
+    return dims.pop()
+
+
+def _constant_value(chunks):
+    """The common value if every chunk is the same scalar, else None."""
+    first = chunks[0][1]
+    if all(is_scalar for *_, is_scalar in chunks) and all(
+            raw == first for _, raw, _, _ in chunks):
+        return first
+    return None
+
+
+def _expand(chunks):
+    """One value per connection, in the order the connections were recorded."""
+    return np.concatenate([np.full(size, raw) if is_scalar else raw
+                           for size, raw, _, is_scalar in chunks])
+
+
+def _pairwise_last_values(syn_obj, first, sources, targets, values):
+    """Reproduce stock PyNN's ``brian2_var[i, j] = v``, which writes *every*
+    synapse between neurons i and j: each such synapse ends up with the value
+    given last for its pair.  Returns (synapse indices, values) to assign.
+
+    `sources`, `targets` and `values` describe the synapses from index `first`
+    onwards, in creation order.
+    """
+    n_targets = len(syn_obj.target)
+    keys = sources.astype(np.int64) * n_targets + targets
+    last = _index_of_last_occurrence(keys)
+    if first == 0:
+        if last is None:
+            return slice(0, len(keys)), values
+        return slice(0, len(keys)), values[last]
+    # synapses created earlier between the same pairs are overwritten too
+    all_keys = np.asarray(syn_obj.i[:], dtype=np.int64) * n_targets + np.asarray(syn_obj.j[:])
+    if last is not None:
+        values = values[last]
+    order = np.argsort(keys, kind="stable")
+    position = np.searchsorted(keys[order], all_keys)
+    position[position == len(keys)] = 0
+    hit = keys[order][position] == all_keys
+    return np.flatnonzero(hit), values[order][position[hit]]
+
+
+def _index_of_last_occurrence(keys):
+    """For each element, the index of the last element with the same key;
+    None if all keys are distinct."""
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    new_run = np.empty(len(keys), dtype=bool)
+    new_run[0] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=new_run[1:])
+    if new_run.all():
+        return None
+    run = np.cumsum(new_run) - 1
+    run_ends = np.append(np.flatnonzero(new_run)[1:], len(keys)) - 1
+    last = np.empty(len(keys), dtype=np.intp)
+    last[order] = order[run_ends[run]]
+    return last
+
+
+def _assign(syn_obj, name, index, raw, dim, tolerate_read_only):
+    from brian2 import Quantity
+    from brian2.units.fundamentalunits import DIMENSIONLESS
+
+    value = raw if dim is DIMENSIONLESS else Quantity(raw, dim=dim)
+    if isinstance(index, slice) and index.start == 0 and index.stop == len(syn_obj):
+        index = slice(None)  # lets Brian2 write the whole array at once
+    try:
+        getattr(syn_obj, name)[index] = value
+    except TypeError as err:
+        if tolerate_read_only and "read-only" in str(err):
+            logger.info(f"Cannot set synaptic initial value for variable {name}")
+        else:
+            raise
