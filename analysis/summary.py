@@ -20,9 +20,9 @@ def _mean(values):
 
 
 def population_summary(spiketrains, t_start, t_stop, settings=SETTINGS):
-    """Statistics of one population's spike trains in [t_start, t_stop) (Quantities)."""
+    """Statistics of one population's spike trains, which span [t_start, t_stop) (Quantities)."""
     rates = statistics.firing_rates(spiketrains, t_start, t_stop)
-    cvs = statistics.cv_isi([st.time_slice(t_start, t_stop) for st in spiketrains], settings["cv_min_spikes"])
+    cvs = statistics.cv_isi(spiketrains, settings["cv_min_spikes"])
     fanos = statistics.fano_factors(spiketrains, settings["fano_window_ms"] * pq.ms, t_start, t_stop)
     correlations = statistics.pairwise_correlations(
         spiketrains, settings["correlation_bin_ms"] * pq.ms, t_start, t_stop, settings["correlation_max_neurons"]

@@ -33,6 +33,8 @@ _HARMLESS_WARNINGS = (
     r".*nest-config.*",
     r".*NEST extensions.*",
     r".*cmake.*",
+    r".*deprecated - use.*",  # pyparsing 3.3, through Brian2's parsers
+    r".*'parseAll' argument is deprecated.*",
 )
 
 
