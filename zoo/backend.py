@@ -3,8 +3,8 @@
 `setup(name, streams, ...)` returns a :class:`Backend` holding the PyNN module (``backend.sim``)
 that models build on. It is the only place in the zoo that knows which simulator runs:
 it seeds the simulator's own generators from the master seed, puts NEST on the time grid
-(as Brian2 always is), swaps in the batched Brian2 projection builder, and silences the
-known harmless noise listed in the shared PyNN notes.
+(as Brian2 always is), swaps in the batched projection builders (zoo.nest_batch,
+zoo.brian2_batch), and silences the known harmless noise listed in the shared PyNN notes.
 """
 
 import contextlib
@@ -58,9 +58,13 @@ def _import_pynn_nest():
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
-            return importlib.import_module("pyNN.nest")
+            module = importlib.import_module("pyNN.nest")
     finally:
         pyNN.core.find = original_find
+    from . import nest_batch
+
+    nest_batch.install()
+    return module
 
 
 def _import_pynn_brian2():

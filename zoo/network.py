@@ -94,7 +94,7 @@ def _canonical(table):
 
 # NEST returns a status dictionary per connection (~10 us each, and memory to match), so large
 # networks are fingerprinted on a fixed sample of target cells: every k-th, k chosen from the size.
-FULL_READBACK_LIMIT = 1_000_000
+FULL_READBACK_LIMIT = 250_000
 
 
 def projection_fingerprint(projection, stride=1):
