@@ -83,7 +83,8 @@ def rates(segment, path, shade=(), group_by=None, bin_ms=50.0, title=""):
         mesh = ax.imshow(
             image, aspect="auto", origin="lower", cmap="viridis", extent=(float(t0), float(t1), -0.5, len(keys) - 0.5)
         )
-        fig.colorbar(mesh, ax=ax, label="rate (1/s)", pad=0.01)
+        # Colour bar in an inset, so that both panels keep the same width and time axis.
+        fig.colorbar(mesh, cax=ax.inset_axes([1.005, 0.0, 0.012, 1.0]), label="rate (1/s)")
         ax.set_ylabel(f"{names[0]} {group_by}")
     axes[-1, 0].set_xlabel("time (ms)")
     axes[-1, 0].set_xlim(float(t0), float(t1))

@@ -54,7 +54,7 @@ class Structure:
             "projections": [
                 {**dataclasses.asdict(p), "mean_in_degree": p.mean_in_degree(pops)} for p in self.projections
             ],
-            "synapse_counts": "exact (drawn from the seed)" if self.exact_counts else "expected",
+            "exact_counts": self.exact_counts,
             "totals": {
                 "neurons": sum(p.size for p in self.populations),
                 "synapses": sum(p.synapses for p in self.projections),

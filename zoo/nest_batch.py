@@ -206,19 +206,19 @@ def _make_batching_init(stock_init):
     def __init__(self, *args, **kwargs):
         # The connector runs at the end of the stock __init__; what it passes to
         # _convergent_connect meanwhile goes into this buffer.
-        self._pending_connections = _PendingConnections(self, _options["chunk_size"])
+        self._nest_pending_connections = _PendingConnections(self, _options["chunk_size"])
         try:
             stock_init(self, *args, **kwargs)
-            pending = self._pending_connections
+            pending = self._nest_pending_connections
         finally:
-            del self._pending_connections
+            del self._nest_pending_connections
         pending.create()
     return __init__
 
 
 def _pending(projection):
     """The buffer of a projection under construction, or None."""
-    return getattr(projection, "__dict__", {}).get("_pending_connections")
+    return getattr(projection, "__dict__", {}).get("_nest_pending_connections")
 
 
 def _make_buffering_convergent_connect(stock_convergent_connect):
