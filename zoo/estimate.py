@@ -1,17 +1,20 @@
 """A rough cost estimate of a run from its structure, for --dry-run.
 
 Linear in neurons, synapses and simulated time, with coefficients measured for rostami2020 at
-full size on a 2-core machine (zoo benchmarks, NEST 3.10 and Brian2 2.9, one thread). They are
-order-of-magnitude guides, not promises: spike rates and connectivity rules change the costs.
+full size on a 2-core machine (NEST 3.10 and Brian2 2.9, one thread). They are guides to the
+order of magnitude, not promises: spike rates and connectivity rules change the costs.
 """
 
-# Per backend: fixed memory, bytes per neuron and per synapse; build seconds per synapse;
-# simulate seconds per neuron and per synapse for each second of biological time.
+# Per backend: fixed memory, bytes per neuron and per synapse; build seconds per synapse (NumPy
+# drawing included); fixed seconds before simulating (Brian2 solves the neuron ODEs symbolically
+# and generates code); simulate seconds per neuron and per synapse for each biological second,
+# at rostami2020's ~3 spikes/s (the synapse term grows with the rate).
+# Measured: NEST 3.6 s build, 18.3 s for 11 s, 1.04 GB; Brian2 7.1 s, 52 s, 1.0 GB (7.7 M synapses).
 COEFFICIENTS = {
-    "nest": {"base_bytes": 450e6, "bytes_per_neuron": 2e3, "bytes_per_synapse": 75.0,
-             "build_s_per_synapse": 1.5e-6, "sim_s_per_neuron_s": 2e-4, "sim_s_per_synapse_s": 3.5e-7},
-    "brian2": {"base_bytes": 600e6, "bytes_per_neuron": 4e3, "bytes_per_synapse": 110.0,
-               "build_s_per_synapse": 2.5e-6, "sim_s_per_neuron_s": 6e-4, "sim_s_per_synapse_s": 6e-7},
+    "nest": {"base_bytes": 125e6, "bytes_per_neuron": 2e3, "bytes_per_synapse": 118.0,
+             "build_s_per_synapse": 4.7e-7, "fixed_s": 0.0, "sim_s_per_neuron_s": 1e-4, "sim_s_per_synapse_s": 1.5e-7},
+    "brian2": {"base_bytes": 250e6, "bytes_per_neuron": 4e3, "bytes_per_synapse": 95.0,
+               "build_s_per_synapse": 9.2e-7, "fixed_s": 10.0, "sim_s_per_neuron_s": 6e-5, "sim_s_per_synapse_s": 4.5e-7},
 }
 
 
@@ -25,6 +28,6 @@ def estimate(structure, model, simulator):
         "simulator": simulator,
         "peak_memory_bytes": c["base_bytes"] + c["bytes_per_neuron"] * neurons + c["bytes_per_synapse"] * synapses,
         "build_s": c["build_s_per_synapse"] * synapses,
-        "simulate_s": seconds * (c["sim_s_per_neuron_s"] * neurons + c["sim_s_per_synapse_s"] * synapses),
+        "simulate_s": c["fixed_s"] + seconds * (c["sim_s_per_neuron_s"] * neurons + c["sim_s_per_synapse_s"] * synapses),
         "basis": __doc__.split("\n\n")[1].replace("\n", " "),
     }

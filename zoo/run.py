@@ -27,7 +27,7 @@ def _parser():
     parser.add_argument("--list", action="store_true", help="list the models with descriptions, citations and variants")
     parser.add_argument("--sim", choices=("nest", "brian2"), default="nest", help="simulator (default: nest)")
     parser.add_argument("--variant", help="named parameter set (default: default)")
-    parser.add_argument("--seed", type=int, default=55, help="master seed of every random stream (default: 55)")
+    parser.add_argument("--seed", type=int, default=1, help="master seed of every random stream (default: 1)")
     parser.add_argument("--duration", type=float, help="recorded biological time after the warm-up, ms")
     parser.add_argument("--threads", type=int, default=1, help="simulator threads (NEST only; default: 1)")
     parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
