@@ -64,10 +64,10 @@ def test_fingerprints_identical_across_backends_and_seed_sensitive():
     assert _fingerprint_on("nest", 2)["sha256"] != nest_print["sha256"]
 
 
-def _run_tiny(simulator, seed):
+def _run_tiny(simulator, seed, threads=1):
     streams = SeedStreams(seed)
     model = Rostami2020(TINY, "tiny")
-    b = backends.setup(simulator, streams, **model.simulation_settings())
+    b = backends.setup(simulator, streams, threads=threads, **model.simulation_settings())
     try:
         network = model.build(b.sim, streams)
         progress.simulate(b, model.warmup_ms + model.duration_ms)
@@ -87,6 +87,11 @@ def test_same_seed_same_spikes_and_network_is_active(simulator):
     rate = counts / (len(first.spiketrains) * TINY.simtime / 1000.0)
     assert 0.5 < rate < 100.0
     assert {st.annotations["cluster"] for st in first.spiketrains} == set(range(TINY.Q))
+
+
+def test_nest_thread_count_does_not_change_the_result():
+    """Every random number of the model is drawn in NumPy, so NEST's per-thread streams play no part."""
+    assert _spikes(_run_tiny("nest", 5, threads=1)) == _spikes(_run_tiny("nest", 5, threads=2))
 
 
 if __name__ == "__main__":
