@@ -15,6 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # networks of the tests run as fast with generated NumPy code. Benchmarks and the CLI use Cython.
 os.environ.setdefault("ZOO_BRIAN2_CODEGEN", "numpy")
 
+# Data sets (e.g. the multi-area model's) come from the shared copy beside the checkout, as on the
+# developers' machines and in CI; users' installs download them through zoo.datasets instead.
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+if SHARED_DATA.is_dir():
+    os.environ.setdefault("ZOO_DATA_DIR", str(SHARED_DATA))
+
 from zoo import backend as backends  # noqa: E402
 from zoo.seeds import SeedStreams  # noqa: E402
 

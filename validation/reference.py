@@ -42,6 +42,8 @@ def check(summary, references, variant):
         if ref.variant != variant:
             continue
         value = summary["populations"].get(ref.population, {}).get(ref.statistic)
+        if value is None:  # a model-level observable, named population_statistic
+            value = summary.get("observables", {}).get(f"{ref.population}_{ref.statistic}")
         tolerance = TOLERANCE_SPREADS * ref.spread
         results.append(
             {

@@ -11,6 +11,7 @@ from .errors import ZooError, unknown
 
 MODELS = {
     "rostami2020": "models.rostami2020:Rostami2020",
+    "schmidt2018": "models.schmidt2018:Schmidt2018",
 }
 
 

@@ -83,6 +83,7 @@ class Rostami2020(ZooModel):
         progress.step("creating populations E (%d) and I (%d)", self.params.N_E, self.params.N_I)
         populations = self._create_populations(sim, streams)
         projections = self._connect(sim, populations, streams)
+        self._connections_cache = None  # the simulator holds the connections now: free ~16 B/synapse
         self._add_stimulus(sim, populations)
         self._record(populations)
         labels = {name: {"cluster": self.cluster_of(name)} for name in populations}
