@@ -1,0 +1,171 @@
+"""The backend capability check (zoo/capabilities.py): it sees what a model uses and says so up front."""
+
+import numpy as np
+import pytest
+
+from zoo import capabilities, registry
+from zoo.errors import ZooError
+from zoo.model import ZooModel
+
+
+class _Sketch(ZooModel):
+    """A throw-away model whose build is given as a function of sim (for the cases below)."""
+
+    name = "sketch"
+
+    def __init__(self, build):
+        super().__init__(params=object(), variant="default")
+        self._build = build
+
+    def build(self, sim, streams):
+        return self._build(sim)
+
+
+def _findings(build, simulator, threads=1):
+    return capabilities.check(capabilities.inspect(_Sketch(build)), simulator, threads)
+
+
+def _levels(findings, feature):
+    return [f.level for f in capabilities.matching(findings, feature)]
+
+
+def test_rostami2020_runs_on_both_backends_without_errors_or_warnings():
+    model = registry.create_model("rostami2020.tiny")
+    usage = capabilities.inspect(model)
+    assert [p["label"] for p in usage.populations] == ["E", "I"]
+    assert {p["cell_type"] for p in usage.populations} == {"IF_curr_exp"}
+    assert len(usage.projections) == 8 and all(p["listed_connections"] > 0 for p in usage.projections)
+    assert usage.sources == [{"kind": "StepCurrentSource", "targets": ["E"]}]
+    assert not usage.problems
+    for simulator in ("nest", "brian2"):
+        assert [f for f in capabilities.check(usage, simulator) if f.level != "note"] == []
+
+
+def test_the_dry_pass_draws_the_same_connectivity_the_build_uses():
+    model = registry.create_model("rostami2020.tiny")
+    usage = capabilities.inspect(model, seed=4)
+    from zoo.seeds import SeedStreams
+
+    counts = {name: i.size for name, (i, _) in model.connections(SeedStreams(4)).items()}
+    assert {p["label"]: p["listed_connections"] for p in usage.projections} == counts
+
+
+@pytest.mark.parametrize("cell", ["SpikeSourceGamma", "SpikeSourceInhGamma", "GIF_cond_exp"])
+def test_cell_types_missing_from_brian2_are_errors_there_only(cell):
+    def build(sim):
+        sim.Population(10, getattr(sim, cell)(), label="X")
+
+    assert _levels(_findings(build, "brian2"), cell)[0] == "error"
+    assert "error" not in _levels(_findings(build, "nest"), cell)
+
+
+def test_gap_junctions_and_cond_beta_receptors_are_errors_on_brian2():
+    def build(sim):
+        cell = sim.PointNeuron(sim.LIF(), AMPA=sim.CondBetaPostSynapticResponse())
+        a = sim.Population(5, cell, label="A")
+        sim.Projection(a, a, sim.AllToAllConnector(), sim.ElectricalSynapse(), label="gap")
+
+    findings = _findings(build, "brian2")
+    assert _levels(findings, "CondBetaPostSynapticResponse") == ["error"]
+    assert _levels(findings, "ElectricalSynapse") == ["error"]
+    assert "gap junctions" in capabilities.matching(findings, "ElectricalSynapse")[0].message
+
+
+def test_heterogeneous_tau_refrac_is_an_error_on_brian2():
+    def build(sim):
+        sim.Population(3, sim.IF_curr_exp(tau_refrac=[1.0, 2.0, 3.0]), label="X")
+
+    assert _levels(_findings(build, "brian2"), "heterogeneous tau_refrac") == ["error"]
+    assert _levels(_findings(build, "nest"), "heterogeneous tau_refrac") == []
+
+
+def test_heterogeneity_set_after_creation_is_seen_too():
+    def build(sim):
+        pop = sim.Population(3, sim.IF_curr_exp(), label="X")
+        pop.set(tau_refrac=np.array([1.0, 2.0, 2.0]))
+
+    assert _levels(_findings(build, "brian2"), "heterogeneous tau_refrac") == ["error"]
+
+
+def test_adexp_spike_detection_is_a_warning_unless_v_spike_matches():
+    def build_with(v_spike):
+        def build(sim):
+            sim.Population(4, sim.EIF_cond_exp_isfa_ista(v_thresh=-50.0, delta_T=2.0, v_spike=v_spike), label="X")
+
+        return build
+
+    assert _levels(_findings(build_with(0.0), "brian2"), "* spike detection") == ["warning"]
+    assert _levels(_findings(build_with(-40.0), "brian2"), "* spike detection") == []  # -50 + 5 * 2
+
+
+def test_adexp_with_varying_reset_is_an_error_on_brian2():
+    def build(sim):
+        sim.Population(2, sim.EIF_cond_exp_isfa_ista(v_reset=[-70.0, -60.0]), label="X")
+
+    assert "error" in _levels(_findings(build, "brian2"), "EIF_cond_exp_isfa_ista with varying*")
+
+
+def test_stochastic_tsodyks_markram_is_an_error_on_nest():
+    def build(sim):
+        a = sim.Population(2, sim.IF_curr_exp(), label="A")
+        sim.Projection(a, a, sim.AllToAllConnector(), sim.StochasticTsodyksMarkramSynapse(), label="stm")
+
+    assert _levels(_findings(build, "nest"), "StochasticTsodyksMarkramSynapse") == ["error"]
+
+
+def test_stdp_and_random_sources_are_flagged_on_both_backends():
+    def build(sim):
+        a = sim.Population(2, sim.SpikeSourcePoisson(rate=5.0), label="noise")
+        b = sim.Population(2, sim.IF_curr_exp(), label="B")
+        stdp = sim.STDPMechanism(timing_dependence=sim.SpikePairRule(), weight_dependence=sim.AdditiveWeightDependence())
+        sim.Projection(a, b, sim.AllToAllConnector(), stdp, label="plastic")
+
+    for simulator in ("nest", "brian2"):
+        findings = _findings(build, simulator)
+        assert _levels(findings, "STDP dendritic delay") == ["warning"]
+        assert _levels(findings, "SpikeSourcePoisson") == ["note"]
+
+
+def test_an_empty_projection_is_an_error_on_brian2():
+    def build(sim):
+        a = sim.Population(2, sim.IF_curr_exp(), label="A")
+        sim.Projection(a, a, sim.FromListConnector(np.zeros((0, 2))), sim.StaticSynapse(), label="none")
+
+    assert _levels(_findings(build, "brian2"), "empty projection") == ["error"]
+    assert _levels(_findings(build, "nest"), "empty projection") == []
+
+
+def test_threads_on_brian2_are_a_warning():
+    findings = _findings(lambda sim: None, "brian2", threads=4)
+    assert _levels(findings, "threads") == ["warning"]
+
+
+def test_a_build_the_dry_pass_cannot_follow_is_reported_not_fatal():
+    def build(sim):
+        raise RuntimeError("needs a real simulator")
+
+    findings = _findings(build, "nest")
+    assert _levels(findings, "capability check incomplete") == ["warning"]
+    assert "needs a real simulator" in findings[0].message
+
+
+def test_require_raises_one_line_naming_every_error():
+    model = _Sketch(lambda sim: sim.Population(3, sim.SpikeSourceGamma(), label="G"))
+    with pytest.raises(ZooError) as caught:
+        capabilities.require(model, "brian2")
+    message = str(caught.value)
+    assert "\n" not in message and "SpikeSourceGamma" in message and "population G" in message
+    assert capabilities.require(model, "nest")[0].level != "error"
+
+
+def test_the_brian2_tables_match_pynn_brian2():
+    """What the table says Brian2 has is in pyNN.brian2, and what it says is missing is not."""
+    import pyNN.brian2 as module
+
+    provided = set(dir(module))
+    for table in (capabilities.BRIAN2_CELL_TYPES, capabilities.BRIAN2_SYNAPSE_TYPES, capabilities.BRIAN2_RECEPTORS,
+                  capabilities.BRIAN2_CURRENT_SOURCES):
+        assert table <= provided
+    for missing in ("SpikeSourceGamma", "SpikeSourceInhGamma", "GIF_cond_exp", "ElectricalSynapse",
+                    "CondBetaPostSynapticResponse", "StochasticTsodyksMarkramSynapse"):
+        assert missing not in provided

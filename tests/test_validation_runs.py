@@ -1,0 +1,103 @@
+"""Where validation runs live, and when a run on disk may stand in for a new one (no simulation here)."""
+
+import json
+
+import pytest
+
+from validation import faults, runs
+from validation.runs import RunSpec
+from zoo.errors import ZooError
+
+
+def _spec(seed=1, simulator="nest", overrides=(), fault=()):
+    return RunSpec("rostami2020", "tiny", tuple(overrides), simulator, seed, fault)
+
+
+def _fake_results(path, spec):
+    """A results directory with the provenance a real run of `spec` would write."""
+    model = spec.create_model()
+    path.mkdir(parents=True)
+    provenance = {
+        "model": spec.model, "variant": spec.variant, "parameters": model.params.table(),
+        "backend": {"simulator": spec.simulator}, "seeds": {"master": spec.seed},
+    }
+    (path / "provenance.json").write_text(json.dumps(provenance))
+    (path / "summary.json").write_text("{}")
+    (path / "spikes.nix").write_bytes(b"")
+    if spec.fault:
+        (path / "fault.json").write_text(json.dumps(spec.fault_dict()))
+    return path
+
+
+def test_the_parameter_hash_follows_every_value():
+    base = _spec().create_model()
+    assert runs.params_hash(base) == runs.params_hash(_spec().create_model())
+    assert runs.params_hash(base) != runs.params_hash(_spec(overrides=(("simtime", 500.0),)).create_model())
+
+
+def test_run_directories_are_keyed_by_model_variant_hash_simulator_seed_and_fault(tmp_path):
+    spec = _spec(seed=3, simulator="brian2")
+    path = runs.run_dir(tmp_path, spec)
+    assert path.name == "brian2-seed3"
+    assert path.parent.name == f"rostami2020-tiny-{runs.params_hash(spec.create_model())}"
+    fault = faults.Fault("delay_0.5ms", "set_delay", ("*",), value=0.5)
+    faulty = _spec(seed=3, simulator="brian2", fault=runs.frozen(fault.as_dict()))
+    assert runs.run_dir(tmp_path, faulty).parent.name == path.parent.name + "+delay_0.5ms"
+
+
+def test_a_matching_run_is_reused(tmp_path):
+    spec = _spec()
+    path = _fake_results(runs.run_dir(tmp_path, spec), spec)
+    assert runs.reuse_problem(path, spec) is None
+    outcomes = runs.ensure_runs([spec], tmp_path, jobs=1)
+    assert outcomes[spec].reused and outcomes[spec].path == path
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"seeds": {"master": 2}}, "master seed"),
+        ({"backend": {"simulator": "brian2"}}, "run on brian2"),
+        ({"variant": "default"}, "holds rostami2020.default"),
+    ],
+)
+def test_a_run_that_does_not_match_is_never_reused_or_replaced_unasked(tmp_path, change, reason):
+    spec = _spec()
+    path = _fake_results(runs.run_dir(tmp_path, spec), spec)
+    provenance = json.loads((path / "provenance.json").read_text())
+    provenance.update(change)
+    (path / "provenance.json").write_text(json.dumps(provenance))
+    assert reason in runs.reuse_problem(path, spec)
+    with pytest.raises(ZooError, match="--force"):
+        runs.ensure_runs([spec], tmp_path, jobs=1)
+
+
+def test_changed_parameter_values_are_not_reused(tmp_path):
+    spec = _spec()
+    path = _fake_results(runs.run_dir(tmp_path, spec), spec)
+    provenance = json.loads((path / "provenance.json").read_text())
+    next(row for row in provenance["parameters"] if row["name"] == "tau_m_E")["value"] = 21.0
+    (path / "provenance.json").write_text(json.dumps(provenance))
+    assert runs.reuse_problem(path, spec) == "its parameter values differ"
+
+
+def test_a_faulty_run_is_not_taken_for_a_clean_one(tmp_path):
+    spec = _spec()
+    path = _fake_results(runs.run_dir(tmp_path, spec), spec)
+    (path / "fault.json").write_text(json.dumps({"name": "tau_m_x1.2"}))
+    assert "injected fault" in runs.reuse_problem(path, spec)
+
+
+def test_incomplete_results_are_not_reused(tmp_path):
+    spec = _spec()
+    path = _fake_results(runs.run_dir(tmp_path, spec), spec)
+    (path / "spikes.nix").unlink()
+    assert runs.reuse_problem(path, spec) == "missing spikes.nix"
+
+
+def test_a_spec_survives_its_json_round_trip():
+    fault = faults.Fault("exc_weight_x1.2", "scale_weight", ("E_to_E_*",), value=1.2)
+    spec = _spec(seed=4, overrides=(("simtime", 300.0),), fault=runs.frozen(fault.as_dict()))
+    again = RunSpec.from_dict(json.loads(json.dumps(spec.as_dict())))
+    assert again == spec and hash(again) == hash(spec)
+    assert faults.Fault.from_dict(again.fault_dict()) == fault

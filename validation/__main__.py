@@ -1,0 +1,187 @@
+"""Command line: validate a model across simulators and write an HTML, Markdown and JSON report.
+
+    python -m validation rostami2020 --sims nest brian2
+    python -m validation rostami2020 --sims nest brian2 --seeds 5 --variant tiny --out /tmp/report
+    python -m validation rostami2020.tiny --sims nest brian2 --fault exc_weight_x1.2   # see it fail
+
+Runs K seeds (1..K) of the model on each simulator, reusing results already under --runs for the
+same model, parameters, seed and simulator; compares the backends under the seed-to-seed rule of
+validation/checks.py and checks the model's reference values. Exit status: 0 all pass, 1 something
+fails, 2 bad input or a capability error (the model cannot run as written on a simulator).
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from zoo.errors import ZooError
+
+from . import checks, faults, figures, measures, report, runs
+from .runs import RunSpec
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def parser():
+    p = _Parser(prog="python -m validation", description="Compare a zoo model across simulators and with its reference values.")
+    p.add_argument("model", help="model name, optionally name.variant")
+    p.add_argument("--sims", nargs=2, default=["nest", "brian2"], metavar="SIM", help="the two simulators (default: nest brian2)")
+    p.add_argument("--seeds", type=int, default=5, help="seeds per simulator, master seeds 1..K (default: 5)")
+    p.add_argument("--variant", help="named parameter set (default: default)")
+    p.add_argument("--duration", type=float, help="recorded time after the warm-up, ms (default: the variant's)")
+    p.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
+    p.add_argument("--out", help="report directory (default: validation_reports/MODEL[.VARIANT])")
+    p.add_argument("--runs", default=str(runs.DEFAULT_ROOT), help=f"where runs are kept and reused (default: {runs.DEFAULT_ROOT})")
+    p.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="runs at a time (default: 2)")
+    p.add_argument("--fault", help="inject a fault (a name from --list-faults) into the first simulator's runs")
+    p.add_argument("--list-faults", action="store_true", help="list the injectable faults of the model and exit")
+    p.add_argument("--power", metavar="JSON", help="attach detection and false-alarm rates (from python -m validation.power --json)")
+    p.add_argument("--force", action="store_true", help="replace an existing report, and re-run runs that cannot be reused")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    return p
+
+
+def configure(args):
+    """(model, spec template dict) for the arguments; raises ZooError on bad input."""
+    from zoo import registry
+
+    name, _, tag = args.model.partition(".")
+    if tag and args.variant and tag != args.variant:
+        raise ZooError(f"variant given twice: '{tag}' and --variant {args.variant}")
+    variant = tag or args.variant or "default"
+    cls = registry.get_model(name)
+    params = cls.variant(variant).params
+    overrides = dict(params.parse_assignment(text) for text in args.assignments)
+    if args.duration is not None:
+        if args.duration <= 0:
+            raise ZooError(f"--duration must be positive, got {args.duration:g}")
+        overrides[cls.duration_param] = float(args.duration)
+    if args.seeds < 2:
+        raise ZooError(f"--seeds must be at least 2 (the rule needs seed pairs), got {args.seeds}")
+    if args.jobs < 1:
+        raise ZooError(f"--jobs must be positive, got {args.jobs}")
+    from zoo.backend import SIMULATORS
+
+    for sim in args.sims:
+        if sim not in SIMULATORS:
+            raise ZooError(f"unknown simulator '{sim}'; known: {', '.join(SIMULATORS)}")
+    if args.sims[0] == args.sims[1] and not args.fault:
+        raise ZooError("--sims names the same simulator twice; compare two simulators (or add --fault)")
+    model = registry.create_model(f"{name}.{variant}", **overrides)
+    return model, {"model": name, "variant": variant, "overrides": tuple(sorted(overrides.items()))}
+
+
+def default_out(model):
+    suffix = "" if model.variant_name == "default" else f".{model.variant_name}"
+    return Path("validation_reports") / f"{model.name}{suffix}"
+
+
+def validate(model, template, sims, seeds, root, jobs, force=False, fault=None, say=print, power=None):
+    """Run (or reuse), measure and compare; returns (report dict, figures dict)."""
+    from zoo import capabilities, io
+
+    usage = capabilities.inspect(model, 1)
+    findings = []
+    for sim in dict.fromkeys(sims):
+        findings += capabilities.check(usage, sim)
+    for finding in findings:
+        if finding.level != "note":
+            say(finding.line())
+    errors = [f for f in findings if f.level == "error"]
+    if errors:
+        raise ZooError(f"{model.name} cannot run as written: " + "; ".join(f.line() for f in errors))
+    labels = [f"{sims[0]}+{fault.name}" if fault else sims[0], sims[1]]
+    specs = {}
+    for label, sim in zip(labels, sims):
+        for seed in range(1, seeds + 1):
+            spec = RunSpec(**template, simulator=sim, seed=seed,
+                           fault=runs.frozen(fault.as_dict()) if fault and label != sims[1] else ())
+            specs[spec] = label
+    outcomes = runs.ensure_runs(list(specs), root, jobs, force, report=say)
+    say("measuring runs")
+    measured = measures.measure_all({spec: o.path for spec, o in outcomes.items()}, jobs)
+    runs_by_backend = {label: {} for label in labels}
+    for spec, label in specs.items():
+        runs_by_backend[label][spec.seed] = measured[spec]
+    comparisons = checks.compare(model.name, model.variant_name, runs_by_backend[labels[0]], runs_by_backend[labels[1]],
+                                 tuple(labels))
+    unchanged = model.params == model.variant(model.variant_name).params
+    package = type(model).__module__.rsplit(".", 1)[0]
+    references = checks.reference_results(model.name, model.variant_name, package, runs_by_backend) if unchanged and not fault else []
+    ordered = [outcomes[spec] for spec in specs]
+    data = report.build(model, labels, runs_by_backend, ordered, comparisons, references,
+                        [f.as_dict() for f in findings], fault.as_dict() if fault else None, power)
+    say("drawing figures")
+    passed = {r.check.id: r.passed for r in comparisons}
+    first_seed = min(set(runs_by_backend[labels[0]]) & set(runs_by_backend[labels[1]]))
+    segments = {}
+    for spec, label in specs.items():
+        if spec.seed == first_seed:
+            segments[f"{label}, seed {first_seed}"] = io.load_segment(outcomes[spec].path / "spikes.nix")[0]
+    shade = model.figure_hints().get("shade_ms", ())
+    figs = {
+        "verdicts": figures.verdicts(comparisons),
+        "distributions": figures.distributions(runs_by_backend, passed),
+        "spectra": figures.spectra(runs_by_backend, passed),
+        "observables": figures.observables(runs_by_backend),
+        "rasters": figures.rasters(segments, shade),
+    }
+    return data, figs
+
+
+def main(argv=None):
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as done:
+        return done.code
+
+    def say(text):
+        if not args.quiet:
+            print(f"[validation] {text}", file=sys.stderr, flush=True)
+
+    try:
+        model, template = configure(args)
+        from zoo.seeds import SeedStreams
+
+        known = {f.name: f for f in faults.default_faults(model, SeedStreams(1))} if (args.fault or args.list_faults) else {}
+        if args.list_faults:
+            for fault in known.values():
+                print(f"{fault.name:<24} {fault.description}")
+            return 0
+        fault = None
+        if args.fault:
+            if args.fault not in known:
+                raise ZooError(f"unknown fault '{args.fault}'; known: {', '.join(known)}")
+            fault = known[args.fault]
+        out = Path(args.out) if args.out else default_out(model)
+        if out.exists() and not args.force:  # before hours of runs, not after
+            raise ZooError(f"report directory {out} exists; use --force to replace it or --out to choose another")
+        power = None
+        if args.power:
+            try:
+                power = json.loads(Path(args.power).read_text())
+            except (OSError, ValueError) as err:
+                raise ZooError(f"cannot read --power {args.power}: {err}") from None
+        data, figs = validate(model, template, args.sims, args.seeds, args.runs, args.jobs, args.force, fault, say, power)
+        path = report.write(data, figs, out, force=args.force)
+    except ZooError as err:
+        print(f"python -m validation: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("python -m validation: interrupted; no report was written", file=sys.stderr)
+        return 130
+    print(report.headline(data))
+    for result in data["comparisons"] + data["references"]:
+        if not result["passed"]:
+            print(f"  FAIL {result['id']} ({result['backend']})")
+    print(f"report written to {path / 'report.html'} (also report.md, report.json)")
+    return 0 if data["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

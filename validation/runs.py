@@ -1,0 +1,204 @@
+"""The runs a validation needs: where they live on disk, whether one can be reused, running the rest.
+
+A run is one model (variant, parameter values, optional injected fault) on one simulator with one
+master seed. Its results directory is
+
+    RUNS/<model>-<variant>-<params hash>[+<fault>]/<simulator>-seed<seed>/
+
+where the hash covers every parameter value (``model.params.values()``), so a changed parameter
+never reuses an old run. A directory found there is reused only when its provenance.json names the
+same model, variant, parameter values, simulator and seed (and its fault.json the same fault);
+anything else there is an error unless ``force`` is given, which re-runs and replaces it.
+
+Each run executes in a fresh Python process (``python -m validation.worker``): NEST's kernel and
+Brian2's device keep state between runs in one process. At most `jobs` run at a time.
+"""
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from zoo.errors import ZooError
+
+# The zoo's results/ is git-ignored; validation runs go under it unless --runs says otherwise.
+DEFAULT_ROOT = Path("results") / "validation"
+
+
+def frozen(mapping):
+    """A dict as a hashable tuple of items (lists become tuples), for RunSpec.fault."""
+    return tuple((key, tuple(value) if isinstance(value, list) else value) for key, value in mapping.items())
+
+
+def params_hash(model):
+    """12 hex digits of SHA-256 over every parameter value of `model` (names sorted)."""
+    text = json.dumps(model.params.values(), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+@dataclasses.dataclass(frozen=True)
+class RunSpec:
+    """One run: model name, variant, parameter overrides, simulator, seed, optional fault (a dict)."""
+
+    model: str
+    variant: str
+    overrides: tuple  # ((name, value), ...), sorted: hashable and JSON-ready
+    simulator: str
+    seed: int
+    fault: tuple = ()  # frozen(Fault.as_dict()), empty for an unmodified model
+
+    def create_model(self, faulted=True):
+        """The model this run simulates; with faulted=False, the same model without its fault."""
+        from zoo import registry
+
+        model = registry.create_model(f"{self.model}.{self.variant}", **dict(self.overrides))
+        if faulted and self.fault:
+            from . import faults
+
+            model = faults.inject(model, faults.Fault.from_dict(self.fault_dict()))
+        return model
+
+    def fault_dict(self):
+        """The fault as written to fault.json (tuples as lists), None without a fault."""
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in self.fault} if self.fault else None
+
+    def as_dict(self):
+        return {
+            "model": self.model, "variant": self.variant, "overrides": dict(self.overrides),
+            "simulator": self.simulator, "seed": self.seed, "fault": self.fault_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        fault = data.get("fault") or {}
+        return cls(
+            data["model"], data["variant"], tuple(sorted(data.get("overrides", {}).items())),
+            data["simulator"], int(data["seed"]), frozen(fault),
+        )
+
+    def label(self):
+        fault = dict(self.fault).get("name") if self.fault else None
+        return f"{self.simulator}{'+' + fault if fault else ''} seed {self.seed}"
+
+
+def run_dir(root, spec):
+    """The results directory of `spec` under `root` (see the module docstring)."""
+    model = spec.create_model(faulted=False)
+    group = f"{spec.model}-{spec.variant}-{params_hash(model)}"
+    if spec.fault:
+        group += "+" + dict(spec.fault)["name"]
+    return Path(root) / group / f"{spec.simulator}-seed{spec.seed}"
+
+
+def _effect(fault):
+    """What a fault does (its description is prose and may be reworded without a re-run)."""
+    return None if fault is None else {key: value for key, value in fault.items() if key != "description"}
+
+
+def _parameter_values(table):
+    return {row["name"]: row["value"] for row in table}
+
+
+def reuse_problem(path, spec, model=None):
+    """Why the results in `path` cannot stand for `spec` (None: they can be reused)."""
+    path = Path(path)
+    needed = ("provenance.json", "summary.json", "spikes.nix")
+    missing = [name for name in needed if not (path / name).is_file()]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    model = model or spec.create_model()
+    try:
+        prov = json.loads((path / "provenance.json").read_text())
+    except (OSError, ValueError) as err:
+        return f"unreadable provenance.json ({err})"
+    expected = json.loads(json.dumps(model.params.table()))  # tuples as lists, as written
+    if prov.get("model") != spec.model or prov.get("variant") != spec.variant:
+        return f"it holds {prov.get('model')}.{prov.get('variant')}"
+    if prov.get("backend", {}).get("simulator") != spec.simulator:
+        return f"it was run on {prov.get('backend', {}).get('simulator')}"
+    if prov.get("seeds", {}).get("master") != spec.seed:
+        return f"its master seed is {prov.get('seeds', {}).get('master')}"
+    if _parameter_values(prov.get("parameters", [])) != _parameter_values(expected):
+        return "its parameter values differ"
+    fault_file = path / "fault.json"
+    recorded = json.loads(fault_file.read_text()) if fault_file.is_file() else None
+    if _effect(recorded) != _effect(spec.fault_dict()):
+        return f"its injected fault is {recorded}, expected {spec.fault_dict()}"
+    return None
+
+
+@dataclasses.dataclass
+class RunOutcome:
+    spec: RunSpec
+    path: Path
+    reused: bool
+    seconds: float
+
+
+def _worker_command(spec, path, force):
+    payload = json.dumps({**spec.as_dict(), "out": str(path), "force": force})
+    return [sys.executable, "-m", "validation.worker", payload]
+
+
+def _execute(spec, path, force, log_path):
+    start = time.perf_counter()
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH", "")]))
+    with open(log_path, "w") as log:
+        done = subprocess.run(_worker_command(spec, path, force), stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
+    if done.returncode != 0:
+        tail = Path(log_path).read_text().strip().splitlines()[-5:]
+        raise ZooError(f"run {spec.label()} failed (exit {done.returncode}); log {log_path}: " + " | ".join(tail))
+    return time.perf_counter() - start
+
+
+def ensure_runs(specs, root=DEFAULT_ROOT, jobs=2, force=False, report=None):
+    """Reuse or run every spec; return {spec: RunOutcome}. `report(text)` receives progress lines.
+
+    Runs execute `jobs` at a time, slowest simulator first. A directory that exists but does not
+    match its spec raises ZooError before anything runs, unless `force`.
+    """
+    report = report or (lambda text: None)
+    outcomes, todo = {}, []
+    for spec in specs:
+        model = spec.create_model()
+        path = run_dir(root, spec)
+        problem = reuse_problem(path, spec, model) if path.exists() else "absent"
+        if problem is None:
+            outcomes[spec] = RunOutcome(spec, path, True, 0.0)
+        elif problem != "absent" and not force:
+            raise ZooError(f"{path} exists but cannot be reused ({problem}); use --force to re-run it")
+        else:
+            todo.append((spec, path, problem != "absent"))
+    if outcomes:
+        report(f"reusing {len(outcomes)} run(s) from {Path(root)}")
+    todo.sort(key=lambda item: (item[0].simulator != "brian2", item[0].seed))  # Brian2 is slower: start it first
+    if not todo:
+        return outcomes
+    report(f"running {len(todo)} run(s), {min(jobs, len(todo))} at a time")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {}
+        for spec, path, replace in todo:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            log_path = path.parent / f"{path.name}.log"
+            futures[pool.submit(_execute, spec, path, replace, log_path)] = (spec, path)
+        failures = []
+        for count, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            spec, path = futures[future]
+            try:
+                seconds = future.result()
+            except ZooError as err:
+                failures.append(str(err))
+                report(f"[{count}/{len(todo)}] {spec.label()}: FAILED")
+                continue
+            outcomes[spec] = RunOutcome(spec, path, False, seconds)
+            report(f"[{count}/{len(todo)}] {spec.label()}: done in {seconds:.0f} s")
+    if failures:
+        raise ZooError(failures[0] + (f" (and {len(failures) - 1} more failed runs)" if len(failures) > 1 else ""))
+    return outcomes
