@@ -1,7 +1,7 @@
 """Command line: validate a model across simulators and write an HTML, Markdown and JSON report.
 
     python -m validation rostami2020 --sims nest brian2
-    python -m validation rostami2020 --sims nest brian2 --seeds 5 --variant tiny --out /tmp/report
+    python -m validation rostami2020 --sims nest brian2 --seeds 5 --variant tiny --out reports/rostami2020
     python -m validation rostami2020.tiny --sims nest brian2 --fault exc_weight_x1.2   # see it fail
 
 Runs K seeds (1..K) of the model on each simulator, reusing results already under --runs for the
