@@ -48,19 +48,9 @@ def parser():
 
 def configure(args):
     """(model, spec template dict) for the arguments; raises ZooError on bad input."""
-    from zoo import registry
+    from zoo.run import resolve_model
 
-    name, _, tag = args.model.partition(".")
-    if tag and args.variant and tag != args.variant:
-        raise ZooError(f"variant given twice: '{tag}' and --variant {args.variant}")
-    variant = tag or args.variant or "default"
-    cls = registry.get_model(name)
-    params = cls.variant(variant).params
-    overrides = dict(params.parse_assignment(text) for text in args.assignments)
-    if args.duration is not None:
-        if args.duration <= 0:
-            raise ZooError(f"--duration must be positive, got {args.duration:g}")
-        overrides[cls.duration_param] = float(args.duration)
+    model, overrides = resolve_model(args.model, args.variant, args.assignments, args.duration)
     if args.seeds < 2:
         raise ZooError(f"--seeds must be at least 2 (the rule needs seed pairs), got {args.seeds}")
     if args.jobs < 1:
@@ -72,8 +62,7 @@ def configure(args):
             raise ZooError(f"unknown simulator '{sim}'; known: {', '.join(SIMULATORS)}")
     if args.sims[0] == args.sims[1] and not args.fault:
         raise ZooError("--sims names the same simulator twice; compare two simulators (or add --fault)")
-    model = registry.create_model(f"{name}.{variant}", **overrides)
-    return model, {"model": name, "variant": variant, "overrides": tuple(sorted(overrides.items()))}
+    return model, {"model": model.name, "variant": model.variant_name, "overrides": tuple(sorted(overrides.items()))}
 
 
 def default_out(model):

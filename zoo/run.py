@@ -50,26 +50,32 @@ def list_models():
     return "\n".join(lines)
 
 
+def resolve_model(spec, variant=None, assignments=(), duration=None):
+    """(model, variant name, overrides) for 'name[.variant]', --variant, --set and --duration."""
+    if not spec:
+        raise ZooError("name a model to run (see --list)")
+    name, _, tag = spec.partition(".")
+    if tag and variant and tag != variant:
+        raise ZooError(f"variant given twice: '{tag}' and --variant {variant}")
+    cls = registry.get_model(name)
+    variant = tag or variant or "default"
+    params = cls.variant(variant).params
+    overrides = dict(params.parse_assignment(text) for text in assignments)
+    if duration is not None:
+        if duration <= 0:
+            raise ZooError(f"--duration must be positive, got {duration:g}")
+        overrides[cls.duration_param] = float(duration)
+    return cls(params.replace(**overrides), variant=variant), overrides
+
+
 def configure(args):
     """The model instance and the applied overrides that the arguments ask for."""
-    if not args.model:
-        raise ZooError("name a model to run (see --list)")
-    name, _, tag = args.model.partition(".")
-    if tag and args.variant and tag != args.variant:
-        raise ZooError(f"variant given twice: '{tag}' and --variant {args.variant}")
-    cls = registry.get_model(name)
-    variant = tag or args.variant or "default"
-    params = cls.variant(variant).params
-    overrides = dict(params.parse_assignment(text) for text in args.assignments)
-    if args.duration is not None:
-        if args.duration <= 0:
-            raise ZooError(f"--duration must be positive, got {args.duration:g}")
-        overrides[cls.duration_param] = float(args.duration)
+    model, overrides = resolve_model(args.model, args.variant, args.assignments, args.duration)
     if args.seed < 0:
         raise ZooError(f"--seed must be a non-negative integer, got {args.seed}")
     if args.threads < 1:
         raise ZooError(f"--threads must be a positive integer, got {args.threads}")
-    return cls(params.replace(**overrides), variant=variant), overrides
+    return model, overrides
 
 
 def main(argv=None):
