@@ -1,16 +1,16 @@
-"""Power of the backend comparison at CI size: injected faults are flagged, fresh seeds are not.
+"""Power of the backend comparison: injected faults are flagged, fresh seeds are not.
 
-rostami2020.tiny (500 neurons, 0.2 s warm-up + 1 s), K = 5 seeds a side, NEST with a fault against
-unmodified NEST (cheap, and judged by the same rule as the report), then one real NEST vs Brian2
-report through the command line. At this size the E rate differs by ~14 % from seed to seed, more
-than a 20 % change of tau_m or a 0.5 ms delay moves anything, so those two faults are tested at
-magnitudes the rule can see here (tau_m x 1.5; every delay 1 ms, the model's max_delay); the
-README gives detection at full size for the issue's magnitudes. K = 5 because with K = 3 one
-comparison in 25 failed on fresh seeds (measured: the 95th percentile of 6 null distances is
-fragile).
+CI size: rostami2020.tiny (500 neurons, 0.2 s warm-up + 1 s), K = 5 seeds a side, NEST with a
+fault against unmodified NEST (cheap, judged by the same rule as the report), then one real NEST
+vs Brian2 report through the command line. In a 500-neuron network one seed's E rate differs from
+another's by ~14 %, more than tau_m x 1.2 (or even x 2) or a 0.5 ms delay change anything, so at
+this size the suite tests the faults it can see: E->E weights x 1.2 and a dropped projection at the
+issue's magnitudes, and a wrong delay as the model's delay parameter x 20 (2 ms). The four faults at
+the issue's magnitudes are checked at full size by the slow test at the end (measured: all four
+flagged; README). K = 5 because with K = 3 one comparison in 25 failed between disjoint seed sets.
 
-Set ZOO_TEST_VALIDATION_RUNS=DIR to keep the ~40 runs between sessions (they are reused by
-model, parameters, seed and simulator).
+Set ZOO_TEST_VALIDATION_RUNS=DIR to keep the runs between sessions (they are reused by model,
+parameters, seed, simulator and fault).
 """
 
 import json
@@ -31,9 +31,8 @@ MODEL = "rostami2020.tiny"
 CI_FAULTS = [
     Fault("exc_weight_x1.2", "scale_weight", ("E_to_E_within", "E_to_E_across"), value=1.2,
           description="weights of E_to_E_within, E_to_E_across x 1.2"),
-    Fault("tau_m_x1.5", "scale_cell_parameter", ("E",), "tau_m", 1.5, "tau_m of population E x 1.5"),
     Fault("drop_I_to_E_within", "drop_projection", ("I_to_E_within",), description="projection I_to_E_within left out"),
-    Fault("delay_1ms", "set_delay", ("*",), value=1.0, description="every synaptic delay 1 ms"),
+    Fault("delay_x20", "scale_parameter", (), "delay", 20.0, "model delay parameter x 20 (2 ms)"),
 ]
 
 
@@ -55,14 +54,16 @@ def test_an_injected_fault_is_flagged(measured, fault):
     assert found["detected"], f"{fault} passed every comparison"
 
 
-def test_fresh_seeds_are_not_flagged(measured):
-    assert measured["fresh_seeds"]["failed"] == []
+def test_disjoint_seed_sets_rarely_differ(measured):
+    """All 126 splits of seeds 1-10 into two groups of 5, compared as if they were two backends.
 
-
-def test_the_report_level_false_alarm_rate_over_seed_splits_is_measured(measured):
+    Measured here: 4 % of splits (5 of 126) have a failing comparison, 0.3 % of comparisons fail;
+    seeds 6-10 vs 1-5 is one of those five splits, which is why it is not asserted on its own.
+    """
     splits = measured["splits"]
-    assert splits["splits"] == 126  # 10 runs into two groups of 5, each split once
-    assert splits["comparison_false_alarm_rate"] < 0.02
+    assert splits["splits"] == 126
+    assert splits["report_false_alarm_rate"] <= 0.05
+    assert splits["comparison_false_alarm_rate"] < 0.01
 
 
 def test_nest_vs_brian2_report(root, tmp_path):
@@ -90,3 +91,15 @@ def test_bad_input_and_an_existing_report_exit_2(root, tmp_path):
     out = tmp_path / "exists"
     out.mkdir()
     assert main([MODEL, "--runs", root, "--out", str(out), "--quiet"]) == 2
+
+
+@pytest.mark.slow
+def test_full_size_faults_are_flagged_and_fresh_seeds_are_not(root):
+    """rostami2020 at full size, NEST (with each default fault) vs Brian2, 5 seeds: ~40 runs, hours on 2 cores."""
+    model = registry.create_model("rostami2020")
+    template = {"model": "rostami2020", "variant": "default", "overrides": ()}
+    result = power.measure_power(model, template, ("nest", "brian2"), K, root, jobs=2,
+                                 all_faults=power.select_faults(model), say=lambda t: None)
+    assert [d["fault"] for d in result["detection"] if not d["detected"]] == []
+    assert result["fresh_seeds"]["failed"] == []
+    assert result["splits"]["report_false_alarm_rate"] <= 0.05
