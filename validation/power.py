@@ -14,7 +14,6 @@
   they are not independent trials: read the rate as an estimate with that caveat.
 """
 
-import argparse
 import itertools
 import json
 import sys

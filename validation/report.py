@@ -10,6 +10,7 @@ import base64
 import datetime
 import html
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -228,6 +229,12 @@ def _false_alarm_html(power):
     return "<p>" + html.escape(power.get("text", "")) + "</p>" + _table(_power_rows(power))
 
 
+def _plain_text(docstring):
+    """A reStructuredText docstring as plain text: roles and literal markers dropped."""
+    text = re.sub(r":(?:mod|class|func):`([^`]*)`", r"\1", docstring.strip())
+    return text.replace("``", "").replace("**", "")
+
+
 def to_html(report, figures):
     a, b = report["backends"]
     ok = report["passed"]
@@ -282,7 +289,7 @@ def to_html(report, figures):
         _table(_finding_rows(report["capabilities"]), verdict_key=None, level_key="level") if report["capabilities"]
         else "<p>No findings: the model uses nothing that either backend lacks or treats differently.</p>",
         "<h2 id='method'>The rule and its false-alarm rate</h2>",
-        f"<pre class='small'>{html.escape(checks.__doc__.strip())}</pre>",
+        f"<pre class='small'>{html.escape(_plain_text(checks.__doc__))}</pre>",
         _false_alarm_html(report.get("false_alarm")),
         "<h2 id='runs'>Runs</h2>",
         _table(_run_rows(report["runs"]), verdict_key=None),
