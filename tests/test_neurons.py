@@ -1,0 +1,128 @@
+"""zoo.neurons: one definition, the same neuron on NEST (NESTML) and Brian2.
+
+Expectations come from the definition's numerics (explicit Euler-Maruyama with dt = 0.1 ms):
+- the Ornstein-Uhlenbeck conductance dg/dt = -g/tau + sigma/sqrt(tau) xi has stationary SD
+  sigma/sqrt(2) (exactly sigma/sqrt(2 - dt/tau) for the Euler scheme) and autocorrelation
+  exp(-lag/tau);
+- one input spike of weight w gives g(t_k) = w (1 - dt/tau)^k from its arrival step, and the
+  membrane potential follows the Euler recursion of the definition's drift.
+PyNN's two backends deliver a SpikeSourceArray spike one time step apart (the same holds for the
+standard IF_cond_exp), so traces are compared from their onset, which must lie within one step
+of spike time + delay. The first NEST use compiles the module (~40 s, then cached).
+"""
+
+import numpy as np
+import pytest
+
+from zoo.errors import ZooError
+from zoo.neurons import LIF_COND_EXP_OU, NeuronType, Parameter, StateVariable, cell_type
+
+DT = 0.1
+GRANULE = dict(C_m=3.1, g_L=0.2, E_L=-75.0, V_reset=-75.0, V_th=-55.0, t_ref=2.0, E_e=0.0, E_i=-75.0,
+               tau_e=12.0, tau_i=20.0, g_t=1.0)
+
+
+def _signal(segment, name):
+    (signal,) = [s for s in segment.analogsignals if s.name == name]
+    return np.asarray(signal.magnitude)
+
+
+def test_ou_noise_has_the_stationary_sd_and_correlation_time(backend):
+    sim = backend.sim
+    sigma, tau, n = 0.05, 20.0, 200
+    cells = sim.Population(n, cell_type(LIF_COND_EXP_OU, sim)(**GRANULE, sigma_n=sigma, tau_n=tau))
+    cells.record("g_n")
+    sim.run(1200.0)
+    g = _signal(cells.get_data().segments[0], "g_n")[int(200 / DT):]  # from 10 tau on: stationary
+    expected_sd = sigma / np.sqrt(2 - DT / tau)
+    assert g.std() == pytest.approx(expected_sd, rel=0.05)
+    assert abs(g.mean()) < 0.1 * expected_sd
+    centred = g - g.mean(axis=0)
+    lags = np.array([5.0, 10.0, 20.0, 30.0])
+    acf = np.array([np.mean(centred[:-int(lag / DT)] * centred[int(lag / DT):]) for lag in lags]) / centred.var()
+    fitted_tau = -np.sum(lags * lags) / np.sum(lags * np.log(acf))  # least squares of log acf = -lag / tau
+    assert fitted_tau == pytest.approx(tau, rel=0.1)
+    # independent noise per cell
+    assert abs(np.corrcoef(g[:, 0], g[:, 1])[0, 1]) < 0.2
+
+
+def _euler_reference(weight_e, weight_i, onset_e, onset_i, steps, p):
+    """The definition's Euler recursion for V, g_e, g_i (no noise, no spike), from rest."""
+    v, ge, gi = p["E_L"], 0.0, 0.0
+    trace = np.empty((steps, 3))
+    for k in range(steps):
+        dv = (p["g_L"] * (p["E_L"] - v) + ge * (p["E_e"] - v) + (gi + p["g_t"]) * (p["E_i"] - v)) / p["C_m"]
+        v, ge, gi = v + DT * dv, ge - DT * ge / p["tau_e"], gi - DT * gi / p["tau_i"]
+        ge += weight_e if k == onset_e else 0.0
+        gi += weight_i if k == onset_i else 0.0
+        trace[k] = v, ge, gi
+    return trace
+
+
+def test_one_input_spike_gives_the_definitions_conductance_and_voltage_trace(backend):
+    sim = backend.sim
+    params = dict(GRANULE, E_i=-85.0)  # E_i below E_L so the inhibitory spike moves V as well
+    cell = sim.Population(1, cell_type(LIF_COND_EXP_OU, sim)(**params))
+    cell.initialize(V_m=params["E_L"])
+    excitation = sim.Population(1, sim.SpikeSourceArray(spike_times=[10.0]))
+    inhibition = sim.Population(1, sim.SpikeSourceArray(spike_times=[30.0]))
+    sim.Projection(excitation, cell, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.0008, delay=DT),
+                   receptor_type="excitatory")
+    sim.Projection(inhibition, cell, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.002, delay=2.0),
+                   receptor_type="inhibitory")
+    cell.record(["V_m", "g_e", "g_i"])
+    sim.run(80.0)
+    segment = cell.get_data().segments[0]
+    v, ge, gi = (_signal(segment, name)[:, 0] for name in ("V_m", "g_e", "g_i"))
+    onset_e, onset_i = int(np.flatnonzero(ge > 0)[0]), int(np.flatnonzero(gi > 0)[0])
+    assert onset_e in (round(10.1 / DT), round(10.1 / DT) + 1)
+    assert onset_i - onset_e == round(20.0 / DT) + round((2.0 - DT) / DT)  # spike 20 ms later, delay 1.9 ms longer
+    assert ge[onset_e] == pytest.approx(0.8) and gi[onset_i] == pytest.approx(2.0)  # uS -> nS
+    reference = _euler_reference(0.8, 2.0, onset_e - 1, onset_i - 1, v.size - 1, params)
+    np.testing.assert_allclose(ge[1:], reference[:, 1], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(gi[1:], reference[:, 2], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(v[1:], reference[:, 0], rtol=0, atol=1e-6)
+    assert v.max() > params["E_L"] + 5 and v[onset_i + 30] < v[onset_i - 1]  # both inputs visible
+
+
+def test_refractory_clamp_and_spike_count_agree_with_the_definition(backend):
+    sim = backend.sim
+    cell = sim.Population(1, cell_type(LIF_COND_EXP_OU, sim)(**dict(GRANULE, g_t=0.0, I_e=6.0)))
+    cell.initialize(V_m=-75.0)
+    cell.record(["spikes", "V_m"])
+    sim.run(100.0)
+    segment = cell.get_data().segments[0]
+    spikes = np.asarray(segment.spiketrains[0].magnitude)
+    v = _signal(segment, "V_m")[:, 0]
+    # constant drive: V_inf = E_L + I_e / g_L = -45 mV > threshold, so regular firing
+    assert spikes.size >= 5
+    isi = np.diff(spikes)
+    assert np.ptp(isi) <= DT + 1e-9 and isi.min() > 2.0
+    first = int(round(spikes[0] / DT))
+    clamped = v[first + 1:first + 1 + int(2.0 / DT)]  # t_ref / dt - 1 steps after the spike step, +-1 recording offset
+    assert np.sum(clamped == -75.0) >= int(2.0 / DT) - 2
+
+
+def test_bad_definitions_are_one_line_errors():
+    with pytest.raises(ZooError, match="unknown name 'q'"):
+        LIF_COND_EXP_OU.replace(threshold="V_m > q")
+    with pytest.raises(ZooError, match="not one of"):
+        NeuronType("x", "", (Parameter("t_ref", 2.0, "s"),), (), "1 > 0", (), "t_ref")
+    with pytest.raises(ZooError, match="noise amplitude"):
+        LIF_COND_EXP_OU.replace(noise=(("g_n", ("tau_n", "tau_n")),))
+    with pytest.raises(ZooError, match="not a usable name"):
+        NeuronType("x", "", (Parameter("t_ref", 2.0, "ms"),), (StateVariable("xi", 0.0, "mV", "0"),), "1 > 0", (), "t_ref")
+
+
+def test_digest_changes_with_the_definition():
+    assert LIF_COND_EXP_OU.digest() != LIF_COND_EXP_OU.replace(threshold="V_m >= V_th").digest()
+    assert LIF_COND_EXP_OU.digest() == LIF_COND_EXP_OU.replace().digest()
+
+
+def test_nestml_source_is_generated_from_the_definition():
+    from zoo.neurons.nestml import nestml_source
+
+    text = nestml_source(LIF_COND_EXP_OU)
+    assert f"model {LIF_COND_EXP_OU.name}:" in text
+    assert "sigma_n * (resolution() / tau_n)**0.5 * random_normal(0, 1)" in text
+    assert "onCondition(refr_count == 0 and (V_m > V_th))" in text

@@ -1,0 +1,39 @@
+"""Neuron types beyond PyNN's standard set, defined once and realised on NEST and Brian2.
+
+Define a type as plain data (:class:`NeuronType`: parameters with units, state variables with
+their drift, optional noise, spike condition, reset, refractoriness, receptor conductances), then
+in a model's ``build(sim, streams)``::
+
+    from zoo.neurons import cell_type, LIF_COND_EXP_OU
+    GrC = cell_type(LIF_COND_EXP_OU, sim)
+    cells = sim.Population(4096, GrC(C_m=3.1, g_L=0.2, sigma_n=0.05), label="GrC")
+
+The class behaves like a standard PyNN cell type (Population, Projection with receptor
+"excitatory"/"inhibitory", record, initialize). On Brian2 it is built from the equations; on NEST
+from NESTML generated from the same definition and compiled once per definition and NEST version
+(cached under $ZOO_CACHE_DIR, default ~/.cache/zoo). See zoo/neurons/definition.py for the format
+and numerics, zoo/neurons/nestml.py for how the pip NEST wheel is made to accept the module.
+"""
+
+from ..errors import ZooError
+from .definition import NeuronType, Parameter, StateVariable
+from .library import LIF_COND_EXP_OU
+
+
+def cell_type(neuron, sim):
+    """The PyNN cell-type class realising `neuron` on the PyNN module `sim` (already set up)."""
+    if not isinstance(neuron, NeuronType):
+        raise ZooError(f"cell_type expects a zoo.neurons.NeuronType, got {type(neuron).__name__}")
+    backend = getattr(sim, "__name__", "").rpartition(".")[2]
+    if backend == "nest":
+        from . import nestml
+
+        return nestml.cell_type(neuron)
+    if backend == "brian2":
+        from . import brian2
+
+        return brian2.cell_type(neuron)
+    raise ZooError(f"custom neuron types run on NEST and Brian2, not on '{backend or sim!r}'")
+
+
+__all__ = ["NeuronType", "Parameter", "StateVariable", "LIF_COND_EXP_OU", "cell_type"]
