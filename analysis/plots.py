@@ -55,9 +55,11 @@ def raster(segment, path, shade=(), title=""):
     plt.close(fig)
 
 
-def rates(segment, path, shade=(), group_by=None, bin_ms=50.0, title=""):
+def rates(segment, path, shade=(), group_by=None, bin_ms=50.0, title="", curves=()):
     """Population rates over time; with `group_by` (an annotation such as 'cluster') also a
-    heat map of the rate of each group of the first population."""
+    heat map of the rate of each group of the first population. `curves` are extra lines on the
+    rate axes, dicts with 't_ms', 'values', 'label' and optional 'color' and 'linestyle' (e.g. a
+    model's input rate or a theoretical prediction, in 1/s)."""
     t0, t1 = segment.t_start.rescale(pq.ms), segment.t_stop.rescale(pq.ms)
     names = _populations(segment)
     trains = {name: [st for st in segment.spiketrains if st.annotations["population"] == name] for name in names}
@@ -72,6 +74,9 @@ def rates(segment, path, shade=(), group_by=None, bin_ms=50.0, title=""):
     for position, name in enumerate(names):
         edges, rate = statistics.population_rate(trains[name], bin_ms * pq.ms, t0, t1)
         ax.step(edges, rate, where="post", color=_color(name, position), label=f"{name} ({np.mean(rate):.2f}/s)")
+    for curve in curves:
+        ax.plot(curve["t_ms"], curve["values"], color=curve.get("color"), linestyle=curve.get("linestyle", "-"),
+                label=curve["label"])
     _shade(ax, shade)
     ax.set_ylabel(f"rate (1/s, {bin_ms:g} ms bins)")
     ax.legend(loc="upper right", fontsize="small")

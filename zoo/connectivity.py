@@ -31,3 +31,21 @@ def bernoulli(rng, n_pre, n_post, p, allow_autapses=True):
         pre_parts.append(pre.astype(np.int64))
         post_parts.append(post.astype(np.int64))
     return np.concatenate(pre_parts), np.concatenate(post_parts)
+
+
+def fixed_in_degree(rng, n_pre, n_post, k, allow_autapses=True):
+    """Every target gets exactly `k` sources drawn uniformly *with replacement* (multapses allowed).
+
+    With ``allow_autapses=False`` (pre and post the same population) target j draws from the
+    other n_pre - 1 cells: an index drawn from 0..n_pre-2 is shifted up by one from j on. This is
+    ``np.random.choice(pool, k)`` with the own index removed from the pool, as in ntwk's
+    ``random_connections``. Returns (pre, post) index arrays ordered by post.
+    """
+    pool = n_pre if allow_autapses else n_pre - 1
+    if k < 0 or (k > 0 and pool < 1):
+        raise ValueError(f"cannot draw {k} sources per target from {pool} cells")
+    pre = rng.integers(0, pool, size=(n_post, k), dtype=np.int64)
+    post = np.repeat(np.arange(n_post, dtype=np.int64), k)
+    if not allow_autapses:
+        pre += pre >= np.arange(n_post)[:, None]
+    return pre.ravel(), post

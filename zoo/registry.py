@@ -12,6 +12,7 @@ from .errors import ZooError, unknown
 MODELS = {
     "rostami2020": "models.rostami2020:Rostami2020",
     "schmidt2018": "models.schmidt2018:Schmidt2018",
+    "zerlaut2018": "models.zerlaut2018:Zerlaut2018",
 }
 
 

@@ -87,7 +87,8 @@ def run(model, simulator, seed, threads=1, out=None, force=False, overrides=None
             hints = model.figure_hints()
             title = f"{model.name} ({model.variant_name}) on {simulator}, seed {seed}"
             plots.raster(segment, results.path("raster.png"), shade=hints.get("shade_ms", ()), title=title)
-            plots.rates(segment, results.path("rates.png"), shade=hints.get("shade_ms", ()), group_by=hints.get("group_by"), title=title)
+            plots.rates(segment, results.path("rates.png"), shade=hints.get("shade_ms", ()), group_by=hints.get("group_by"), title=title,
+                        curves=hints.get("curves", ()))
         results.write_json(
             "provenance.json",
             provenance.record(model, backend, streams, overrides or {}, timings, progress.peak_memory_bytes(), prints, window),

@@ -1,0 +1,176 @@
+"""The RS-FS AdExp network of ``ntwk`` (Zerlaut et al. 2018 J Comput Neurosci), built with PyNN.
+
+Methods, as ntwk simulates its README example (spec: /work/shared/specs/zerlaut2018.md):
+N_E regular-spiking and N_I fast-spiking adaptive exponential integrate-and-fire cells with
+conductance-based exponential synapses (EIF_cond_exp_isfa_ista = NEST aeif_cond_exp). Spikes are
+detected at Vthre + 5 deltaV (v_spike set explicitly, which PyNN-Brian2 hard-codes); reset to
+Vreset with V clamped for Trefrac; RS cells add b to w at each spike. Every target cell gets a
+fixed number of sources from each population, K = int(p N_pre) = 200 Exc and 50 Inh, drawn
+with replacement (multapses) and without autapses. Each cell is driven by its own afferent
+train, an inhomogeneous Poisson process at N_aff p_aff Faff(t) = 200 Faff(t) Hz; or, in the
+shared variant, by 200 of N_aff = 400 shared trains at Faff(t) (drawn with replacement). All
+cells start at rest (V = El, w = 0, g = 0). Connectivity and input trains are drawn in NumPy
+from the master seed, so NEST and Brian2 simulate the same network with the same input spikes.
+"""
+
+import numpy as np
+
+from zoo import connectivity, inputs, progress
+from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
+from zoo.network import Network
+from zoo.units import to_pynn
+
+from . import formulas
+from .variants import VARIANTS
+
+POPULATIONS = ("E", "I")
+
+
+class Zerlaut2018(ZooModel):
+    """RS-FS AdExp network with time-varying afferent drive (ntwk, Zerlaut et al. 2018)."""
+
+    name = "zerlaut2018"
+    title = "RS-FS adaptive exponential network with time-varying drive"
+    citation = "Zerlaut Y, Chemla S, Chavane F, Destexhe A (2018) J Comput Neurosci 44:45-61"
+    doi = "10.1007/s10827-017-0668-2"
+    description = "4000 RS + 1000 FS AdExp cells, fixed in-degrees, Poisson drive 200*Faff(t) (ntwk README)"
+    variants = VARIANTS
+
+    def sizes(self):
+        return {"E": self.params.N_E, "I": self.params.N_I}
+
+    def simulation_settings(self):
+        p = self.params
+        return {"timestep": p.dt, "min_delay": p.delay, "max_delay": max(p.delay, 10 * p.dt)}
+
+    @property
+    def t_stop_ms(self):
+        return self.warmup_ms + self.duration_ms
+
+    # --- connectivity and input trains (pure NumPy, shared by structure() and build()) -------
+    def connections(self, streams):
+        """(pre, post) index arrays per projection 'E_to_E', ... (and 'aff_to_E' when shared)."""
+        cache = getattr(self, "_connections_cache", None)
+        if cache is not None and cache[0] == streams.master_seed:
+            return cache[1]
+        p, sizes, K = self.params, self.sizes(), formulas.in_degrees(self.params)
+        drawn = {}
+        progress.step("drawing fixed in-degree connectivity for seed %d", streams.master_seed)
+        for pre in POPULATIONS:
+            for post in POPULATIONS:
+                rng = streams.generator(f"connectivity/{pre}_to_{post}")
+                drawn[f"{pre}_to_{post}"] = connectivity.fixed_in_degree(
+                    rng, sizes[pre], sizes[post], K[pre], allow_autapses=pre != post
+                )
+        if p.shared_afferents:
+            for post in POPULATIONS:
+                rng = streams.generator(f"connectivity/aff_to_{post}")
+                drawn[f"aff_to_{post}"] = connectivity.fixed_in_degree(
+                    rng, p.N_aff, sizes[post], formulas.afferent_trains_per_cell(p)
+                )
+        self._connections_cache = (streams.master_seed, drawn)
+        return drawn
+
+    def afferent_trains(self, streams):
+        """Spike-time arrays [ms] per afferent source: {'E': [...], 'I': [...]} or {'aff': [...]}."""
+        p = self.params
+        if p.shared_afferents:
+            sources = {"aff": (p.N_aff, p.faff)}
+        else:
+            m = formulas.afferent_trains_per_cell(p)
+            sources = {post: (size, lambda t: m * p.faff(t)) for post, size in self.sizes().items()}
+        trains = {}
+        for name, (count, profile) in sources.items():
+            progress.step("drawing %d afferent Poisson trains (%s)", count, name)
+            rng = streams.generator(f"input/{name}")
+            trains[name] = inputs.poisson_trains(rng, profile, count, self.t_stop_ms, p.dt)
+        return trains
+
+    def structure(self, streams):
+        p = self.params
+        populations = [PopulationInfo(name, size, "EIF_cond_exp_isfa_ista") for name, size in self.sizes().items()]
+        if p.shared_afferents:
+            populations.append(PopulationInfo("aff", p.N_aff, "SpikeSourceArray"))
+        else:
+            populations += [PopulationInfo(f"aff_{name}", size, "SpikeSourceArray") for name, size in self.sizes().items()]
+        projections = [
+            ProjectionInfo(name, name.split("_")[0], name.split("_")[2], int(i.size),
+                           "inhibitory" if name.startswith("I") else "excitatory")
+            for name, (i, _) in self.connections(streams).items()
+        ]
+        if not p.shared_afferents:
+            projections += [ProjectionInfo(f"aff_to_{name}", f"aff_{name}", name, size, "excitatory")
+                            for name, size in self.sizes().items()]
+        return Structure(tuple(populations), tuple(projections), exact_counts=True)
+
+    # --- build ------------------------------------------------------------------------------
+    def build(self, sim, streams):
+        populations = self._create_populations(sim)
+        projections = self._connect(sim, populations, streams)
+        projections.update(self._add_drive(sim, populations, streams))
+        self._connections_cache = None  # the simulator holds the connections now
+        for name in POPULATIONS:
+            populations[name].record("spikes")
+        return Network(populations, projections, recorded=POPULATIONS)
+
+    def _create_populations(self, sim):
+        """AdExp cells at rest: V = El, w = 0 (conductances start at 0)."""
+        p = self.params
+        populations = {}
+        for name, size in self.sizes().items():
+            progress.step("creating population %s (%d)", name, size)
+            cell = sim.EIF_cond_exp_isfa_ista(**formulas.cell_parameters(p, name))
+            population = sim.Population(size, cell, label=name)
+            population.initialize(v=p.El, w=0.0)
+            populations[name] = population
+        return populations
+
+    def _weight(self, pre):
+        p = self.params
+        return to_pynn({"E": p.Q_E, "I": p.Q_I, "aff": p.Q_aff}[pre], "nS")
+
+    def _connect(self, sim, populations, streams):
+        projections = {}
+        for name, (i, j) in self.connections(streams).items():
+            pre, post = name.split("_")[0], name.split("_")[2]
+            if pre == "aff":
+                continue
+            progress.step("connecting %s: %d synapses", name, i.size)
+            projections[name] = sim.Projection(
+                populations[pre], populations[post], sim.FromListConnector(np.column_stack((i, j))),
+                sim.StaticSynapse(weight=self._weight(pre), delay=self.params.delay),
+                receptor_type="inhibitory" if pre == "I" else "excitatory", label=name,
+            )
+        return projections
+
+    def _add_drive(self, sim, populations, streams):
+        """Afferent SpikeSourceArrays: one private train per cell, or shared trains (variant)."""
+        trains = self.afferent_trains(streams)
+        projections = {}
+        for post in POPULATIONS:
+            if self.params.shared_afferents:
+                key = "aff"
+                if key not in populations:
+                    populations[key] = inputs.spike_source(sim, trains[key], label=key)
+                i, j = self.connections(streams)[f"aff_to_{post}"]
+            else:
+                key = f"aff_{post}"
+                populations[key] = inputs.spike_source(sim, trains[post], label=key)
+                i = j = np.arange(self.sizes()[post])
+            projections[f"aff_to_{post}"] = sim.Projection(
+                populations[key], populations[post], sim.FromListConnector(np.column_stack((i, j))),
+                sim.StaticSynapse(weight=self._weight("aff"), delay=self.params.delay),
+                receptor_type="excitatory", label=f"aff_to_{post}",
+            )
+        return projections
+
+    # --- figures and model-specific statistics ------------------------------------------------
+    def figure_hints(self):
+        from .observables import figure_curves
+
+        return {"curves": figure_curves(self)}
+
+    def observables(self, segment):
+        from .observables import rate_observables
+
+        return rate_observables(self, segment)

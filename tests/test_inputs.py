@@ -1,0 +1,99 @@
+"""zoo.inputs: time-varying Poisson trains on the grid, and one input spike seen alike on both backends."""
+
+import numpy as np
+import pytest
+
+from zoo import backend as backends
+from zoo import inputs
+from zoo.errors import ZooError
+from zoo.seeds import SeedStreams
+
+DT = 0.1
+
+
+def test_rate_table_from_function_and_from_table():
+    rates = inputs.rate_table(lambda t: 2.0 * t, 1.0, DT)
+    assert rates == pytest.approx(2.0 * np.arange(10) * DT)
+    table = inputs.rate_table(([0.0, 1.0], [0.0, 10.0]), 2.0, DT)
+    assert table[5] == pytest.approx(5.0) and table[-1] == pytest.approx(10.0)  # held after the table
+
+
+@pytest.mark.parametrize("profile, message", [
+    (lambda t: -1.0 + 0 * t, "not negative"),
+    (lambda t: 2e4 + 0 * t, "exceeds one spike per step"),
+    (([1.0, 0.5], [1.0, 1.0]), "must increase"),
+])
+def test_bad_rates_raise_one_line_errors(profile, message):
+    with pytest.raises(ZooError, match=message):
+        inputs.rate_table(profile, 10.0, DT)
+
+
+def test_trains_follow_the_rate_profile():
+    """Counts in the low and high halves match rate * time within 4 sigma (Poisson)."""
+    rng = SeedStreams(3).generator("input/test")
+    n, t_stop = 2000, 200.0
+    trains = inputs.poisson_trains(rng, lambda t: np.where(t < 100.0, 20.0, 80.0), n, t_stop, DT)
+    times = np.concatenate(trains)
+    for lo, hi, rate in ((0.2, 100.0, 20.0), (100.0, 200.0, 80.0)):
+        expected = n * rate * (hi - lo) / 1000.0
+        count = np.count_nonzero((times >= lo - 1e-9) & (times < hi - 1e-9))
+        assert abs(count - expected) < 4 * np.sqrt(expected)
+
+
+def test_trains_are_on_the_grid_sorted_one_spike_per_step_and_start_late():
+    trains = inputs.poisson_trains(SeedStreams(1).generator("x"), lambda t: 5000.0 + 0 * t, 50, 20.0, DT)
+    for train in trains:
+        steps = train / DT
+        assert np.allclose(steps, np.round(steps))
+        assert np.all(np.diff(train) > 0)
+        assert train.size == 0 or train[0] >= 2 * DT - 1e-12
+
+
+def test_trains_do_not_depend_on_the_block_size(monkeypatch):
+    def draw():
+        return inputs.poisson_trains(SeedStreams(7).generator("x"), lambda t: 300.0 + 0 * t, 40, 50.0, DT)
+
+    whole = draw()
+    monkeypatch.setattr(inputs, "_BLOCK_DRAWS", 97)
+    assert all(np.array_equal(a, b) for a, b in zip(whole, draw()))
+
+
+def test_seed_changes_the_trains():
+    a = inputs.poisson_trains(SeedStreams(1).generator("x"), lambda t: 500.0 + 0 * t, 5, 50.0, DT)
+    b = inputs.poisson_trains(SeedStreams(2).generator("x"), lambda t: 500.0 + 0 * t, 5, 50.0, DT)
+    assert not all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def _conductance_after_one_spike(simulator, spike_ms, weight_us=0.001, t_stop=12.0):
+    """g_exc (uS) of an AdExp cell receiving one SpikeSourceArray spike, sampled every step."""
+    b = backends.setup(simulator, SeedStreams(1), timestep=DT, min_delay=DT)
+    try:
+        sim = b.sim
+        cell = sim.Population(1, sim.EIF_cond_exp_isfa_ista(v_spike=-40.0, tau_syn_E=5.0), label="cell")
+        cell.initialize(v=-70.0, w=0.0)
+        source = inputs.spike_source(sim, [np.array([spike_ms])], label="src")
+        sim.Projection(source, cell, sim.FromListConnector([(0, 0)]), sim.StaticSynapse(weight=weight_us, delay=DT),
+                       receptor_type="excitatory")
+        cell.record("gsyn_exc")
+        sim.run(t_stop)
+        signal = cell.get_data().segments[0].filter(name="gsyn_exc")[0]
+        return np.asarray(signal.times.rescale("ms")).ravel(), np.asarray(signal.rescale("uS")).ravel()
+    finally:
+        b.end()
+
+
+def test_one_input_spike_gives_the_same_conductance_on_nest_and_brian2():
+    """Same onset step and the same exponential decay, g = w exp(-(t - t_on)/tau_syn), on both backends."""
+    spike = inputs.spike_trains(np.array([0]), np.array([23]), 1, DT)[0][0]  # step 23: 2.3 ms
+    traces = {sim: _conductance_after_one_spike(sim, spike) for sim in ("nest", "brian2")}
+    (t_n, g_n), (t_b, g_b) = traces["nest"], traces["brian2"]
+    n = min(len(g_n), len(g_b))
+    assert np.allclose(t_n[:n], t_b[:n])
+    onset = {sim: int(np.argmax(g > 0)) for sim, (_, g) in traces.items()}
+    assert onset["nest"] == onset["brian2"]
+    k = onset["nest"]
+    assert 2.3 <= t_n[k] <= 2.3 + 2 * DT + 1e-9  # arrives after the delay, within a step
+    assert g_n[k] == pytest.approx(0.001, rel=0.05)
+    assert np.allclose(g_n[:n], g_b[:n], rtol=1e-6, atol=1e-9)
+    decay = g_n[k + 10] / g_n[k]
+    assert decay == pytest.approx(np.exp(-1.0 / 5.0), rel=1e-4)  # 1 ms later, tau_syn = 5 ms

@@ -1,0 +1,84 @@
+"""Time-varying Poisson input drawn in NumPy on the simulation grid, identical on every backend.
+
+A rate profile nu(t) is sampled at the start of each time step; in step k every train spikes
+independently with probability nu(t_k) dt (a Bernoulli-discretised inhomogeneous Poisson process,
+as in ``ntwk``'s ``stim/poisson_generator.py``). So at most one spike falls in a step, which
+Brian2's SpikeGeneratorGroup requires. Spike times are exactly ``k * dt``, so both backends put
+them in the same step: Brian2 floors ``t / dt``, and NEST's spike_generator (which PyNN feeds
+``t - min_delay`` to, for its parrot neurons) takes on-grid times. Steps before ``first_step``
+(default 2, i.e. 0.2 ms at dt = 0.1 ms) carry no spikes: PyNN-NEST would move them before 0.
+
+The draws come from a NumPy Generator (``streams.generator(name)`` of the master seed), in blocks
+of steps, so memory stays bounded and the result does not depend on the block size.
+"""
+
+import numpy as np
+
+from .errors import ZooError
+
+_BLOCK_DRAWS = 4_000_000  # uniform draws per block (~32 MB)
+
+
+def rate_table(profile, t_stop_ms, dt_ms):
+    """Rates [Hz] at the start of every step k*dt in [0, t_stop) of `profile`.
+
+    `profile` is a callable of time in ms (vectorised over arrays), or a table
+    ``(times_ms, rates_hz)`` read as piecewise linear and held constant outside its range.
+    """
+    steps = int(round(t_stop_ms / dt_ms))
+    times = np.arange(steps) * dt_ms
+    if callable(profile):
+        rates = np.broadcast_to(np.asarray(profile(times), dtype=float), times.shape).copy()
+    else:
+        table_t, table_r = (np.asarray(column, dtype=float) for column in profile)
+        if table_t.ndim != 1 or table_t.shape != table_r.shape or table_t.size == 0:
+            raise ZooError("a rate table needs equally long, non-empty lists of times and rates")
+        if np.any(np.diff(table_t) <= 0):
+            raise ZooError("the times of a rate table must increase")
+        rates = np.interp(times, table_t, table_r)
+    if np.any(rates < 0) or not np.all(np.isfinite(rates)):
+        raise ZooError("input rates must be finite and not negative")
+    if np.any(rates * dt_ms / 1000.0 > 1):
+        raise ZooError(f"input rate {rates.max():g} Hz exceeds one spike per step of {dt_ms:g} ms")
+    return rates
+
+
+def bernoulli_steps(rng, rates_hz, n_trains, dt_ms, first_step=2):
+    """(train index, step index) of every spike of `n_trains` independent trains, ordered by step.
+
+    In step k (k >= first_step) each train spikes with probability rates_hz[k] * dt.
+    """
+    probability = np.asarray(rates_hz, dtype=float) * dt_ms / 1000.0
+    steps_per_block = max(1, _BLOCK_DRAWS // max(n_trains, 1))
+    trains, steps = [], []
+    for first in range(0, probability.size, steps_per_block):
+        block = probability[first : first + steps_per_block]
+        step, train = np.nonzero(rng.random((block.size, n_trains), dtype=np.float32) < block[:, None])
+        keep = step + first >= first_step
+        trains.append(train[keep])
+        steps.append(step[keep] + first)
+    if not trains:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    return np.concatenate(trains).astype(np.int64), np.concatenate(steps).astype(np.int64)
+
+
+def spike_trains(trains, steps, n_trains, dt_ms):
+    """Per-train arrays of spike times [ms] = step * dt, sorted, from (train, step) arrays."""
+    order = np.lexsort((steps, trains))
+    bounds = np.searchsorted(trains[order], np.arange(n_trains + 1))
+    times = steps[order] * dt_ms
+    return [times[bounds[k] : bounds[k + 1]] for k in range(n_trains)]
+
+
+def poisson_trains(rng, profile, n_trains, t_stop_ms, dt_ms, first_step=2):
+    """`n_trains` independent inhomogeneous Poisson trains (list of time arrays in ms) of `profile`."""
+    rates = rate_table(profile, t_stop_ms, dt_ms)
+    trains, steps = bernoulli_steps(rng, rates, n_trains, dt_ms, first_step)
+    return spike_trains(trains, steps, n_trains, dt_ms)
+
+
+def spike_source(sim, trains, label):
+    """A PyNN SpikeSourceArray population that replays `trains` (lists of times in ms)."""
+    from pyNN.parameters import Sequence
+
+    return sim.Population(len(trains), sim.SpikeSourceArray(spike_times=[Sequence(t) for t in trains]), label=label)
