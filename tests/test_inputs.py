@@ -83,7 +83,7 @@ def _conductance_after_one_spike(simulator, spike_ms, weight_us=0.001, t_stop=12
 
 
 def test_one_input_spike_gives_the_same_conductance_on_nest_and_brian2():
-    """Same onset step and the same exponential decay, g = w exp(-(t - t_on)/tau_syn), on both backends."""
+    """Same onset step (one step after spike + delay) and the same exponential decay, g = w exp(-(t - t_on)/tau_syn), on both backends."""
     spike = inputs.spike_trains(np.array([0]), np.array([23]), 1, DT)[0][0]  # step 23: 2.3 ms
     traces = {sim: _conductance_after_one_spike(sim, spike) for sim in ("nest", "brian2")}
     (t_n, g_n), (t_b, g_b) = traces["nest"], traces["brian2"]
@@ -94,6 +94,7 @@ def test_one_input_spike_gives_the_same_conductance_on_nest_and_brian2():
     k = onset["nest"]
     assert 2.3 <= t_n[k] <= 2.3 + 2 * DT + 1e-9  # arrives after the delay, within a step
     assert g_n[k] == pytest.approx(0.001, rel=0.05)
-    assert np.allclose(g_n[:n], g_b[:n], rtol=1e-6, atol=1e-9)
-    decay = g_n[k + 10] / g_n[k]
-    assert decay == pytest.approx(np.exp(-1.0 / 5.0), rel=1e-4)  # 1 ms later, tau_syn = 5 ms
+    # NEST integrates exactly; Brian2's rk2 multiplies by 1 - h/tau + (h/tau)^2/2 per step (1.3e-6 too much).
+    assert np.allclose(g_n[:n], g_b[:n], rtol=3e-4, atol=1e-12)
+    for g in (g_n, g_b):
+        assert g[k + 10] / g[k] == pytest.approx(np.exp(-1.0 / 5.0), rel=1e-4)  # 1 ms later, tau_syn = 5 ms

@@ -78,7 +78,40 @@ def poisson_trains(rng, profile, n_trains, t_stop_ms, dt_ms, first_step=2):
 
 
 def spike_source(sim, trains, label):
-    """A PyNN SpikeSourceArray population that replays `trains` (lists of times in ms)."""
+    """A PyNN SpikeSourceArray population that replays `trains` (lists of times in ms).
+
+    A spike at time t changes the target's conductance at t + delay and its membrane from the
+    next step on, on both backends (NEST's meaning of a SpikeSourceArray time, which is also
+    ntwk's timing for delay = dt).
+
+    PyNN 0.13 hands the times over one Sequence at a time (seconds for thousands of trains, and
+    tens of seconds on a loaded machine); on NEST and Brian2 the population is created empty and
+    its times are set in one call:
+
+    - NEST: the times minus min_delay on the spike generators behind the parrot neurons, exactly
+      what PyNN sets;
+    - Brian2: (index, time - dt) arrays of the SpikeGeneratorGroup. Brian2 delivers a spike of step
+      k after the state update of step k + delay, one step later than NEST; emitting it one step
+      earlier makes the conductance traces identical (tests/test_inputs.py).
+
+    Any other module (or a stand-in) goes through PyNN's own path.
+    """
     from pyNN.parameters import Sequence
 
-    return sim.Population(len(trains), sim.SpikeSourceArray(spike_times=[Sequence(t) for t in trains]), label=label)
+    module = getattr(sim, "__name__", "")
+    if module not in ("pyNN.nest", "pyNN.brian2"):
+        return sim.Population(len(trains), sim.SpikeSourceArray(spike_times=[Sequence(t) for t in trains]), label=label)
+    population = sim.Population(len(trains), sim.SpikeSourceArray(), label=label)
+    if module == "pyNN.nest":
+        import nest
+
+        min_delay = sim.state.min_delay
+        nest.SetStatus(population.node_collection_source, [{"spike_times": np.asarray(t) - min_delay} for t in trains])
+    else:
+        from brian2 import second
+
+        indices = np.repeat(np.arange(len(trains)), [len(t) for t in trains])
+        times = np.concatenate([np.asarray(t, dtype=float) for t in trains]) if trains else np.array([])
+        dt = sim.state.dt  # ms
+        population.brian2_group.set_spikes(indices, (times - dt) / 1000.0 * second)
+    return population
