@@ -169,3 +169,27 @@ def test_the_brian2_tables_match_pynn_brian2():
     for missing in ("SpikeSourceGamma", "SpikeSourceInhGamma", "GIF_cond_exp", "ElectricalSynapse",
                     "CondBetaPostSynapticResponse", "StochasticTsodyksMarkramSynapse"):
         assert missing not in provided
+
+
+def test_the_runner_checks_before_any_simulator_is_set_up(tmp_path, monkeypatch):
+    from zoo import backend, runner
+
+    def never(*args, **kwargs):
+        raise AssertionError("the backend was set up although the model cannot run on it")
+
+    monkeypatch.setattr(backend, "setup", never)
+    model = _Sketch(lambda sim: sim.Population(3, sim.SpikeSourceGamma(), label="G"))
+    model.simulation_settings = lambda: {}
+    with pytest.raises(ZooError, match="cannot run as written on brian2"):
+        runner.run(model, "brian2", seed=1, out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_cell_types_from_outside_pynns_standard_set_are_left_to_their_own_realisation():
+    class Custom(capabilities._Anything):
+        parameter_space = None
+
+    def build(sim):
+        sim.Population(2, Custom(), label="own")
+
+    assert [f for f in _findings(build, "brian2") if f.level == "error"] == []

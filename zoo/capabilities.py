@@ -56,6 +56,16 @@ RANDOM_SOURCES = {"SpikeSourcePoisson", "SpikeSourcePoissonRefractory", "SpikeSo
 NEST_NEEDS_EXTENSION = {"StochasticTsodyksMarkramSynapse"}
 
 
+def _standard_cell_types():
+    from pyNN.standardmodels import cells
+
+    return {name for name, obj in vars(cells).items() if isinstance(obj, type) and not name.startswith("_")}
+
+
+# Cell types defined outside PyNN's standard set (e.g. the zoo's own) carry their own realisation.
+STANDARD_CELL_TYPES = _standard_cell_types()
+
+
 # --- the recording stand-in for a PyNN module -------------------------------------------------
 class _Anything:
     """Accepts any attribute access, call or indexing a model might do on a simulator object."""
@@ -249,7 +259,7 @@ def _brian2(usage, threads):
     found = []
     for pop in usage.populations:
         where, cell = f"population {pop['label']}", pop["cell_type"]
-        if cell not in BRIAN2_CELL_TYPES:
+        if cell in STANDARD_CELL_TYPES and cell not in BRIAN2_CELL_TYPES:
             found.append(("error", cell, where, "not available in pyNN.brian2"))
         for receptor in pop["receptors"]:
             if receptor not in BRIAN2_RECEPTORS:

@@ -14,7 +14,7 @@ from analysis.summary import format_table, summarize
 from validation import reference
 
 from . import backend as backends
-from . import io, progress, provenance
+from . import capabilities, io, progress, provenance
 from .network import fingerprint
 from .results import ResultsDir
 from .seeds import SeedStreams
@@ -49,6 +49,8 @@ def run(model, simulator, seed, threads=1, out=None, force=False, overrides=None
     results = ResultsDir(out or default_out_dir(model, simulator, seed), force)
     with results:
         streams = SeedStreams(seed)
+        # Before any simulator is imported: what this backend cannot run, or runs differently.
+        findings = capabilities.require(model, simulator, threads=threads, streams=streams)
         backend = backends.setup(simulator, streams, threads=threads, **model.simulation_settings())
         timings = {}
         try:
@@ -71,6 +73,7 @@ def run(model, simulator, seed, threads=1, out=None, force=False, overrides=None
         start = time.perf_counter()
         summary = summarize(segment)
         summary["observables"] = model.observables(segment)
+        summary["backend_findings"] = [f.as_dict() for f in findings if f.level != "note"]
         # Reference numbers hold for the variant's parameters only, so changed parameters skip them.
         unchanged = model.params == model.variant(model.variant_name).params
         references = reference.load(type(model).__module__.rsplit(".", 1)[0]) if unchanged else []
