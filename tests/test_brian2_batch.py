@@ -209,9 +209,42 @@ CASES = [array_connector, from_list_without_parameters, from_list_with_weight_an
          all_to_all_without_self_connections, view_as_pre, view_as_post, views_on_both_sides]
 
 
+def from_list_between_views():
+    pop = sim.Population(60, sim.IF_cond_exp())
+    gen = np.random.default_rng(31)
+    pairs = np.column_stack([gen.integers(0, 20, 200), gen.integers(0, 15, 200)])  # with repeats
+    conn_list = np.column_stack([pairs, gen.uniform(0.001, 0.01, 200)])
+    return sim.Projection(pop[20:40], pop[np.arange(30, 60, 2)],
+                          sim.FromListConnector(conn_list, column_names=["weight"]), static(0.1, 0.4))
+
+
+def from_list_with_random_delays():
+    pre, post = pops()
+    pairs = np.random.default_rng(32).integers(0, 30, size=(120, 2))
+    return sim.Projection(pre, post, sim.FromListConnector(pairs), static(0.2, uniform(0.1, 2.0, 33)))
+
+
+CASES = CASES + [from_list_between_views, from_list_with_random_delays]
+RAW = STATIC + ("synapse_number",)
+
+
 @pytest.mark.parametrize("make", CASES, ids=lambda f: f.__name__)
 def test_same_connections_as_stock(make):
-    compare(make)
+    """Includes Brian2's multapse numbering, which the batch computes itself."""
+    compare(make, raw_names=RAW)
+
+
+@pytest.mark.parametrize("make", CASES, ids=lambda f: f.__name__)
+def test_presynaptic_order_changes_the_order_only(make):
+    stock = build(False, make, raw_names=RAW)
+    ordered = build(True, make, raw_names=RAW, presynaptic_order=True)
+    assert ordered["n"] == stock["n"] and ordered.get("list") == stock.get("list")
+    for group, arrays in ordered["raw"].items():
+        assert np.all(np.diff(arrays["i"]) >= 0), f"Synapses {group} not in presynaptic order"
+        before, after = stock["raw"][group], arrays
+        key = lambda a: np.lexsort((a["j"], a["i"]))  # pair order; stable keeps multapse order
+        for name in ("i", "j", "synapse_number"):
+            np.testing.assert_array_equal(after[name], before[name][key(before)], err_msg=name)
 
 
 def tsodyks_markram():

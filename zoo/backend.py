@@ -4,7 +4,8 @@
 that models build on. It is the only place in the zoo that knows which simulator runs:
 it seeds the simulator's own generators from the master seed, puts NEST on the time grid
 (as Brian2 always is), swaps in the batched projection builders (zoo.nest_batch,
-zoo.brian2_batch), and silences the known harmless noise listed in the shared PyNN notes.
+zoo.brian2_batch) and the Brian2 speed-ups (zoo.brian2_shared_parameters,
+zoo.brian2_current_sources), and silences the known harmless noise listed in the shared PyNN notes.
 """
 
 import contextlib
@@ -69,11 +70,13 @@ def _import_pynn_nest():
 
 def _import_pynn_brian2():
     module = importlib.import_module("pyNN.brian2")
-    from . import brian2_batch
+    from . import brian2_batch, brian2_current_sources, brian2_shared_parameters
 
     # Distinct values per multapse, as NEST keeps them (stock PyNN-Brian2 gives every synapse of a
-    # pair the value set last).
-    brian2_batch.install(distinct_multapse_values=True)
+    # pair the value set last); synapses in presynaptic order, for faster spike propagation.
+    brian2_batch.install(distinct_multapse_values=True, presynaptic_order=True)
+    brian2_shared_parameters.install()
+    brian2_current_sources.install()
     return module
 
 

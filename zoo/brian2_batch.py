@@ -46,6 +46,22 @@ neurons of *each* component population starting from the first value, so
 every population after the first receives values meant for other neurons.
 Here each component population gets the values of its own neurons.
 
+Two further speed-ups, both measured on rostami2020 (7.7 M synapses):
+
+* a ``FromListConnector`` is connected from whole arrays: the list is ordered
+  by target exactly as the stock connector orders it (the same ``argsort``)
+  and its parameters are evaluated once, instead of once per target neuron;
+* Brian2 numbers the synapses of each neuron pair ("synapse_number", which
+  PyNN asks for) by sorting all synapses after every ``connect``; here the
+  numbers are computed from the batch in NumPy, or left at 0 when the batch
+  has no repeated pair.
+
+``install(presynaptic_order=True)`` creates each batch's synapses ordered by
+presynaptic neuron (a stable sort of the connector's order), so that a
+spike's synapses lie side by side in memory: Brian2's spike propagation was
+2.4x faster with this order.  The connections are the same; only their
+creation order differs from stock PyNN's.
+
 Usage::
 
     from zoo import brian2_batch
@@ -69,20 +85,21 @@ logger = logging.getLogger("PyNN")
 
 # What `install` replaced, so that `uninstall` can put it back.
 _stock = {}
-_options = {"distinct_multapse_values": False}
+_options = {"distinct_multapse_values": False, "presynaptic_order": False}
 
 
 # -- installation -------------------------------------------------------------
 
-def install(distinct_multapse_values=False):
+def install(distinct_multapse_values=False, presynaptic_order=False):
     """Make ``pyNN.brian2.Projection`` build its connections in batches.
 
-    Calling it again only updates `distinct_multapse_values` (see the module
-    docstring); it never patches twice.  This imports Brian2.
+    Calling it again only updates the options (see the module docstring); it
+    never patches twice.  This imports Brian2.
     """
     from pyNN.brian2.projections import Projection
 
     _options["distinct_multapse_values"] = bool(distinct_multapse_values)
+    _options["presynaptic_order"] = bool(presynaptic_order)
     if _stock:
         return
     _stock["__init__"] = Projection.__init__
@@ -101,6 +118,7 @@ def uninstall():
     Projection.__init__ = _stock.pop("__init__")
     Projection._convergent_connect = _stock.pop("_convergent_connect")
     _options["distinct_multapse_values"] = False
+    _options["presynaptic_order"] = False
 
 
 def is_installed():
@@ -158,6 +176,9 @@ class _connecting_in_batches:
             if target_projection is not projection:
                 return connect(target_projection, *args, **kwargs)
             buffer = _PendingConnections(projection)
+            if _connect_from_list(connector, projection, buffer):
+                buffer.create()
+                return None
             projection._pending_connections = buffer
             try:
                 result = connect(projection, *args, **kwargs)
@@ -215,11 +236,70 @@ class _PendingConnections:
                                  for name, value in parameters.items()})
             offset += i.size
 
+    def add_many(self, presynaptic_indices, postsynaptic_indices, connection_parameters):
+        """Record connections i -> j for each pair of the two index arrays (one Population
+        or PopulationView on each side); array parameters hold one value per pair."""
+        projection = self.projection
+        parameters = dict(connection_parameters)
+        parameters.update(projection.synapse_type.initial_conditions)
+        if "delay" in parameters:
+            parameters["delay"] = _round_to_time_step(
+                parameters["delay"], projection._simulator.state.dt)
+        sources = projection._partition(presynaptic_indices)[0]
+        _, targets = projection._localize_index(postsynaptic_indices)
+        batch = _SynapseBatch(projection._brian2_synapses[0][0], tuple(parameters))
+        batch.add(sources, targets, parameters)
+        self.batches[0, 0] = batch
+
     def create(self):
         """Create all recorded connections in Brian2 and set their parameters."""
         for batch in self.batches.values():
             batch.create(self.projection)
         self.batches = {}
+
+
+def _connect_from_list(connector, projection, pending):
+    """Record a FromListConnector's connections from whole arrays, in the stock order.
+
+    Returns False, having recorded nothing, where the stock ``connect`` must run
+    (assemblies, location selectors, invalid or out-of-range lists, parameters
+    that vary in ways only the per-target evaluation reproduces).
+    """
+    from copy import deepcopy
+
+    from pyNN import common
+    from pyNN.connectors import FromListConnector
+    from pyNN.standardmodels import StandardSynapseType
+
+    if not isinstance(connector, FromListConnector) or connector.location_selector is not None:
+        return False
+    if isinstance(projection.pre, common.Assembly) or isinstance(projection.post, common.Assembly):
+        return False
+    if not projection.post._mask_local.all():
+        return False
+    synapse_type = projection.synapse_type
+    if not (set(connector.column_names) <= set(synapse_type.get_parameter_names())
+            and all(value.is_homogeneous for name, value in synapse_type.parameter_space.items()
+                    if name not in connector.column_names)):
+        return False
+    conn_list = np.asarray(connector.conn_list)
+    if conn_list.ndim != 2 or conn_list.shape[0] == 0 or conn_list.shape[1] < 2 \
+            or conn_list.dtype.kind not in "iuf":
+        return False
+    pre, post = conn_list[:, 0].astype(int), conn_list[:, 1].astype(int)
+    if pre.min() < 0 or pre.max() >= projection.pre.size or post.min() < 0 \
+            or post.max() >= projection.post.size:
+        return False  # the stock code raises, or drops the targets it does not have
+    order = np.argsort(conn_list[:, 1])  # the stock connector's order, algorithm included
+    parameters = deepcopy(synapse_type.parameter_space)
+    parameters.shape = (order.size,)
+    for column, name in enumerate(connector.column_names, 2):
+        parameters.update(**{name: conn_list[order, column]})
+    if isinstance(synapse_type, StandardSynapseType):
+        parameters = synapse_type.translate(parameters)
+    parameters.evaluate()
+    pending.add_many(pre[order], post[order], dict(parameters.items()))
+    return True
 
 
 def _round_to_time_step(delay, dt):
@@ -272,8 +352,13 @@ class _SynapseBatch:
         syn_obj = self.synapses
         sources = np.concatenate(self.sources)
         targets = np.concatenate(self.targets)
+        order = None
+        if _options["presynaptic_order"] and np.any(sources[1:] < sources[:-1]):
+            # stable, so the synapses of one pair keep their order ("last value" stays last)
+            order = np.argsort(sources, kind="stable")
+            sources, targets = sources[order], targets[order]
         first = len(syn_obj)
-        syn_obj.connect(i=sources, j=targets)
+        _connect_numbering_multapses(syn_obj, sources, targets)
         projection._n_connections += self.size
         new = slice(first, first + self.size)
 
@@ -283,13 +368,47 @@ class _SynapseBatch:
             tolerate_read_only = all(is_scalar for *_, is_scalar in chunks)
             constant = _constant_value(chunks)
             if _options["distinct_multapse_values"]:
-                index, raw = new, (_expand(chunks) if constant is None else constant)
+                index, raw = new, (_expand(chunks, order) if constant is None else constant)
             elif constant is not None and first == 0:
                 index, raw = new, constant  # the same value everywhere: no pair to care about
             else:
                 index, raw = _pairwise_last_values(syn_obj, first, sources, targets,
-                                                   _expand(chunks))
+                                                   _expand(chunks, order))
             _assign(syn_obj, name, index, raw, dim, tolerate_read_only)
+
+
+def _connect_numbering_multapses(syn_obj, sources, targets):
+    """``syn_obj.connect(i=sources, j=targets)``, with the synapse numbers of repeated
+    pairs computed here (Brian2 would sort every synapse of the object to find them)."""
+    index_name = syn_obj.multisynaptic_index
+    if index_name is None or len(syn_obj) > 0:  # earlier synapses may share pairs: Brian2 counts
+        syn_obj.connect(i=sources, j=targets)
+        return
+    numbers = _multapse_numbers(sources.astype(np.int64) * len(syn_obj.target) + targets)
+    syn_obj.multisynaptic_index = None
+    try:
+        syn_obj.connect(i=sources, j=targets)
+    finally:
+        syn_obj.multisynaptic_index = index_name
+    if numbers is not None:
+        syn_obj.variables[index_name].get_value()[:] = numbers
+
+
+def _multapse_numbers(keys):
+    """For each element, how many earlier elements have the same key; None if all differ."""
+    if keys.size > 1 and np.all(keys[1:] > keys[:-1]):
+        return None  # strictly increasing: the common case of presynaptic order
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    new_run = np.empty(keys.size, dtype=bool)
+    new_run[:1] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=new_run[1:])
+    if new_run.all():
+        return None
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(keys.size), 0))
+    numbers = np.empty(keys.size, dtype=np.int32)
+    numbers[order] = np.arange(keys.size) - run_start
+    return numbers
 
 
 def _without_units(value):
@@ -318,10 +437,11 @@ def _constant_value(chunks):
     return None
 
 
-def _expand(chunks):
-    """One value per connection, in the order the connections were recorded."""
-    return np.concatenate([np.full(size, raw) if is_scalar else raw
-                           for size, raw, _, is_scalar in chunks])
+def _expand(chunks, order=None):
+    """One value per connection, in the order the connections were recorded (or `order`)."""
+    values = np.concatenate([np.full(size, raw) if is_scalar else raw
+                             for size, raw, _, is_scalar in chunks])
+    return values if order is None else values[order]
 
 
 def _pairwise_last_values(syn_obj, first, sources, targets, values):

@@ -34,10 +34,19 @@ def _simulate_brian2(sim, total_ms, every_s):
     network = sim.simulator.state.network
     plain_run = network.run
 
+    began = time.perf_counter()
+    last = [-every_s]
+
     def report(elapsed, completed, start, duration):
-        elapsed = float(elapsed)
-        eta = elapsed * (1 - completed) / completed if completed > 0 else float("nan")
-        log.info("simulated %8.1f / %.1f ms (%3.0f%%), %.1f s elapsed, ~%.0f s left", completed * total_ms, total_ms, 100 * completed, elapsed, eta)
+        # A run may come in stretches (zoo.brian2_current_sources): count from the first one, and
+        # say it at most every `every_s` seconds.
+        done = min(1.0, float((start + completed * duration) / second) * 1000.0 / total_ms)
+        elapsed = time.perf_counter() - began
+        if elapsed - last[0] < every_s and done < 1.0:
+            return
+        last[0] = elapsed
+        eta = elapsed * (1 - done) / done if done > 0 else float("nan")
+        log.info("simulated %8.1f / %.1f ms (%3.0f%%), %.1f s elapsed, ~%.0f s left", done * total_ms, total_ms, 100 * done, elapsed, eta)
 
     network.run = lambda duration, **kw: plain_run(duration, report=report, report_period=every_s * second, **kw)
     start = time.perf_counter()
