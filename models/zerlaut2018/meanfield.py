@@ -1,0 +1,113 @@
+"""The mean-field prediction of the RS-FS network (Zerlaut et al. 2018 template, di Volo 2019 adaptation).
+
+Each cell type's transfer function is measured on uncoupled RS and FS cells (the network's own
+PyNN cell parameters) under Poisson input on a grid of total excitatory and inhibitory input rates,
+and fitted with the template (:mod:`analysis.meanfield`). In the network a cell receives
+
+    exc: K_E nu_E + N_aff p_aff Faff   (Q_E = Q_aff = 1 nS, so the two share one channel)
+    inh: K_I nu_I                      (Q_I = 4 nS)
+
+The coefficients fitted for the default parameters ship in ``meanfield_fit.json`` (with the
+protocol that produced them), so figures need no simulation; :func:`fit_coefficients` measures
+(or reads from the cache outside the package) and fits them again for any parameters.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from analysis.meanfield import network, template, transfer
+
+from . import formulas
+
+FIT_FILE = Path(__file__).with_name("meanfield_fit.json")
+
+# Total input rates [Hz] of the measurement grid: exc 200 (nu_E + Faff) covers Faff 2-10 Hz with
+# nu_E up to ~8 Hz; inh 50 nu_I covers nu_I 0-30 Hz.
+GRID = (("exc", tuple(np.linspace(400.0, 3600.0, 17))), ("inh", tuple(np.linspace(0.0, 1500.0, 11))))
+
+
+def cell(p, population):
+    """The template's view of an RS ('E') or FS ('I') cell of parameters `p`."""
+    rs = population == "E"
+    if p.Q_aff != p.Q_E:
+        raise ValueError("the mean field merges afferent and recurrent excitation: Q_aff must equal Q_E")
+    channels = (("exc", template.Channel(p.Q_E, p.Tsyn_E, p.Erev_E)), ("inh", template.Channel(p.Q_I, p.Tsyn_I, p.Erev_I)))
+    return template.Cell(p.Cm, p.Gl, p.El, p.a_E if rs else 0.0, p.b_E if rs else 0.0, p.tauw_E, channels)
+
+
+def protocol(simulator="brian2", seed=1, cells_per_point=16):
+    return transfer.Protocol(GRID, cells_per_point=cells_per_point, simulator=simulator, seed=seed)
+
+
+def fit_coefficients(p, simulator="brian2", seed=1, cells_per_point=16):
+    """{population: coefficients} measured on `simulator` (cached) and fitted, with fit quality."""
+    fitted = {}
+    for population in ("E", "I"):
+        c = cell(p, population)
+        data = transfer.measure(formulas.cell_parameters(p, population), c,
+                                protocol(simulator, seed, cells_per_point), label=f"zerlaut2018-{population}")
+        coeffs = transfer.fit(c, data)
+        fitted[population] = {"coefficients_mV": [float(x) for x in coeffs],
+                              "median_relative_error": transfer.fit_quality(c, coeffs, data)}
+    return fitted
+
+
+def shipped_coefficients():
+    """{population: coefficients} of meanfield_fit.json, or None when it is missing."""
+    if not FIT_FILE.exists():
+        return None
+    stored = json.loads(FIT_FILE.read_text())
+    return {pop: np.asarray(entry["coefficients_mV"]) for pop, entry in stored["populations"].items()}
+
+
+def mean_field(p, coefficients=None):
+    """The network's MeanField, with shipped coefficients unless others are given; None without any."""
+    coefficients = coefficients or shipped_coefficients()
+    if coefficients is None:
+        return None
+    K = formulas.in_degrees(p)
+    m = formulas.afferent_trains_per_cell(p)
+
+    def inputs(nu, faff):
+        drive = {"exc": K["E"] * nu["E"] + m * faff, "inh": K["I"] * nu["I"]}
+        return {"E": drive, "I": drive}
+
+    return network.MeanField({pop: (cell(p, pop), coefficients[pop]) for pop in ("E", "I")}, inputs)
+
+
+def write_fit(simulator="brian2", seed=1, cells_per_point=16):
+    """Measure (or read from the cache), fit and write meanfield_fit.json for the default parameters."""
+    import datetime
+
+    from zoo.backend import versions
+
+    from .variants import DEFAULT
+
+    fitted = fit_coefficients(DEFAULT, simulator, seed, cells_per_point)
+    pr = protocol(simulator, seed, cells_per_point)
+    record = {
+        "what": "Zerlaut et al. 2018 template coefficients (P0, P_mu, P_sigma, P_tau, P_mu2, P_sigma2, P_tau2, "
+                "P_mu_sigma, P_mu_tau, P_sigma_tau) in mV, fitted to single-cell transfer functions of the "
+                "zerlaut2018 default cells",
+        "command": f"python -m models.zerlaut2018.meanfield {simulator} {seed} {cells_per_point}",
+        "protocol": {"grid_hz": {name: list(values) for name, values in pr.grid}, "cells_per_point": pr.cells_per_point,
+                     "warmup_ms": pr.warmup, "duration_ms": pr.duration, "simulator": simulator, "seed": seed, "dt_ms": pr.dt},
+        "versions": versions(),
+        "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "populations": fitted,
+    }
+    FIT_FILE.write_text(json.dumps(record, indent=2) + "\n")
+    return record
+
+
+if __name__ == "__main__":
+    import logging
+    import sys
+
+    logging.basicConfig(level=logging.INFO)
+    args = sys.argv[1:]
+    record = write_fit(args[0] if args else "brian2", int(args[1]) if len(args) > 1 else 1,
+                       int(args[2]) if len(args) > 2 else 16)
+    print(json.dumps(record["populations"], indent=1))

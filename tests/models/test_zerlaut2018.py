@@ -1,0 +1,114 @@
+"""zerlaut2018: parameters as ntwk simulates them, connectivity, afferent drive, variants, mean field."""
+
+import numpy as np
+import pytest
+
+from models.zerlaut2018 import VARIANTS, Zerlaut2018, Zerlaut2018Params, formulas, meanfield
+from zoo import connectivity
+from zoo.errors import ZooError
+from zoo.seeds import SeedStreams
+
+P = Zerlaut2018Params()
+
+
+def test_spike_detection_at_vthre_plus_five_slopes():
+    assert formulas.detection_threshold(P, "E") == pytest.approx(-40.0)
+    assert formulas.detection_threshold(P, "I") == pytest.approx(-47.5)
+    rs, fs = formulas.cell_parameters(P, "E"), formulas.cell_parameters(P, "I")
+    for cell in (rs, fs):  # Brian2 hard-codes v_thresh + 5 delta_T; NEST uses v_spike: both agree
+        assert cell["v_spike"] == pytest.approx(cell["v_thresh"] + 5 * cell["delta_T"])
+
+
+def test_cell_parameters_in_pynn_units_match_the_spec_table():
+    rs, fs = formulas.cell_parameters(P, "E"), formulas.cell_parameters(P, "I")
+    assert rs["cm"] == pytest.approx(0.2) and rs["tau_m"] == pytest.approx(20.0)
+    assert rs["b"] == pytest.approx(0.040) and fs["b"] == 0.0 and fs["a"] == 0.0
+    assert rs["delta_T"] == 2.0 and fs["delta_T"] == 0.5
+    assert rs["e_rev_I"] == -80.0 and rs["tau_syn_E"] == 5.0 and rs["tau_refrac"] == 5.0
+
+
+def test_in_degrees_and_afferent_multiplier():
+    assert formulas.in_degrees(P) == {"E": 200, "I": 50}
+    assert formulas.afferent_trains_per_cell(P) == 200
+
+
+def test_faff_is_the_readme_bump_or_a_table():
+    assert P.faff(np.array([0.0, 1000.0]))[1] == pytest.approx(8.0)
+    assert P.faff(np.array([0.0]))[0] == pytest.approx(4.0, abs=1e-6)
+    table = P.replace(Faff_table_t=(0.0, 100.0), Faff_table_rate=(2.0, 6.0))
+    assert table.faff(np.array([50.0, 500.0])) == pytest.approx([4.0, 6.0])
+    with pytest.raises(ZooError):
+        P.replace(Faff_table_t=(0.0, 100.0), Faff_table_rate=(2.0,))
+
+
+def test_fixed_in_degree_with_replacement_and_no_autapses():
+    rng = np.random.default_rng(0)
+    pre, post = connectivity.fixed_in_degree(rng, 4000, 4000, 200, allow_autapses=False)
+    assert np.all(np.bincount(post, minlength=4000) == 200)
+    assert not np.any(pre == post)
+    assert pre.min() >= 0 and pre.max() < 4000
+    # Multapses as np.random.choice with replacement: ~K(K-1)/2/(N-1) repeats per target (2.5 %).
+    pairs = post * 4000 + pre
+    repeats = pairs.size - np.unique(pairs).size
+    expected = 4000 * 200 * 199 / 2 / 3999
+    assert abs(repeats - expected) < 5 * np.sqrt(expected)
+
+
+def test_structure_of_the_default_network_is_exact():
+    model = Zerlaut2018(VARIANTS["default"].params)
+    structure = model.structure(SeedStreams(1)).as_dict()
+    counts = {p["name"]: p["synapses"] for p in structure["projections"]}
+    assert counts == {"E_to_E": 800_000, "E_to_I": 200_000, "I_to_E": 200_000, "I_to_I": 50_000,
+                      "aff_to_E": 4000, "aff_to_I": 1000}
+
+
+def test_private_afferent_trains_fire_at_200_faff_on_the_grid():
+    model = Zerlaut2018(VARIANTS["tiny"].params, "tiny")
+    trains = model.afferent_trains(SeedStreams(1))
+    assert set(trains) == {"E", "I"} and len(trains["E"]) == 800 and len(trains["I"]) == 200
+    seconds = model.t_stop_ms / 1000.0
+    count = sum(len(t) for t in trains["E"])
+    expected = 800 * 200 * 4.0 * seconds
+    assert abs(count - expected) < 4 * np.sqrt(expected)
+    steps = np.concatenate(trains["E"]) / model.params.dt
+    assert np.allclose(steps, np.round(steps))
+    other = model.afferent_trains(SeedStreams(2))["E"][0]
+    assert not np.array_equal(trains["E"][0], other)
+
+
+def test_shared_variant_draws_200_of_400_sources_per_cell():
+    model = Zerlaut2018(VARIANTS["shared"].params.replace(N_E=400, N_I=100, p_E=0.5, p_I=0.5, simtime=200.0), "shared")
+    connections = model.connections(SeedStreams(1))
+    pre, post = connections["aff_to_E"]
+    assert np.all(np.bincount(post) == 200) and pre.max() < 400
+    trains = model.afferent_trains(SeedStreams(1))
+    assert set(trains) == {"aff"} and len(trains["aff"]) == 400
+    structure = model.structure(SeedStreams(1))
+    assert [p.name for p in structure.populations] == ["E", "I", "aff"]
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_every_variant_is_valid_and_documented(name):
+    variant = VARIANTS[name]
+    assert variant.reason and variant.source
+    model = Zerlaut2018(variant.params, variant=name)
+    assert model.duration_ms > 0
+    if name.startswith(("const", "shared_const")):
+        assert model.params.Faff_amp == 0 and model.warmup_ms == 1000.0 and model.duration_ms == 2000.0
+
+
+def test_figure_curves_show_faff_and_the_mean_field():
+    model = Zerlaut2018(VARIANTS["default"].params)
+    curves = {c["label"]: c for c in model.figure_hints()["curves"]}
+    faff = curves["Faff(t)"]
+    assert faff["values"][np.searchsorted(faff["t_ms"], 1000.0)] == pytest.approx(8.0)
+    if meanfield.shipped_coefficients() is not None:
+        assert {"mean field E", "mean field I"} <= set(curves)
+
+
+def test_mean_field_cells_merge_afferent_and_recurrent_excitation():
+    cell = meanfield.cell(P, "E")
+    assert cell.b == 40.0 and meanfield.cell(P, "I").b == 0.0
+    assert cell.channel("exc").Q == 1.0 and cell.channel("inh").Q == 4.0
+    with pytest.raises(ValueError, match="Q_aff"):
+        meanfield.cell(P.replace(Q_aff=2.0), "E")
