@@ -106,16 +106,22 @@ def test_setting_shared_parameters_later():
     brian2_shared_parameters.install()
     sim.setup(timestep=DT)
     try:
-        pop = sim.Population(10, sim.IF_curr_exp(tau_m=12.0))
+        pop = sim.Population(10, sim.IF_curr_exp(tau_m=12.0, v_rest=-65.0))
         pop.set(tau_m=18.0)
+        pop[2:5].set(tau_m=18.0)  # the same value on a view: stays shared
         assert np.allclose(pop.get("tau_m"), 18.0)
-        pop[2:5].set(tau_m=18.0)  # unchanged value on a view: fine
-        with pytest.raises(ZooError, match="tau_m was the same for every cell"):
-            pop.set(tau_m=RandomDistribution("uniform", (10.0, 20.0), rng=NumpyRNG(2)))
-        with pytest.raises(ZooError, match="give per-cell values"):
-            pop[0:3].set(tau_m=9.0)
-        varied = sim.Population(10, sim.IF_curr_exp(tau_m=RandomDistribution("uniform", (10.0, 20.0), rng=NumpyRNG(3))))
-        varied[0:3].set(tau_m=9.0)  # per cell from the start: stays per cell, stock behaviour
-        assert np.allclose(varied.get("tau_m")[:3], 9.0)
+        assert "tau_m" in brian2_shared_parameters.shared_parameters(pop.brian2_group)
+        pop[0:3].set(tau_m=9.0)  # differs across cells: per cell from now on, as in stock PyNN
+        assert "tau_m" not in brian2_shared_parameters.shared_parameters(pop.brian2_group)
+        assert np.allclose(pop.get("tau_m"), [9.0] * 3 + [18.0] * 7)
+        pop.set(v_rest=RandomDistribution("uniform", (-70.0, -60.0), rng=NumpyRNG(2)))
+        assert np.unique(pop.get("v_rest")).size == 10
+        pop.record("v")
+        sim.run(2.0)
+        v = np.asarray(pop.get_data().segments[0].filter(name="v")[0])[-1]
+        assert np.unique(np.round(v, 9)).size == 10  # every cell relaxes to its own v_rest
+        pop.set(cm=0.3)  # uniform: fine after the run too
+        with pytest.raises(ZooError, match="set per-cell values before the first run"):
+            pop[0:2].set(cm=0.2)
     finally:
         sim.end()

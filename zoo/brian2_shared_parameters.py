@@ -10,9 +10,10 @@ to about 0.3 s per biological second.
 :func:`install` patches ``pyNN.brian2.cells.BaseNeuronGroup`` so that a parameter whose value is
 the same for every cell when the population is created is declared shared. Heterogeneous
 parameters stay per neuron, and so do ``i_inj`` (written per cell by current sources) and any
-parameter the reset code assigns. Setting a shared parameter later to a value that differs across
-cells cannot be done in Brian2 once the group exists: the zoo then raises a one-line ZooError that
-says to give per-cell values when the population is created. Uniform values can be set as usual.
+parameter the reset code assigns. Setting a shared parameter later to values that differ across
+cells turns it back into a per-neuron parameter, as long as the simulation has not started (the
+code Brian2 generates at the first run fixes the choice); after that, a one-line ZooError says so.
+Uniform values can be set at any time.
 """
 
 import copy
@@ -113,19 +114,46 @@ def _checked_set(stock_set):
         group = self.brian2_group
         evaluated = copy.deepcopy(parameter_space)  # the stock setter evaluates the original itself
         evaluated.evaluate(simplify=False)
+        scalars = []
         for name, value in evaluated.items():
             variable = group.variables.get(name) if hasattr(group, "variables") else None
             if variable is None or not getattr(variable, "scalar", False):
                 continue
-            covers_all = self.size == len(group)
-            if not _uniform(value) or not (covers_all or np.all(np.asarray(_first(value)) == np.asarray(getattr(group, name)))):
+            same = _uniform(value) and (self.size == len(group) or np.all(np.asarray(_first(value)) == np.asarray(getattr(group, name))))
+            if same:
+                scalars.append(name)
+            elif _has_run():
                 raise ZooError(
-                    f"population '{self.label}': {name} was the same for every cell when the population was "
-                    f"created, so Brian2 holds one shared value; give per-cell values when creating it to vary it")
-        scalars = {name for name in parameter_space.keys()
-                   if hasattr(group, "variables") and getattr(group.variables.get(name), "scalar", False)}
+                    f"population '{self.label}': {name} was the same for every cell until the simulation started, "
+                    f"so Brian2 holds one shared value; set per-cell values before the first run")
+            else:
+                _unshare(group, name)  # per cell from now on, as stock PyNN keeps it
         for name in scalars:
             parameter_space.pop(name)
             setattr(group, name, _first(evaluated[name]))
         return stock_set(self, parameter_space)
     return _set_parameters
+
+
+def _has_run():
+    from pyNN.brian2 import simulator
+
+    return bool(simulator.state.running)
+
+
+def _unshare(group, name):
+    """Turn the shared parameter `name` of `group` back into a per-neuron one (before any run)."""
+    import brian2
+    from brian2.equations.equations import SingleEquation
+
+    variable = group.variables[name]
+    value = variable.get_value()[0]
+    del group.variables._variables[name]
+    group.variables.indices.pop(name, None)
+    group.variables.add_array(name, dimensions=variable.dim, size=len(group), dtype=variable.dtype,
+                              constant=True, scalar=False)
+    group.variables[name].set_value(np.full(len(group), value))
+    group.equations = brian2.Equations([
+        SingleEquation(eq.type, eq.varname, eq.dim, var_type=eq.var_type, expr=eq.expr,
+                       flags=[flag for flag in eq.flags if flag != "shared"]) if eq.varname == name else eq
+        for eq in group.equations.values()])

@@ -128,7 +128,7 @@ class Rostami2020(ZooModel):
             projections[name] = sim.Projection(
                 populations[pre],
                 populations[post],
-                sim.FromListConnector(np.column_stack((i, j))),
+                sim.FromListConnector(_int32_pairs(i, j)),
                 sim.StaticSynapse(weight=to_pynn(weight, "pA"), delay=self.params.delay),
                 receptor_type="excitatory" if pre == "E" else "inhibitory",
                 label=name,
@@ -163,3 +163,8 @@ class Rostami2020(ZooModel):
         from .observables import cluster_observables
 
         return cluster_observables(self, segment)
+
+
+def _int32_pairs(i, j):
+    """(pre, post) rows as int32: the connector keeps its copy for the whole run (8 B/synapse, not 16)."""
+    return np.column_stack((i.astype(np.int32, copy=False), j.astype(np.int32, copy=False)))
