@@ -125,12 +125,16 @@ def _data_moments(cell, data):
     return template.moments(cell, rates, W)
 
 
-def fit(cell, data, max_rate=60.0, min_spikes=3):
-    """Coefficients [mV] of V_eff fitted to measured `data` (see the module docstring)."""
+def fit(cell, data, max_rate=60.0, min_spikes=3, error_floor=0.03):
+    """Coefficients [mV] of V_eff fitted to measured `data` (see the module docstring).
+
+    Rates count with their Poisson error combined with a relative floor (`error_floor`), so that
+    well-measured high rates do not outweigh the low rates where networks often sit.
+    """
     mu_V, sigma_V, tau_V, _ = _data_moments(cell, data)
     rate = np.asarray(data["rate"], dtype=float)
     seconds = data["cells"] * data["duration_ms"] / 1000.0
-    error = np.sqrt(np.maximum(data["spikes"], 1.0)) / seconds  # Poisson counting error [Hz]
+    error = np.hypot(np.sqrt(np.maximum(data["spikes"], 1.0)) / seconds, error_floor * rate)  # [Hz]
     usable = (data["spikes"] >= min_spikes) & (rate < max_rate) & (2 * rate / 1000.0 * tau_V < 1.0) & (sigma_V > 0)
     if usable.sum() < template.N_COEFFS + 2:
         raise ValueError(f"only {usable.sum()} usable grid points for a {template.N_COEFFS}-coefficient fit")

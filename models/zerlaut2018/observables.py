@@ -18,14 +18,22 @@ def _window_rate(trains, start, stop):
     return 1000.0 * count / (len(trains) * (stop - start))
 
 
+def _constant_drive(p):
+    return not p.Faff_table_t and p.Faff_amp == 0
+
+
 def rate_observables(model, segment):
-    """Rates of E and I in the README windows that lie inside the recorded segment."""
+    """Rates of E and I in the README windows inside the recorded segment; with constant drive,
+    the mean-field fixed point (E_meanfield_rate_hz, I_meanfield_rate_hz) instead."""
     t0, t1 = float(segment.t_start.rescale(pq.ms)), float(segment.t_stop.rescale(pq.ms))
     by_population = {}
     for st in segment.spiketrains:
         by_population.setdefault(st.annotations["population"], []).append(st)
     found = {}
-    if model.params.Faff_amp == 0 and not model.params.Faff_table_t:
+    if _constant_drive(model.params):
+        fixed = meanfield_fixed_point(model)
+        if fixed is not None:
+            found.update({f"{name}_meanfield_rate_hz": value for name, value in fixed.items()})
         return found
     for label, (start, stop) in README_WINDOWS.items():
         if start >= t0 and stop <= t1:
@@ -34,7 +42,25 @@ def rate_observables(model, segment):
     return found
 
 
-def figure_curves(model):
-    """Curves drawn on the population-rate axes: Faff(t) (and the mean field, when available)."""
+def meanfield_fixed_point(model):
+    """{population: Hz} of the mean field at the constant drive Faff_base, None without a fit."""
+    from .meanfield import mean_field
+
+    mf = mean_field(model.params)
+    return None if mf is None else mf.fixed_point(model.params.Faff_base)
+
+
+def figure_curves(model, dt_ms=0.5):
+    """Curves on the population-rate axes: Faff(t) and, with a fit, the mean field's E and I rates
+    from the master equation started at rest at t = 0, as the network is."""
+    from .meanfield import mean_field
+
     t = np.arange(model.warmup_ms, model.t_stop_ms + model.params.dt / 2, 1.0)
-    return [{"label": "Faff(t)", "t_ms": t, "values": model.params.faff(t), "color": "tab:green", "linestyle": "--"}]
+    curves = [{"label": "Faff(t)", "t_ms": t, "values": model.params.faff(t), "color": "tab:green", "linestyle": "--"}]
+    mf = mean_field(model.params)
+    if mf is not None:
+        nu, _ = mf.time_course(model.params.faff, np.concatenate(([0.0], t)), dt=dt_ms)
+        colors = {"E": "tab:gray", "I": "tab:orange"}
+        curves += [{"label": f"mean field {name}", "t_ms": t, "values": nu[name][1:], "color": colors[name],
+                    "linestyle": "-"} for name in ("E", "I")]
+    return curves
