@@ -124,5 +124,12 @@ def test_nestml_source_is_generated_from_the_definition():
 
     text = nestml_source(LIF_COND_EXP_OU)
     assert f"model {LIF_COND_EXP_OU.name}:" in text
-    assert "sigma_n * (resolution() / tau_n)**0.5 * random_normal(0, 1)" in text
+    assert "zoo_sqrt_h_g_n real = (resolution() / tau_n)**0.5" in text
+    assert "g_n += zoo_h * d__g_n + sigma_n * zoo_sqrt_h_g_n * random_normal(0, 1)" in text
     assert "onCondition(refr_count == 0 and (V_m > V_th))" in text
+
+
+def test_sqrt_is_rewritten_for_nestml():
+    from zoo.neurons.nestml import _nestml_expression
+
+    assert _nestml_expression("a * sqrt(b / (c + d)) + sqrt(e)") == "a * ((b / (c + d))**0.5) + ((e)**0.5)"

@@ -10,6 +10,7 @@ import importlib
 from .errors import ZooError, unknown
 
 MODELS = {
+    "fore2020": "models.fore2020:Fore2020",
     "rostami2020": "models.rostami2020:Rostami2020",
     "schmidt2018": "models.schmidt2018:Schmidt2018",
     "zerlaut2018": "models.zerlaut2018:Zerlaut2018",

@@ -24,7 +24,10 @@ def cell_type(neuron, sim):
     """The PyNN cell-type class realising `neuron` on the PyNN module `sim` (already set up)."""
     if not isinstance(neuron, NeuronType):
         raise ZooError(f"cell_type expects a zoo.neurons.NeuronType, got {type(neuron).__name__}")
-    backend = getattr(sim, "__name__", "").rpartition(".")[2]
+    module = getattr(sim, "__name__", "")
+    backend = module.rpartition(".")[2]
+    if not module.startswith("pyNN."):
+        return description(neuron)  # a stand-in simulator (zoo.capabilities' dry pass)
     if backend == "nest":
         from . import nestml
 
@@ -36,4 +39,19 @@ def cell_type(neuron, sim):
     raise ZooError(f"custom neuron types run on NEST and Brian2, not on '{backend or sim!r}'")
 
 
-__all__ = ["NeuronType", "Parameter", "StateVariable", "LIF_COND_EXP_OU", "cell_type"]
+def description(neuron):
+    """A simulator-free PyNN cell-type class of `neuron` (parameters and state only, cannot run)."""
+    from pyNN.models import BaseCellType
+
+    return type(neuron.name, (BaseCellType,), {
+        "__doc__": neuron.doc,
+        "default_parameters": dict(neuron.defaults),
+        "default_initial_values": dict(neuron.initial_values),
+        "recordable": ["spikes"] + [s.name for s in neuron.state],
+        "receptor_types": tuple(r for r, _ in neuron.receptors),
+        "conductance_based": bool(neuron.receptors),
+        "zoo_definition": neuron,
+    })
+
+
+__all__ = ["NeuronType", "Parameter", "StateVariable", "LIF_COND_EXP_OU", "cell_type", "description"]

@@ -92,7 +92,8 @@ class NeuronType:
         _check(_NAME.match(self.name) is not None, f"neuron type name '{self.name}' must be an identifier")
         _check(len(set(names)) == len(names), f"{self.name}: parameter and state names must be unique")
         for name in names:
-            _check(_NAME.match(name) is not None and name not in _RESERVED, f"{self.name}: '{name}' is not a usable name")
+            usable = _NAME.match(name) is not None and name not in _RESERVED and not name.startswith(("zoo_", "d__"))
+            _check(usable, f"{self.name}: '{name}' is not a usable name")
         for item in self.parameters + self.state:
             _check(item.unit in UNITS, f"{self.name}: unit '{item.unit}' of {item.name} is not one of {', '.join(UNITS)}")
         known = set(names)

@@ -1,0 +1,95 @@
+"""Run control, GABAzine and muscarine on one network and compare them as the paper does.
+
+    python -m models.fore2020.conditions --sim nest
+    python -m models.fore2020.conditions --sim brian2 --seed 2 --set n_trials=10 --out results/fore2020-b2
+    python -m models.fore2020.conditions --sim nest --quirks      # the reference code's weights
+
+Each condition is a normal zoo run (results directory OUT/CONDITION, as python -m zoo.run
+writes it); then OUT/comparison.json holds the cross-condition numbers (GABAzine/control peak
+ratio, increase/decrease cells under muscarine, conductances per group) and OUT/figures/ the
+model panels. --set changes the control parameters; each drug change is applied on top.
+"""
+
+import argparse
+import json
+import logging
+import resource
+import sys
+import time
+from pathlib import Path
+
+from zoo.backend import SIMULATORS
+from zoo.errors import ZooError
+from zoo.seeds import SeedStreams
+
+from .network import Fore2020
+from .variants import CONDITIONS, VARIANTS, condition
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m models.fore2020.conditions", description=__doc__.split("\n")[0])
+    parser.add_argument("--sim", choices=SIMULATORS, default=SIMULATORS[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1, help="NEST threads (default: 1)")
+    parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--quirks", action="store_true", help="the reference code's correlated per-trial weights")
+    parser.add_argument("--conditions", nargs="+", default=list(CONDITIONS), choices=CONDITIONS)
+    parser.add_argument("--out", help="results directory (default: results/fore2020-conditions-SIM-seedSEED)")
+    parser.add_argument("--force", action="store_true", help="replace existing results")
+    parser.add_argument("--no-figures", action="store_true")
+    return parser
+
+
+def compare_directory(out, seed, conditions=CONDITIONS, figures=True):
+    """Read OUT/<condition>/ back, compare the conditions, write comparison.json and figures."""
+    from analysis import fore2020 as analysis
+    from zoo.io import load_segment
+
+    out = Path(out)
+    streams = SeedStreams(seed)
+    runs = {}
+    for name in conditions:
+        provenance = json.loads((out / name / "provenance.json").read_text())
+        params = {row["name"]: row["value"] for row in provenance["parameters"]}
+        model = Fore2020(Fore2020().params.replace(**params), variant=name)
+        runs[name] = analysis.from_segment(model, load_segment(out / name / "spikes.nix")[0])
+    cells, traces, summary = analysis.compare(runs, streams)
+    (out / "comparison.json").write_text(json.dumps(summary, indent=2))
+    if figures and {"control", "gabazine", "muscarine"} <= set(runs):
+        from analysis import fore2020_plots
+
+        fore2020_plots.all_figures(cells, traces, out / "figures")
+    return summary
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    logging.basicConfig(format="[zoo %(asctime)s] %(message)s", datefmt="%H:%M:%S", level=logging.INFO)
+    from zoo import runner
+
+    try:
+        base = VARIANTS["reference_quirks" if args.quirks else "control"].params
+        overrides = dict(base.parse_assignment(text) for text in args.assignments)
+        base = base.replace(**overrides)
+        out = Path(args.out or f"results/fore2020-conditions-{args.sim}-seed{args.seed}")
+        timings = {}
+        for name in args.conditions:
+            model = Fore2020(condition(base, name), variant=name)
+            start = time.perf_counter()
+            runner.run(model, args.sim, args.seed, threads=args.threads, out=out / name, force=args.force,
+                       overrides=overrides, make_plots=False)
+            timings[name] = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        summary = compare_directory(out, args.seed, args.conditions, figures=not args.no_figures)
+        summary.update({"wall_s": timings, "peak_rss_bytes": peak, "simulator": args.sim, "seed": args.seed,
+                        "threads": args.threads})
+        (out / "comparison.json").write_text(json.dumps(summary, indent=2))
+        print(json.dumps(summary, indent=2))
+        return 0
+    except ZooError as err:
+        print(f"python -m models.fore2020.conditions: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""The granular-layer model of Fore et al. (2020), built with PyNN.
+
+Methods, as in the authors' code (trfore/chatmodel run_simulation.py; spec section 1):
+315 mossy fibres (MF), 4096 granule cells (GrC) and 27 Golgi cells (GoC). GrCs and GoCs are
+conductance-based LIF neurons with an Ornstein-Uhlenbeck noise conductance (zoo.neurons,
+LIF_COND_EXP_OU); GrCs also carry a tonic GABA conductance on E_i. The circuit is feed-forward:
+MF -> GrC, MF -> GoC -> GrC, independent Bernoulli connectivity. In each 2-s trial the same 32 MFs
+fire 3 spikes at 100 Hz 1 s after the trial start, with per-trial weights; GrC spike probability
+is measured across 100 trials. The drug conditions are parameter sets (variants.py).
+
+Trials run back to back as one simulation (the 1 s before each stimulus lets every cell settle,
+which the reference gets from store/restore). Per-trial weights need no Projection.set: each
+(trial, active MF) pair is its own SpikeSourceArray that fires only in its trial, connected with
+that trial's weight. Inactive MFs never fire and are not simulated.
+
+MF spikes arrive d_mf after the burst times. They are sent earlier and delayed by as much as
+GoC -> GrC spikes, with the same arrival times: NEST then exchanges spikes every 2 ms instead of
+every time step (its min_delay is the shortest delay), which saves ~20 % of its run time.
+"""
+
+import numpy as np
+
+from zoo import progress
+from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
+from zoo.network import Network
+from zoo.neurons import LIF_COND_EXP_OU, cell_type
+from zoo.units import to_pynn
+
+from . import stimulus
+from .variants import VARIANTS
+
+
+class Fore2020(ZooModel):
+    """Cerebellar granular layer under acetylcholine (Fore et al. 2020)."""
+
+    name = "fore2020"
+    title = "Cerebellar granular layer under acetylcholine"
+    citation = ("Fore TR, Taylor BN, Brunel N, Hull C (2020) Acetylcholine modulates cerebellar granule cell "
+                "spiking by regulating the balance of synaptic excitation and inhibition. J Neurosci 40(14):2882-2894")
+    doi = "10.1523/JNEUROSCI.2148-19.2020"
+    description = "315 MF -> 4096 GrC + 27 GoC with OU-noise conductance LIF cells, MF burst x 100 trials; drug variants"
+    variants = VARIANTS
+    duration_param = "trial_ms"
+
+    @property
+    def warmup_ms(self):
+        return 0.0
+
+    @property
+    def duration_ms(self):
+        return self.params.n_trials * self.params.trial_ms
+
+    def simulation_settings(self):
+        p = self.params
+        return {"timestep": p.dt, "min_delay": p.dt, "max_delay": max(p.d_goc_grc, p.d_mf, 10 * p.dt)}
+
+    # --- drawn quantities (NumPy only; shared by structure, build and the analysis) ------------
+    def draws(self, streams):
+        """Connectivity, active MFs, per-trial weights (nS) and tonic factors for this seed. Cached."""
+        cache = getattr(self, "_draws", None)
+        if cache is not None and cache[0] == streams.master_seed:
+            return cache[1]
+        p = self.params
+        progress.step("drawing connectivity and stimulus for seed %d", streams.master_seed)
+        pairs = stimulus.connections(p, streams)
+        drawn = {
+            "connections": pairs,
+            "active_mf": stimulus.active_mf(p, streams),
+            "weights_nS": stimulus.trial_weights(p, streams),
+            "tonic_factor": stimulus.tonic_factor(p, streams),
+        }
+        drawn["active_inputs"] = stimulus.active_inputs(p, streams, pairs)
+        self._draws = (streams.master_seed, drawn)
+        return drawn
+
+    def _mf_lists(self, streams, target):
+        """(source, post, weight nS) of the trial-expanded MF projection onto 'GrC' or 'GoC'.
+
+        Source index = trial * n_active + position of the MF among the active ones.
+        """
+        p, drawn = self.params, self.draws(streams)
+        pre, post = drawn["connections"][f"MF_to_{target}"]
+        position = np.full(p.N_mf, -1)
+        position[drawn["active_mf"]] = np.arange(p.n_active_mf)
+        keep = position[pre] >= 0
+        a, j = position[pre[keep]], post[keep]
+        trials = np.arange(p.n_trials)
+        scale = p.mf_scale_grc if target == "GrC" else p.mf_scale_goc
+        source = (trials[:, None] * p.n_active_mf + a[None, :]).ravel()
+        weight = (drawn["weights_nS"][:, a] * scale).ravel()
+        return source, np.tile(j, p.n_trials), weight
+
+    def structure(self, streams):
+        p, drawn = self.params, self.draws(streams)
+        populations = (
+            PopulationInfo("MF", p.n_trials * p.n_active_mf, "SpikeSourceArray"),
+            PopulationInfo("GrC", p.N_grc, LIF_COND_EXP_OU.name),
+            PopulationInfo("GoC", p.N_goc, LIF_COND_EXP_OU.name),
+        )
+        projections = tuple(
+            ProjectionInfo(f"MF_to_{t}", "MF", t, int(self._mf_lists(streams, t)[0].size), "excitatory")
+            for t in ("GrC", "GoC")
+        ) + (ProjectionInfo("GoC_to_GrC", "GoC", "GrC", int(drawn["connections"]["GoC_to_GrC"][0].size), "inhibitory"),)
+        return Structure(populations, projections, exact_counts=True)
+
+    # --- build --------------------------------------------------------------------------------
+    def build(self, sim, streams):
+        drawn = self.draws(streams)
+        populations = self._create_populations(sim, streams)
+        populations["MF"] = self._add_stimulus(sim)
+        projections = self._connect(sim, populations, streams)
+        for name in ("GrC", "GoC"):
+            populations[name].record("spikes")
+        labels = {"GrC": {"active_inputs": drawn["active_inputs"]}}
+        return Network(populations, projections, recorded=("GrC", "GoC"), labels=labels)
+
+    def _create_populations(self, sim, streams):
+        """GrC and GoC: LIF with exponential conductances and OU noise conductance (spec 1.2-1.4)."""
+        p = self.params
+        celltype = cell_type(LIF_COND_EXP_OU, sim)
+        progress.step("creating GrC (%d) and GoC (%d)", p.N_grc, p.N_goc)
+        common = dict(E_e=p.E_e, E_i=p.E_i, tau_e=p.tau_e, tau_i=p.tau_i, tau_n=p.tau_n)
+        granule = sim.Population(p.N_grc, celltype(
+            C_m=p.C_grc, g_L=p.g_L_grc, E_L=p.E_L_grc, V_th=p.V_th_grc, V_reset=p.E_L_grc, t_ref=p.t_ref_grc,
+            g_t=p.g_tonic, sigma_n=p.sigma_grc, **common), label="GrC")
+        tonic = p.g_tonic * self.draws(streams)["tonic_factor"]
+        if not np.all(tonic == p.g_tonic):
+            granule.set(g_t=tonic)  # per-cell tonic conductance (muscarine)
+        golgi = sim.Population(p.N_goc, celltype(
+            C_m=p.C_goc, g_L=p.g_L_goc, E_L=p.E_L_goc, V_th=p.V_th_goc, V_reset=p.V_reset_goc, t_ref=p.t_ref_goc,
+            g_t=0.0, sigma_n=p.sigma_goc, **common), label="GoC")
+        granule.initialize(V_m=p.E_L_grc, g_e=0.0, g_i=0.0, g_n=0.0)
+        golgi.initialize(V_m=p.V_reset_goc, g_e=0.0, g_i=0.0, g_n=0.0)
+        return {"GrC": granule, "GoC": golgi}
+
+    def _add_stimulus(self, sim):
+        """One SpikeSourceArray per (trial, active MF): the 3-spike burst of that trial only."""
+        from pyNN.parameters import Sequence
+
+        p = self.params
+        burst = np.asarray(p.burst_times, dtype=float) - (self._mf_delay() - p.d_mf)
+        times = [Sequence(t * p.trial_ms + burst) for t in range(p.n_trials) for _ in range(p.n_active_mf)]
+        return sim.Population(len(times), sim.SpikeSourceArray(spike_times=times), label="MF")
+
+    def _mf_delay(self):
+        """Delay given to MF synapses; their spikes are sent earlier by (this - d_mf)."""
+        p = self.params
+        return max(p.d_mf, p.d_goc_grc) if min(p.burst_times) >= p.d_goc_grc else p.d_mf
+
+    def _connect(self, sim, populations, streams):
+        p = self.params
+        projections = {}
+        for target in ("GrC", "GoC"):
+            source, post, weight = self._mf_lists(streams, target)
+            progress.step("connecting MF_to_%s: %d synapses (%d trials)", target, source.size, p.n_trials)
+            table = np.column_stack((source, post, to_pynn(weight, "nS"), np.full(source.size, self._mf_delay())))
+            projections[f"MF_to_{target}"] = sim.Projection(
+                populations["MF"], populations[target], sim.FromListConnector(table, column_names=["weight", "delay"]),
+                sim.StaticSynapse(), receptor_type="excitatory", label=f"MF_to_{target}")
+        pre, post = self.draws(streams)["connections"]["GoC_to_GrC"]
+        progress.step("connecting GoC_to_GrC: %d synapses", pre.size)
+        projections["GoC_to_GrC"] = sim.Projection(
+            populations["GoC"], populations["GrC"], sim.FromListConnector(np.column_stack((pre, post))),
+            sim.StaticSynapse(weight=to_pynn(p.w_goc_grc, "nS"), delay=p.d_goc_grc),
+            receptor_type="inhibitory", label="GoC_to_GrC")
+        return projections
+
+    def figure_hints(self):
+        return {}
+
+    # --- model-specific statistics ----------------------------------------------------------
+    def observables(self, segment):
+        """GoC and GrC rates, and the trial-aligned spike probability of GrCs with active input."""
+        from .observables import fore2020_observables
+
+        return fore2020_observables(self, segment)

@@ -1,0 +1,43 @@
+"""The drug conditions of Fore et al. (2020) as parameter sets; each says why and its source.
+
+A condition is a change of the control parameters (``DRUGS``), so the same change applies to any
+base (``condition(params, name)``), e.g. to ``reference_quirks`` or a shorter test run.
+"""
+
+from zoo.model import Variant
+
+from .params import Fore2020Params
+
+SRC = "trfore/chatmodel run_simulation.py (spec section 1.8)"
+
+DRUGS = {
+    "control": {},
+    # GABA-A block: no tonic conductance, GoC -> GrC synapses kept but add 0 nS.
+    "gabazine": {"g_tonic": 0.0, "w_goc_grc": 0.0},
+    # Muscarine: MF release scaled to the measured EPSC ratios, GoCs hyperpolarised by 4 mV,
+    # tonic GrC inhibition reduced to r ~ Gamma(mean 0.4, SD 0.07) per cell.
+    "muscarine": {"mf_scale_grc": 0.4521, "mf_scale_goc": 0.4578, "E_L_goc": -55.0, "tonic_mean": 0.4, "tonic_sd": 0.07},
+}
+CONDITIONS = tuple(DRUGS)
+
+
+def condition(params, name):
+    """`params` (a control parameter set) under drug condition `name`."""
+    return params.replace(**DRUGS[name])
+
+
+CONTROL = Fore2020Params()
+QUIRKS = CONTROL.replace(reference_quirks=True)
+# Test scale: 1/8 of the GrCs, 4 trials; MF -> GrC probability kept, so per-GrC statistics hold.
+TINY = CONTROL.replace(N_grc=512, n_trials=4)
+
+VARIANTS = {
+    "default": Variant(CONTROL, "control condition, 100 trials (same as 'control')", SRC),
+    "control": Variant(CONTROL, "control: tonic 1 nS, GoC -> GrC 0.17 nS, GoC E_L -51 mV, 100 trials", SRC),
+    "gabazine": Variant(condition(CONTROL, "gabazine"), "GABAzine: no tonic or phasic GrC inhibition", SRC),
+    "muscarine": Variant(condition(CONTROL, "muscarine"),
+                         "muscarine (ACh): MF weights x0.452/x0.458, GoC E_L -55 mV, tonic x Gamma(0.4, 0.07)", SRC),
+    "reference_quirks": Variant(QUIRKS, "control with the reference code's correlated per-trial MF weights "
+                                        "(two shared factors per trial; its active MFs and mean weights)", SRC),
+    "tiny": Variant(TINY, "for tests: control with 512 GrCs and 4 trials", "zoo (test scale)"),
+}
