@@ -65,7 +65,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
-SEED = 55
+SEED = 1  # the CLI default; seed 55 locks one cluster in an up-state (model card)
 PATHWAYS = (("E", "E"), ("I", "E"), ("E", "I"), ("I", "I"))  # (pre, post)
 
 # ratio targets: (phase, backend) -> largest allowed zoo/native ratio
