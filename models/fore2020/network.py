@@ -156,7 +156,7 @@ class Fore2020(ZooModel):
             table = np.column_stack((source, post, to_pynn(weight, "nS"), np.full(source.size, self._mf_delay())))
             projections[f"MF_to_{target}"] = sim.Projection(
                 populations["MF"], populations[target], sim.FromListConnector(table, column_names=["weight", "delay"]),
-                sim.StaticSynapse(), receptor_type="excitatory", label=f"MF_to_{target}")
+                sim.StaticSynapse(weight=0.0, delay=self._mf_delay()), receptor_type="excitatory", label=f"MF_to_{target}")
         pre, post = self.draws(streams)["connections"]["GoC_to_GrC"]
         progress.step("connecting GoC_to_GrC: %d synapses", pre.size)
         projections["GoC_to_GrC"] = sim.Projection(
