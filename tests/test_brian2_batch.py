@@ -531,3 +531,17 @@ def test_failing_connector_leaves_nothing_behind():
         assert len(proj) == 5 and "_pending_connections" not in vars(proj)
     finally:
         sim.end()
+
+
+@pytest.mark.parametrize("make", [from_list_with_weight_and_delay, fixed_number_pre_with_multapses],
+                         ids=lambda f: f.__name__)
+def test_presynaptic_order_with_distinct_multapse_values(make):
+    """The zoo's setting: each synapse keeps its own value, synapses in presynaptic order."""
+    distinct = build(True, make, raw_names=RAW, distinct_multapse_values=True)
+    both = build(True, make, raw_names=RAW, distinct_multapse_values=True, presynaptic_order=True)
+    assert both["list"] == distinct["list"]
+    raw = both["raw"][0, 0]
+    assert np.all(np.diff(raw["i"]) >= 0)
+    pairs = raw["i"].astype(np.int64) * 1000 + raw["j"]
+    for key in np.unique(pairs):  # multapses numbered 0, 1, ... within each pair
+        np.testing.assert_array_equal(raw["synapse_number"][pairs == key], np.arange(np.sum(pairs == key)))

@@ -290,8 +290,9 @@ def _connect_from_list(connector, projection, pending):
     if pre.min() < 0 or pre.max() >= projection.pre.size or post.min() < 0 \
             or post.max() >= projection.post.size:
         return False  # the stock code raises, or drops the targets it does not have
-    if _options["presynaptic_order"]:
-        # Every parameter is a constant or a column, so only the final order matters: one sort.
+    if _options["presynaptic_order"] and _options["distinct_multapse_values"]:
+        # Every parameter is a constant or a column and no synapse takes another's value (the
+        # stock "last value per pair"), so only the final order matters: one sort.
         order = np.argsort(pre.astype(np.int64) * projection.post.size + post, kind="stable")
     else:
         order = np.argsort(conn_list[:, 1])  # the stock connector's order, algorithm included
