@@ -37,7 +37,9 @@ class MeanField:
         drive = self.inputs(nu, faff)
         return {p: float(template.transfer(cell, coeffs, drive[p], W[p])) for p, (cell, coeffs) in self.populations.items()}
 
-    def _stationary_W(self, nu, faff):
+    def _stationary_W(self, nu, faff, adaptation=True):
+        if not adaptation:
+            return {p: 0.0 for p in self.populations}
         W = {}
         drive = self.inputs(nu, faff)
         for p, (cell, _) in self.populations.items():
@@ -49,21 +51,22 @@ class MeanField:
             W[p] = float(w)
         return W
 
-    def fixed_point(self, faff, start=None, settle_ms=300.0, dt=0.5):
+    def fixed_point(self, faff, start=None, settle_ms=300.0, dt=0.5, adaptation=True):
         """Stable stationary rates {population: Hz} at constant drive `faff` [Hz].
 
         Relaxes the master equation (with W at its stationary value, which keeps the fixed points)
-        from `start` (default: all 1 Hz), then polishes the root with scipy.optimize.
+        from `start` (default: all 1 Hz), then polishes the root with scipy.optimize. With
+        adaptation=False, W stays 0 (the state before adaptation has built up).
         """
         names = self.names()
         nu = dict(start or {p: 1.0 for p in names})
         for _ in range(int(settle_ms / dt)):
-            F = self.rates(nu, self._stationary_W(nu, faff), faff)
+            F = self.rates(nu, self._stationary_W(nu, faff, adaptation), faff)
             nu = {p: max(nu[p] + dt / T_MARKOV_MS * (F[p] - nu[p]), 0.0) for p in names}
 
         def residual(x):
             current = dict(zip(names, np.maximum(x, 0.0)))
-            F = self.rates(current, self._stationary_W(current, faff), faff)
+            F = self.rates(current, self._stationary_W(current, faff, adaptation), faff)
             return [F[p] - current[p] for p in names]
 
         solution = optimize.root(residual, [nu[p] for p in names], method="hybr")

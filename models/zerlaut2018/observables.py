@@ -52,14 +52,17 @@ def meanfield_fixed_point(model):
 
 def figure_curves(model, dt_ms=0.5):
     """Curves on the population-rate axes: Faff(t) and, with a fit, the mean field's E and I rates
-    from the master equation started at rest at t = 0, as the network is."""
+    from the master equation. It starts at t = 0 with W = 0, as the network does, but on its fixed
+    point without adaptation: the first-order equation has no membrane dynamics, so from nu = 0 it
+    would overshoot to tens of Hz in the first 20 ms, which the network (starting at rest) does not."""
     from .meanfield import mean_field
 
     t = np.arange(model.warmup_ms, model.t_stop_ms + model.params.dt / 2, 1.0)
     curves = [{"label": "Faff(t)", "t_ms": t, "values": model.params.faff(t), "color": "tab:green", "linestyle": "--"}]
     mf = mean_field(model.params)
     if mf is not None:
-        nu, _ = mf.time_course(model.params.faff, np.concatenate(([0.0], t)), dt=dt_ms)
+        start = mf.fixed_point(float(model.params.faff(np.array([0.0]))[0]), adaptation=False)
+        nu, _ = mf.time_course(model.params.faff, np.concatenate(([0.0], t)), dt=dt_ms, start=start)
         colors = {"E": "tab:gray", "I": "tab:orange"}
         curves += [{"label": f"mean field {name}", "t_ms": t, "values": nu[name][1:], "color": colors[name],
                     "linestyle": "-"} for name in ("E", "I")]
