@@ -53,6 +53,7 @@ def _network(sources):
 
 def _run(shared, currents, sources=True, chunks=(120.0,)):
     _patched(shared, currents)
+    brian2.prefs.codegen.target = "numpy"
     sim.setup(timestep=DT)
     try:
         pops = _network(sources)
@@ -75,8 +76,17 @@ def _assert_identical(a, b):
         np.testing.assert_allclose(va, vb, rtol=0, atol=1e-9)
 
 
-def test_shared_parameters_give_the_stock_results():
-    stock, shared = _run(False, False), _run(True, False)
+@pytest.fixture(scope="module")
+def stock():
+    previous = brian2.prefs.codegen.target
+    try:
+        return _run(False, False)
+    finally:
+        brian2.prefs.codegen.target = previous
+
+
+def test_shared_parameters_give_the_stock_results(stock):
+    shared = _run(True, False)
     _assert_identical(stock, shared)
     assert stock["shared"] == [[], []]
     assert {"tau_m", "c_m", "v_rest", "v_thresh"} <= set(shared["shared"][0])
@@ -84,8 +94,8 @@ def test_shared_parameters_give_the_stock_results():
     assert {"tau_w", "delta_T", "v_thresh"} <= set(shared["shared"][1])
 
 
-def test_stretched_runs_give_the_stock_results():
-    stock = _run(False, False, chunks=(55.0, 65.0))
+def test_stretched_runs_give_the_stock_results(stock):
+    """Two runs (55 + 65 ms) cross a step time and a DC start/stop in each; stock ran one."""
     _assert_identical(stock, _run(False, True, chunks=(55.0, 65.0)))
     _assert_identical(stock, _run(True, True, chunks=(120.0,)))
 
