@@ -63,8 +63,10 @@ def bernoulli_steps(rng, rates_hz, n_trains, dt_ms, first_step=2):
 
 
 def spike_trains(trains, steps, n_trains, dt_ms):
-    """Per-train arrays of spike times [ms] = step * dt, sorted, from (train, step) arrays."""
-    order = np.lexsort((steps, trains))
+    """Per-train arrays of spike times [ms] = step * dt, sorted, from (train, step) arrays ordered
+    by step (as :func:`bernoulli_steps` returns them)."""
+    small = trains.astype(np.int16) if n_trains <= np.iinfo(np.int16).max else trains  # radix sort
+    order = np.argsort(small, kind="stable")
     bounds = np.searchsorted(trains[order], np.arange(n_trains + 1))
     times = steps[order] * dt_ms
     return [times[bounds[k] : bounds[k + 1]] for k in range(n_trains)]
@@ -94,11 +96,14 @@ def spike_source(sim, trains, label):
       k after the state update of step k + delay, one step later than NEST; emitting it one step
       earlier makes the conductance traces identical (tests/test_inputs.py).
 
-    Any other module (or a stand-in) goes through PyNN's own path.
+    Any other PyNN backend goes through PyNN's own path; a stand-in for a simulator (such as
+    zoo.capabilities' dry pass) gets the population without its times.
     """
     from pyNN.parameters import Sequence
 
     module = getattr(sim, "__name__", "")
+    if not module.startswith("pyNN."):
+        return sim.Population(len(trains), sim.SpikeSourceArray(), label=label)
     if module not in ("pyNN.nest", "pyNN.brian2"):
         return sim.Population(len(trains), sim.SpikeSourceArray(spike_times=[Sequence(t) for t in trains]), label=label)
     population = sim.Population(len(trains), sim.SpikeSourceArray(), label=label)

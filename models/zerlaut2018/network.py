@@ -72,7 +72,13 @@ class Zerlaut2018(ZooModel):
         return drawn
 
     def afferent_trains(self, streams):
-        """Spike-time arrays [ms] per afferent source: {'E': [...], 'I': [...]} or {'aff': [...]}."""
+        """Spike-time arrays [ms] per afferent source: {'E': [...], 'I': [...]} or {'aff': [...]}.
+
+        Kept per master seed (~60 MB for the default), so the capability check's dry build and the
+        real build draw them once."""
+        cache = getattr(self, "_trains_cache", None)
+        if cache is not None and cache[0] == streams.master_seed:
+            return cache[1]
         p = self.params
         if p.shared_afferents:
             sources = {"aff": (p.N_aff, p.faff)}
@@ -84,6 +90,7 @@ class Zerlaut2018(ZooModel):
             progress.step("drawing %d afferent Poisson trains (%s)", count, name)
             rng = streams.generator(f"input/{name}")
             trains[name] = inputs.poisson_trains(rng, profile, count, self.t_stop_ms, p.dt)
+        self._trains_cache = (streams.master_seed, trains)
         return trains
 
     def structure(self, streams):
