@@ -145,3 +145,15 @@ def test_tiny_network_rates_agree_across_backends_and_with_the_mean_field():
         fixed = mf.fixed_point(4.0)
         for name in ("E", "I"):
             assert rates["nest"][name] == pytest.approx(fixed[name], rel=0.25)
+
+
+@pytest.mark.parametrize("variant", ["const4", "const8"])
+def test_shipped_mean_field_is_within_15_percent_of_the_reference_rates(variant):
+    """The fixed point of the shipped fit against ntwk's stationary rates (reference.toml)."""
+    from validation import reference
+
+    fixed = meanfield.mean_field(P).fixed_point(VARIANTS[variant].params.Faff_base)
+    refs = [r for r in reference.load("models.zerlaut2018") if r.variant == variant and r.statistic == "mean_rate_hz"]
+    assert {r.population for r in refs} == {"E", "I"}
+    for ref in refs:
+        assert fixed[ref.population] == pytest.approx(ref.value, rel=0.15)
