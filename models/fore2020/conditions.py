@@ -4,16 +4,16 @@
     python -m models.fore2020.conditions --sim brian2 --seed 2 --set n_trials=10 --out results/fore2020-b2
     python -m models.fore2020.conditions --sim nest --quirks      # the reference code's weights
 
-Each condition is a normal zoo run (results directory OUT/CONDITION, as python -m zoo.run
-writes it); then OUT/comparison.json holds the cross-condition numbers (GABAzine/control peak
-ratio, increase/decrease cells under muscarine, conductances per group) and OUT/figures/ the
-model panels. --set changes the control parameters; each drug change is applied on top.
+Each condition is a normal zoo run in its own process (results directory OUT/CONDITION, as
+``python -m zoo.run fore2020.CONDITION`` writes it); then OUT/comparison.json holds the
+cross-condition numbers (GABAzine/control peak ratio, increase/decrease cells under muscarine,
+conductances per group) and OUT/figures/ the model panels. --set changes the control parameters; each drug change is applied on top.
 """
 
 import argparse
 import json
-import logging
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,7 +23,7 @@ from zoo.errors import ZooError
 from zoo.seeds import SeedStreams
 
 from .network import Fore2020
-from .variants import CONDITIONS, VARIANTS, condition
+from .variants import CONDITIONS, VARIANTS
 
 
 def _parser():
@@ -37,6 +37,7 @@ def _parser():
     parser.add_argument("--out", help="results directory (default: results/fore2020-conditions-SIM-seedSEED)")
     parser.add_argument("--force", action="store_true", help="replace existing results")
     parser.add_argument("--no-figures", action="store_true")
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
     return parser
 
 
@@ -62,27 +63,44 @@ def compare_directory(out, seed, conditions=CONDITIONS, figures=True):
     return summary
 
 
+def _run_condition(name, args, out):
+    """One condition as its own `python -m zoo.run` process; returns (wall s, peak RSS bytes).
+
+    A fresh process per condition keeps Brian2's generated-code names, hence its compiled Cython
+    cache, the same in every condition (a second network in one process gets new object names and
+    is compiled again: minutes on a busy machine).
+    """
+    command = [sys.executable, "-m", "zoo.run", f"fore2020.{name}", "--sim", args.sim, "--seed", str(args.seed),
+               "--threads", str(args.threads), "--out", str(out / name), "--no-plots"]
+    if args.force:
+        command.append("--force")
+    if args.quiet:
+        command.append("--quiet")
+    if args.quirks:
+        command += ["--set", "reference_quirks=true"]
+    for text in args.assignments:
+        command += ["--set", text]
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run(command)
+    if done.returncode != 0:
+        raise ZooError(f"the {name} run failed (exit status {done.returncode}); see the messages above")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return time.perf_counter() - start, max(peak, before) * 1024
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
-    logging.basicConfig(format="[zoo %(asctime)s] %(message)s", datefmt="%H:%M:%S", level=logging.INFO)
-    from zoo import runner
-
     try:
         base = VARIANTS["reference_quirks" if args.quirks else "control"].params
-        overrides = dict(base.parse_assignment(text) for text in args.assignments)
-        base = base.replace(**overrides)
+        base.replace(**dict(base.parse_assignment(text) for text in args.assignments))  # check before running
         out = Path(args.out or f"results/fore2020-conditions-{args.sim}-seed{args.seed}")
-        timings = {}
+        timings, peaks = {}, {}
         for name in args.conditions:
-            model = Fore2020(condition(base, name), variant=name)
-            start = time.perf_counter()
-            runner.run(model, args.sim, args.seed, threads=args.threads, out=out / name, force=args.force,
-                       overrides=overrides, make_plots=False)
-            timings[name] = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            timings[name], peaks[name] = _run_condition(name, args, out)
         summary = compare_directory(out, args.seed, args.conditions, figures=not args.no_figures)
-        summary.update({"wall_s": timings, "peak_rss_bytes": peak, "simulator": args.sim, "seed": args.seed,
-                        "threads": args.threads})
+        summary.update({"wall_s": timings, "peak_rss_bytes": max(peaks.values()), "simulator": args.sim,
+                        "seed": args.seed, "threads": args.threads})
         (out / "comparison.json").write_text(json.dumps(summary, indent=2))
         print(json.dumps(summary, indent=2))
         return 0
