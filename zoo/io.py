@@ -22,35 +22,70 @@ def collect_segment(network, t_start_ms, t_stop_ms):
     """
     t_start, t_stop = t_start_ms * pq.ms, t_stop_ms * pq.ms
     segment = neo.Segment(name="recorded", t_start=t_start, t_stop=t_stop)
+    parents = {}  # views of one recorded population: its data are read once
+    trains = []
     for name in network.recorded:
-        recorded = network.populations[name].get_data("spikes", clear=False).segments[-1]
         labels = network.labels.get(name, {})
-        for train in sorted(recorded.spiketrains, key=lambda st: int(st.annotations["source_index"])):
-            index = int(train.annotations["source_index"])
-            times = train.rescale(pq.ms).magnitude
+        for index, train in _recorded_trains(network.populations[name], parents):
+            times = _in_ms(train)
             times = times[(times >= t_start_ms) & (times < t_stop_ms)]
-            spiketrain = neo.SpikeTrain(times, units="ms", t_start=t_start, t_stop=t_stop, name=f"{name}[{index}]")
+            spiketrain = neo.SpikeTrain(times, units=pq.ms, t_start=t_start, t_stop=t_stop, name=f"{name}[{index}]")
             spiketrain.annotate(population=name, index=index, **{k: int(v[index]) for k, v in labels.items()})
-            segment.spiketrains.append(spiketrain)
+            trains.append(spiketrain)
+    _set_trains(segment, trains)
     return segment
+
+
+def _in_ms(train):
+    """Spike times in ms as a plain array (rescaling costs Quantities a unit lookup per call)."""
+    if train.dimensionality.string == "ms":
+        return np.asarray(train.magnitude)
+    return train.rescale(pq.ms).magnitude
+
+
+def _set_trains(segment, trains):
+    """Put `trains` into `segment` at once: Neo's append checks every train already there, which is
+    quadratic in the number of trains (minutes for 41,000 neurons)."""
+    segment.spiketrains = neo.core.spiketrainlist.SpikeTrainList(items=trains, parent=segment)
+    for train in trains:
+        train.segment = segment
+
+
+def _recorded_trains(population, parents):
+    """(index within `population`, spike train) of each recorded neuron, in index order.
+
+    A PopulationView's trains come from its parent, read once per parent (PyNN would read the
+    parent's recorder again for every view, and number the neurons within the parent).
+    """
+    parent = getattr(population, "parent", None)
+    if parent is None:
+        recorded = population.get_data("spikes", clear=False).segments[-1]
+        return sorted(((int(st.annotations["source_index"]), st) for st in recorded.spiketrains), key=lambda item: item[0])
+    if id(parent) not in parents:
+        recorded = parent.get_data("spikes", clear=False).segments[-1]
+        parents[id(parent)] = {int(st.annotations["channel_id"]): st for st in recorded.spiketrains}
+    by_id = parents[id(parent)]
+    return [(index, by_id[int(cell)]) for index, cell in enumerate(population.all_cells) if int(cell) in by_id]
 
 
 def merge_by_population(segment):
     """One spike train per population, neuron identity kept in per-spike array annotations."""
-    merged = neo.Segment(name=segment.name, t_start=segment.t_start, t_stop=segment.t_stop)
+    # Neo computes Segment.t_start/t_stop over all its trains on every access: read them once.
+    t_start, t_stop = segment.t_start, segment.t_stop
+    merged = neo.Segment(name=segment.name, t_start=t_start, t_stop=t_stop)
     groups = {}
     for st in segment.spiketrains:
         groups.setdefault(st.annotations["population"], []).append(st)
     for name, trains in groups.items():
         label_names = [k for k in trains[0].annotations if k not in ("population", "index")]
-        times = np.concatenate([st.rescale(pq.ms).magnitude for st in trains])
+        times = np.concatenate([_in_ms(st) for st in trains])
         per_spike = {
             key: np.concatenate([np.full(len(st), st.annotations[key], dtype=np.int64) for st in trains])
             for key in ["index"] + label_names
         }
         order = np.argsort(times, kind="stable")
         train = neo.SpikeTrain(
-            times[order], units="ms", t_start=segment.t_start, t_stop=segment.t_stop, name=name,
+            times[order], units="ms", t_start=t_start, t_stop=t_stop, name=name,
             array_annotations={key: values[order] for key, values in per_spike.items()},
         )
         neuron_labels = {f"{key}_of_neuron": np.array([st.annotations[key] for st in trains]) for key in label_names}
@@ -61,20 +96,23 @@ def merge_by_population(segment):
 
 def split_by_neuron(merged):
     """Inverse of :func:`merge_by_population`: per-neuron trains, silent neurons included."""
-    segment = neo.Segment(name=merged.name, t_start=merged.t_start, t_stop=merged.t_stop)
+    t_start, t_stop = merged.t_start, merged.t_stop  # computed over all trains on each access
+    segment = neo.Segment(name=merged.name, t_start=t_start, t_stop=t_stop)
+    trains = []
     for train in merged.spiketrains:
         name, size = train.annotations["population"], int(train.annotations["neurons"])
         index = np.asarray(train.array_annotations["index"], dtype=np.int64)
-        times = train.rescale(pq.ms).magnitude
+        times = _in_ms(train)
         order = np.argsort(index, kind="stable")
         bounds = np.searchsorted(index[order], np.arange(size + 1))
         label_names = [k[: -len("_of_neuron")] for k in train.annotations if k.endswith("_of_neuron")]
         for neuron in range(size):
             spikes = times[order[bounds[neuron] : bounds[neuron + 1]]]
-            st = neo.SpikeTrain(spikes, units="ms", t_start=merged.t_start, t_stop=merged.t_stop, name=f"{name}[{neuron}]")
+            st = neo.SpikeTrain(spikes, units=pq.ms, t_start=t_start, t_stop=t_stop, name=f"{name}[{neuron}]")
             labels = {k: int(train.annotations[f"{k}_of_neuron"][neuron]) for k in label_names}
             st.annotate(population=name, index=neuron, **labels)
-            segment.spiketrains.append(st)
+            trains.append(st)
+    _set_trains(segment, trains)
     return segment
 
 
@@ -104,7 +142,7 @@ def spike_arrays(segment):
     times, populations, indices = [], [], []
     for st in segment.spiketrains:
         n = len(st)
-        times.append(st.rescale(pq.ms).magnitude)
+        times.append(_in_ms(st))
         populations.append(np.full(n, st.annotations["population"], dtype=object))
         indices.append(np.full(n, st.annotations["index"]))
     if not times:

@@ -47,8 +47,9 @@ def connection_table(projection, targets=None):
         post_nodes = projection.post.node_collection
         if targets is not None:
             post_nodes = post_nodes[np.asarray(targets, dtype=int)]
+        # The synapse label is unique per projection, so no source filter is needed: NEST takes
+        # O(connections x targets) when given both sources and targets (94 s for 238k synapses).
         conns = nest.GetConnections(
-            source=projection.pre.node_collection,
             target=post_nodes,
             synapse_model=projection.nest_synapse_model,
             synapse_label=projection.nest_synapse_label,
