@@ -80,7 +80,9 @@ class ScaledNetwork:
     """The network at N_scaling n and K_scaling k, real-valued (counts are truncated when built).
 
     N, K, K_ext, synapses: n N, k K, k K_ext, n k synapses; W, W_ext: W / sqrt(k), the SDs unchanged
-    (as in the reference); DC [pA] per population; delays [ms] and their SDs.
+    (as in the reference); DC [pA] per population; delays [ms] and their SDs; replaced_rate [1/s]
+    and replaced_weight [pA]: Poisson input per neuron in place of non-simulated areas (see
+    :func:`replace_areas`; zero when every area is simulated).
     """
 
     names: tuple
@@ -96,6 +98,13 @@ class ScaledNetwork:
     delay: np.ndarray
     delay_sd: np.ndarray
     local: np.ndarray
+    replaced_rate: np.ndarray = None
+    replaced_weight: np.ndarray = None
+
+    def __post_init__(self):
+        for name in ("replaced_rate", "replaced_weight"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.zeros(len(self.names)))
 
     @property
     def sizes(self):
@@ -153,4 +162,31 @@ def scale(anatomy, p, fullscale_rates=None):
         delay=delay,
         delay_sd=delay * p.delay_rel,
         local=same_area(anatomy),
+    )
+
+
+def replace_areas(net, keep, rates):
+    """The network of the populations `keep` (indices), the input from all others replaced by Poisson input.
+
+    As the reference's replace_non_simulated_areas ('het_poisson_stat' / 'hom_poisson_stat'): each
+    target population t receives, from every replaced source population s, Poisson input at
+    K_ts nu_s with weight W_ts (no spread, as there). Only excitatory sources project between areas,
+    so W_ts is the same for every replaced source of t; the inputs add up to one Poisson input at
+    sum_s K_ts nu_s. `rates`: nu over all populations [spikes/s].
+    """
+    keep = np.asarray(keep)
+    replaced = np.setdiff1d(np.arange(len(net.names)), keep)
+    K, W = net.K[np.ix_(keep, replaced)], net.W[np.ix_(keep, replaced)]
+    drive = K * rates[replaced]
+    rate = drive.sum(axis=1)
+    weight = np.divide((drive * W).sum(axis=1), rate, out=np.zeros_like(rate), where=rate > 0)
+    connected = drive > 0
+    if not np.allclose(np.where(connected, W, weight[:, None]), weight[:, None], rtol=1e-12):
+        raise ValueError("replaced inputs onto one population have different weights")
+    square = np.ix_(keep, keep)
+    return dataclasses.replace(
+        net, names=tuple(net.names[i] for i in keep), area_of=net.area_of[keep], N=net.N[keep], K=net.K[square],
+        K_ext=net.K_ext[keep], synapses=net.synapses[square], W=net.W[square], W_sd=net.W_sd[square],
+        DC=net.DC[keep], delay=net.delay[square], delay_sd=net.delay_sd[square], local=net.local[square],
+        replaced_rate=rate, replaced_weight=weight,
     )

@@ -30,7 +30,8 @@ from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
 from zoo.network import Network
 from zoo.units import to_pynn
 
-from . import anatomy, formulas
+from . import anatomy, formulas, meanfield
+from .formulas import is_excitatory
 from .variants import VARIANTS
 
 DATASET = "multiarea"
@@ -39,6 +40,7 @@ ANATOMY_FILES = ("viscortex_raw_data.json", "viscortex_processed_data_backup.jso
 RATES_FILE = "fullscale_rates.json"
 EXTERNAL_DELAY_MS = 1.0  # the reference connects its poisson_generators with NEST's default delay
 DELAY_TAIL_SD = 6.0  # delays are redrawn above mean + 6 SD too (bounds max_delay; p < 1e-9 per draw)
+PROJECTION_CHUNK = 20_000_000  # synapses per projection at most (bounds the connection lists in memory)
 
 
 @functools.lru_cache(maxsize=8)
@@ -55,12 +57,23 @@ def _fullscale_rates(root):
         return json.load(f)
 
 
+@functools.lru_cache(maxsize=4)
+def _mean_field(params, root):
+    model = Schmidt2018(params)
+    net, keep = model.network(), model.simulated()
+    fixed = model.replacement_rates()
+    fixed[keep] = np.nan
+    rates, _ = meanfield.stationary_rates(params, net.K, net.W, net.K_ext, net.W_ext, net.DC, fixed=fixed)
+    return rates[keep]
+
+
 @dataclasses.dataclass(frozen=True)
 class MultiAreaStructure(Structure):
     """Structure plus what a multi-area network needs besides counts.
 
     in_degrees: real-valued in-degree of each projection (same order as projections);
-    external: per population (name, external in-degree, rate per input [1/s], weight [pA], DC [pA]);
+    external: per population (name, external in-degree, rate per input [1/s], weight [pA], DC [pA],
+    rate [1/s] and weight [pA] of the Poisson input replacing non-simulated areas);
     model_totals: (name, value) pairs of the real-valued totals (before int() truncation).
     """
 
@@ -73,8 +86,9 @@ class MultiAreaStructure(Structure):
         for projection, in_degree in zip(data["projections"], self.in_degrees):
             projection["in_degree"] = in_degree
         data["external_inputs"] = [
-            {"population": name, "in_degree": k, "rate_per_input_hz": rate, "weight_pA": weight, "dc_pA": dc}
-            for name, k, rate, weight, dc in self.external
+            {"population": name, "in_degree": k, "rate_per_input_hz": rate, "weight_pA": weight, "dc_pA": dc,
+             "replaced_areas_rate_hz": replaced_rate, "replaced_areas_weight_pA": replaced_weight}
+            for name, k, rate, weight, dc, replaced_rate, replaced_weight in self.external
         ]
         data["totals"].update(dict(self.model_totals))
         return data
@@ -107,14 +121,40 @@ class Schmidt2018(ZooModel):
         rates = self.fullscale_rates() if self.params.K_scaling != 1.0 else None
         return formulas.scale(self.anatomy(), self.params, rates)
 
+    def mean_field_rates(self):
+        """Stationary mean-field rates [spikes/s] of the simulated populations at this model's scale
+        (:mod:`.meanfield`; replaced areas held at their replacement rates)."""
+        return _mean_field(self.params, str(datasets.data_root()))
+
+    def simulated(self):
+        """Indices of the simulated populations: all, or those of the areas named in `areas`."""
+        areas = self.params.scaling.area_list()
+        return np.flatnonzero(np.isin(np.array(anatomy.AREAS)[self.anatomy().area_of], areas))
+
+    def replacement_rates(self):
+        """Rates [spikes/s] at which the populations of non-simulated areas fire in the Poisson input
+        that replaces them: the full-scale rates ('het_poisson_stat') or rate_ext ('hom_poisson_stat')."""
+        if self.params.replacement == "hom_poisson_stat":
+            return np.full(len(self.anatomy().names), self.params.rate_ext)
+        return formulas.rates_vector(self.anatomy(), _fullscale_rates(str(datasets.data_root())))
+
+    def simulated_network(self):
+        """The :class:`~.formulas.ScaledNetwork` of the simulated areas, with the input from the other
+        areas replaced by Poisson input (formulas.replace_areas); the whole network if all areas run."""
+        net = self.network()
+        keep = self.simulated()
+        if keep.size == len(net.names):
+            return net
+        return formulas.replace_areas(net, keep, self.replacement_rates())
+
     def simulation_settings(self):
         p = self.params
-        net = self.network()
+        net = self.simulated_network()
         longest = np.max((net.delay + DELAY_TAIL_SD * net.delay_sd)[net.counts > 0], initial=EXTERNAL_DELAY_MS)
         return {"timestep": p.dt, "min_delay": p.dt, "max_delay": math.ceil(longest / p.dt) * p.dt}
 
     def structure(self, streams):
-        net = self.network()
+        net = self.simulated_network()
         self._check_sizes(net)
         sizes, counts = net.sizes, net.counts
         populations = tuple(PopulationInfo(name, int(size), "IF_curr_exp") for name, size in zip(net.names, sizes))
@@ -125,8 +165,8 @@ class Schmidt2018(ZooModel):
             for t, s in zip(targets, sources)
         )
         external = tuple(
-            (name, float(k), self.params.rate_ext, float(net.W_ext), float(dc))
-            for name, k, dc in zip(net.names, net.K_ext, net.DC)
+            (name, float(k), self.params.rate_ext, float(net.W_ext), float(dc), float(rate), float(weight))
+            for name, k, dc, rate, weight in zip(net.names, net.K_ext, net.DC, net.replaced_rate, net.replaced_weight)
         )
         totals = (
             ("neurons_real_valued", float(net.N.sum())),
@@ -139,13 +179,22 @@ class Schmidt2018(ZooModel):
 
     # --- build ---------------------------------------------------------------------------------
     def build(self, sim, streams):
-        net = self.network()
+        """All neurons of the simulated areas in one population (one NEST node range, one Brian2 NeuronGroup), the paper's
+        254 populations as views of it, and the synapses merged into a few projections per receptor.
+
+        Simulators pay per projection (a NEST connection query, a Brian2 ``Synapses`` object
+        updated every time step), not per population pair, so the 6,006 connected pairs at 1 %
+        are created as one projection per receptor type (split into chunks of at most
+        ``PROJECTION_CHUNK`` synapses); every synapse keeps its own weight and delay.
+        """
+        net = self.simulated_network()
         self._check_sizes(net)
         progress.step("creating %d populations (%d neurons)", len(net.names), int(net.sizes.sum()))
-        populations = self._create_populations(sim, net, streams)
-        projections = self._connect(sim, populations, net, streams)
-        projections.update(self._add_external_drive(sim, populations, net))
-        self._record(populations)
+        cells, populations = self._create_populations(sim, net, streams)
+        projections = self._connect(sim, cells, net, streams)
+        projections.update(self._add_external_drive(sim, cells, net))
+        projections.update(self._add_replaced_areas(sim, cells, net))
+        cells.record("spikes")
         return Network(populations, projections, recorded=tuple(net.names))
 
     def _check_sizes(self, net):
@@ -155,81 +204,127 @@ class Schmidt2018(ZooModel):
                            f"(e.g. {empty[0]}); use a larger N_scaling")
 
     def _create_populations(self, sim, net, streams):
-        """LIF neurons (IF_curr_exp = NEST iaf_psc_exp) with the scaling DC, V(0) ~ Normal(V0_mean, V0_sd)."""
+        """LIF neurons (IF_curr_exp = NEST iaf_psc_exp) with the scaling DC, V(0) ~ Normal(V0_mean, V0_sd).
+
+        Returns the population of all neurons and {name: view} of the model's populations.
+        """
         p = self.params
         drive = net.DC.copy()
         if not p.poisson_input:  # the external input's mean as a current instead of spikes
             drive += net.K_ext * net.W_ext * p.tau_syn_ex * 1e-3 * p.rate_ext
+        sizes = net.sizes
+        cell = sim.IF_curr_exp(
+            cm=to_pynn(p.C_m, "pF"), tau_m=p.tau_m, tau_refrac=p.t_ref, v_rest=p.E_L, v_reset=p.V_reset,
+            v_thresh=p.V_th, tau_syn_E=p.tau_syn_ex, tau_syn_I=p.tau_syn_in,
+            i_offset=to_pynn(np.repeat(drive, sizes), "pA"),
+        )
+        cells = sim.Population(int(sizes.sum()), cell, label="neurons")
         rng = streams.generator("initial_state")
-        populations = {}
-        for name, size, current in zip(net.names, net.sizes, drive):
-            cell = sim.IF_curr_exp(
-                cm=to_pynn(p.C_m, "pF"), tau_m=p.tau_m, tau_refrac=p.t_ref, v_rest=p.E_L, v_reset=p.V_reset,
-                v_thresh=p.V_th, tau_syn_E=p.tau_syn_ex, tau_syn_I=p.tau_syn_in, i_offset=to_pynn(current, "pA"),
-            )
-            population = sim.Population(int(size), cell, label=name)
-            population.initialize(v=rng.normal(p.V0_mean, p.V0_sd, int(size)))
-            populations[name] = population
-        return populations
+        cells.initialize(v=rng.normal(p.V0_mean, p.V0_sd, int(sizes.sum())))
+        first = _offsets(sizes)
+        populations = {name: sim.PopulationView(cells, slice(int(a), int(a + n)), label=name)
+                       for name, a, n in zip(net.names, first, sizes)}
+        return cells, populations
 
-    def connections(self, streams, target):
-        """{source: (pre, post, weight [pA], delay [ms])} onto population `target`, drawn in NumPy.
+    def draw_onto(self, streams, target, net=None):
+        """All synapses onto population `target`, drawn in NumPy: (source population index, pre, post,
+        weight [pA], delay [ms]), one entry per synapse, grouped by source population.
 
-        NEST's 'fixed_total_number': int(K N) synapses with uniformly random sources and targets
-        (multapses, autapses allowed); weights Normal(W, W_sd) redrawn until E >= 0, I <= 0 (and
-        cortico-cortical >= 0); delays Normal(d, d_sd) redrawn outside [dt, d + 6 d_sd], put on the
-        time grid. One stream per target population: 'connectivity/<target>'.
+        NEST's 'fixed_total_number' per source population: int(K N) synapses with uniformly random
+        sources and targets (multapses, autapses allowed); weights Normal(W, W_sd) redrawn until
+        E >= 0, I <= 0 (and cortico-cortical >= 0); delays Normal(d, d_sd) redrawn outside
+        [dt, d + 6 d_sd], put on the time grid. One stream per target population:
+        'connectivity/<target>'. Vectorised over the source populations.
         """
-        net, p = self.network(), self.params
+        net, p = net if net is not None else self.simulated_network(), self.params
         t = net.names.index(target)
         rng = streams.generator(f"connectivity/{target}")
-        drawn = {}
-        for s in np.flatnonzero(net.counts[t]):
-            count, mean_w = int(net.counts[t, s]), net.W[t, s]
-            pre = rng.integers(0, net.sizes[s], count)
-            post = rng.integers(0, net.sizes[t], count)
-            low, high = (0.0, np.inf) if mean_w >= 0 or not net.local[t, s] else (-np.inf, 0.0)
-            weight = _redrawn_normal(rng, mean_w, net.W_sd[t, s], count, low, high)
-            mean_d, sd_d = net.delay[t, s], net.delay_sd[t, s]
-            delay = _redrawn_normal(rng, mean_d, sd_d, count, p.dt, mean_d + DELAY_TAIL_SD * sd_d)
-            drawn[net.names[s]] = (pre, post, weight, np.maximum(np.round(delay / p.dt), 1.0) * p.dt)
-        return drawn
+        sources = np.flatnonzero(net.counts[t])
+        source = np.repeat(sources, net.counts[t, sources])
+        pre = rng.integers(0, net.sizes[source])
+        post = rng.integers(0, net.sizes[t], source.size)
+        mean_w, sd_w = net.W[t, source], net.W_sd[t, source]
+        inhibitory = (mean_w < 0) & net.local[t, source]
+        weight = _redrawn_normal(rng, mean_w, sd_w, np.where(inhibitory, -np.inf, 0.0), np.where(inhibitory, 0.0, np.inf))
+        mean_d, sd_d = net.delay[t, source], net.delay_sd[t, source]
+        delay = _redrawn_normal(rng, mean_d, sd_d, p.dt, mean_d + DELAY_TAIL_SD * sd_d)
+        return source, pre, post, weight, np.maximum(np.round(delay / p.dt), 1.0) * p.dt
 
-    def _connect(self, sim, populations, net, streams):
-        """One projection per connected population pair, from explicit (pre, post, weight, delay) lists."""
+    def connections(self, streams, target):
+        """{source: (pre, post, weight [pA], delay [ms])} onto population `target` (see :meth:`draw_onto`)."""
+        net = self.simulated_network()
+        source, pre, post, weight, delay = self.draw_onto(streams, target, net)
+        bounds = np.flatnonzero(np.diff(source)) + 1
+        return {net.names[s[0]]: (a, b, c, d) for s, a, b, c, d in
+                zip(*(np.split(x, bounds) for x in (source, pre, post, weight, delay))) if s.size}
+
+    def _connect(self, sim, cells, net, streams):
+        """The drawn synapses, merged per receptor type into projections of all neurons onto all neurons."""
+        first = _offsets(net.sizes)
+        excitatory = is_excitatory(net.names)
+        pending = {"excitatory": [], "inhibitory": []}
         projections = {}
+
+        def flush(receptor):
+            parts = pending[receptor]
+            if not parts:
+                return
+            table = np.concatenate(parts)
+            name = f"{receptor}-{sum(k.startswith(receptor) for k in projections)}"
+            progress.step("creating projection %s (%d synapses)", name, len(table))
+            projections[name] = sim.Projection(
+                cells, cells, sim.FromListConnector(table, column_names=["weight", "delay"]), sim.StaticSynapse(),
+                receptor_type=receptor, label=name,
+            )
+            pending[receptor] = []
+
         for target in net.names:
-            progress.step("connecting onto %s", target)
-            for source, (pre, post, weight, delay) in self.connections(streams, target).items():
-                connections = np.column_stack((pre, post, to_pynn(weight, "pA"), delay))
-                projections[f"{source}_to_{target}"] = sim.Projection(
-                    populations[source], populations[target],
-                    sim.FromListConnector(connections, column_names=["weight", "delay"]),
-                    sim.StaticSynapse(),
-                    receptor_type="excitatory" if source.endswith("E") else "inhibitory",
-                    label=f"{source}_to_{target}",
-                )
+            source, pre, post, weight, delay = self.draw_onto(streams, target, net)
+            t = net.names.index(target)
+            from_E = excitatory[source]
+            for receptor, keep in (("excitatory", from_E), ("inhibitory", ~from_E)):
+                if keep.any():
+                    pending[receptor].append(np.column_stack((
+                        first[source[keep]] + pre[keep], first[t] + post[keep],
+                        to_pynn(weight[keep], "pA"), delay[keep])))
+                    if sum(len(x) for x in pending[receptor]) >= PROJECTION_CHUNK:
+                        flush(receptor)
+        progress.step("connecting %d synapses", int(net.counts.sum()))
+        for receptor in pending:
+            flush(receptor)
         return projections
 
-    def _add_external_drive(self, sim, populations, net):
+    def _add_external_drive(self, sim, cells, net):
         """Independent Poisson input to every neuron at K_ext x rate_ext, weight W_ext, delay 1 ms."""
         p = self.params
         if not p.poisson_input:
             return {}
-        projections = {}
-        for name, k_ext in zip(net.names, net.K_ext):
-            target = populations[name]
-            source = sim.Population(target.size, sim.SpikeSourcePoisson(rate=float(k_ext * p.rate_ext)), label=f"{name}-ext")
-            projections[f"{name}-ext"] = sim.Projection(
-                source, target, sim.FromListConnector(np.column_stack((np.arange(target.size),) * 2)),
-                sim.StaticSynapse(weight=to_pynn(net.W_ext, "pA"), delay=EXTERNAL_DELAY_MS),
-                receptor_type="excitatory", label=f"{name}-ext",
-            )
-        return projections
+        rates = np.repeat(net.K_ext * p.rate_ext, net.sizes)
+        source = sim.Population(cells.size, sim.SpikeSourcePoisson(rate=rates), label="external")
+        return {"external": sim.Projection(
+            source, cells, sim.OneToOneConnector(),
+            sim.StaticSynapse(weight=to_pynn(net.W_ext, "pA"), delay=EXTERNAL_DELAY_MS),
+            receptor_type="excitatory", label="external",
+        )}
 
-    def _record(self, populations):
-        for population in populations.values():
-            population.record("spikes")
+    def _add_replaced_areas(self, sim, cells, net):
+        """Poisson input in place of the non-simulated areas: one source per neuron at
+        sum_s K_ts nu_s over the replaced source populations s, weight W_ts (the same for all of them).
+
+        The reference gives each target population one Poisson generator per replaced source
+        population, delayed by distance / v_cc; a stationary Poisson train delayed is the same
+        process and a sum of Poisson trains is one, so a single source per neuron is equivalent.
+        """
+        if not np.any(net.replaced_rate > 0):
+            return {}
+        rates = np.repeat(net.replaced_rate, net.sizes)
+        source = sim.Population(cells.size, sim.SpikeSourcePoisson(rate=rates), label="replaced areas")
+        index = np.arange(cells.size)
+        table = np.column_stack((index, index, to_pynn(np.repeat(net.replaced_weight, net.sizes), "pA")))
+        return {"replaced areas": sim.Projection(
+            source, cells, sim.FromListConnector(table, column_names=["weight"]),
+            sim.StaticSynapse(delay=EXTERNAL_DELAY_MS), receptor_type="excitatory", label="replaced areas",
+        )}
 
     # --- model-specific statistics ----------------------------------------------------------
     def observables(self, segment):
@@ -239,11 +334,19 @@ class Schmidt2018(ZooModel):
         return multi_area_observables(self, segment)
 
 
-def _redrawn_normal(rng, mean, sd, size, low, high):
-    """Normal(mean, sd) samples, each redrawn until it lies in [low, high] (NEST's redraw)."""
-    values = rng.normal(mean, sd, size)
+def _offsets(sizes):
+    """Index of each population's first neuron in the population of all neurons."""
+    return np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+
+
+def _redrawn_normal(rng, mean, sd, low, high):
+    """Normal(mean, sd) samples (arrays, one per synapse), each redrawn until it lies in [low, high]
+    (NEST's redraw); `low` and `high` are scalars or arrays like `mean`."""
+    mean, sd = np.asarray(mean, dtype=float), np.asarray(sd, dtype=float)
+    low, high = np.broadcast_to(low, mean.shape), np.broadcast_to(high, mean.shape)
+    values = rng.normal(mean, sd)
     bad = np.flatnonzero((values < low) | (values > high))
     while bad.size:
-        values[bad] = rng.normal(mean, sd, bad.size)
-        bad = bad[(values[bad] < low) | (values[bad] > high)]
+        values[bad] = rng.normal(mean[bad], sd[bad])
+        bad = bad[(values[bad] < low[bad]) | (values[bad] > high[bad])]
     return values

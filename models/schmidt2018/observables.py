@@ -1,13 +1,26 @@
-"""Multi-area statistics: neuron-weighted mean rates of the network and of each area, layer medians.
+"""Multi-area statistics: rates of the network, of each area and of each population, beside the
+mean-field prediction of the ground state.
 
 The spec's down-scaled reference numbers are of this kind (neuron-weighted mean over all 254
-populations; per population type, the median over areas of the population rates).
+populations; per population type, the median over areas of the population rates). For the ground
+state (chi = chi_I = 1) the observables also hold the stationary mean-field rates of the simulated
+network (meanfield.py), so that reports show them beside the simulated ones; the metastable state
+has no stable low-rate mean-field solution (spec section 5.2), so it gets none.
 """
 
 import numpy as np
 import quantities as pq
 
 from .anatomy import AREAS, POPULATIONS
+
+
+def _type_medians(rates):
+    medians = {}
+    for pop in POPULATIONS:
+        values = [rate for name, rate in rates.items() if name.split("-")[1] == pop]
+        if values:
+            medians[pop] = float(np.median(values))
+    return medians
 
 
 def multi_area_observables(model, segment):
@@ -26,13 +39,19 @@ def multi_area_observables(model, segment):
         members = [name for name in neurons if name.split("-")[0] == area]
         if members:
             area_rates[area] = sum(spikes[m] for m in members) / (sum(neurons[m] for m in members) * seconds)
-    layer_medians = {}
-    for pop in POPULATIONS:
-        values = [rate[name] for name in rate if name.split("-")[1] == pop]
-        if values:
-            layer_medians[pop] = float(np.median(values))
-    return {
+    observables = {
         "network_mean_rate_hz": sum(spikes.values()) / (sum(neurons.values()) * seconds),
         "area_mean_rate_hz": area_rates,
-        "population_type_median_rate_hz": layer_medians,
+        "population_type_median_rate_hz": _type_medians(rate),
+        "population_rate_hz": rate,
     }
+    p = model.params
+    if p.chi == 1.0 and p.chi_I == 1.0:
+        net = model.simulated_network()
+        predicted = dict(zip(net.names, (float(r) for r in model.mean_field_rates())))
+        sizes = dict(zip(net.names, net.sizes))
+        observables["mean_field_network_mean_rate_hz"] = float(
+            sum(predicted[n] * sizes[n] for n in neurons) / sum(sizes[n] for n in neurons))
+        observables["mean_field_population_type_median_rate_hz"] = _type_medians({n: predicted[n] for n in neurons})
+        observables["mean_field_population_rate_hz"] = {n: predicted[n] for n in rate}
+    return observables

@@ -27,6 +27,9 @@ v_cc                   conduction speed between areas                           
 rate_ext               rate of each external Poisson input                            1/s      default_params.py
 poisson_input          Poisson drive (True) or its mean as DC (False)                 1        default_params.py
 N_scaling, K_scaling   fraction of neurons and of in-degrees simulated                1        multiarea_model.py
+areas                  simulated areas ("all" or a comma-separated list)              -        default_params.py
+replacement            input replacing the other areas: rates of fullscale_rates.json -        default_params.py
+                       ("het_poisson_stat") or rate_ext ("hom_poisson_stat")
 warmup, simtime, dt    warm-up (not recorded), recorded time, time step               ms       zoo / sim_params
 =====================  =============================================================  =======  ===================
 """
@@ -34,6 +37,10 @@ warmup, simtime, dt    warm-up (not recorded), recorded time, time step         
 import dataclasses
 
 from zoo.params import ParamBundle, param, require
+
+from .anatomy import AREAS
+
+REPLACEMENTS = ("het_poisson_stat", "hom_poisson_stat")
 
 SRC = "INM-6/multi-area-model 355d940 multiarea_model/"
 
@@ -117,9 +124,26 @@ class ScalingParams:
     K_scaling: float = param(0.01, "1", "fraction of the in-degrees simulated; weights x 1/sqrt(K_scaling) plus DC",
                              SRC + "multiarea_model.py")
 
+    areas: str = param("all", "1", "simulated areas: 'all' or a comma-separated list such as 'V1,V2'; the others are "
+                       "replaced by Poisson input (replace_non_simulated_areas)", SRC + "default_params.py (areas_simulated)")
+    replacement: str = param("het_poisson_stat", "1", "Poisson input replacing the non-simulated areas at their full-scale "
+                             "rates (het_poisson_stat, fullscale_rates.json) or at rate_ext (hom_poisson_stat)",
+                             SRC + "default_params.py (replace_non_simulated_areas)")
+
     def __post_init__(self):
         require(0 < self.N_scaling <= 1, "N_scaling must lie in (0, 1]")
         require(0 < self.K_scaling <= 1, "K_scaling must lie in (0, 1]")
+        unknown_areas = [a for a in self.area_list() if a not in AREAS]
+        require(not unknown_areas, f"unknown area(s) {', '.join(unknown_areas)} in areas; known: {', '.join(AREAS)}")
+        require(len(self.area_list()) > 0, "areas names no area")
+        require(self.replacement in REPLACEMENTS, f"replacement must be one of {', '.join(REPLACEMENTS)}")
+
+    def area_list(self):
+        """The simulated areas in model order."""
+        if self.areas.strip().lower() == "all":
+            return AREAS
+        named = {a.strip() for a in self.areas.split(",") if a.strip()}
+        return tuple(a for a in AREAS if a in named) + tuple(sorted(named - set(AREAS)))
 
 
 @dataclasses.dataclass(frozen=True)

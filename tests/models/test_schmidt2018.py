@@ -339,6 +339,53 @@ def test_too_small_N_scaling_is_refused(data):
         registry.create_model("schmidt2018", N_scaling=0.0005).structure(SeedStreams(1))
 
 
+def _pair_counts(model, network):
+    """Synapses per [target, source] population pair as the simulator holds them."""
+    from zoo.network import connection_table
+
+    net = model.simulated_network()
+    first = np.concatenate(([0], np.cumsum(net.sizes)))
+    population_of = np.repeat(np.arange(len(net.sizes)), net.sizes)
+    counts = np.zeros_like(net.counts)
+    for name, projection in network.projections.items():
+        if name in ("external", "replaced areas"):
+            continue
+        pre, post, weight, delay = connection_table(projection)
+        pre, post = np.asarray(pre, dtype=np.int64), np.asarray(post, dtype=np.int64)
+        assert pre.max() < first[-1] and post.max() < first[-1]
+        np.add.at(counts, (population_of[post], population_of[pre]), 1)
+        sign = 1 if name.startswith("excitatory") else -1
+        assert np.all(sign * np.asarray(weight) >= 0), name
+    return counts
+
+
+@needs_data
+@pytest.mark.parametrize("simulator, areas", [
+    ("nest", "V1,V2"), ("brian2", "V1,V2"),
+    pytest.param("nest", "all", marks=pytest.mark.slow), pytest.param("brian2", "all", marks=pytest.mark.slow),
+])
+def test_tiny_creates_int_N_neurons_and_int_synapses_per_pair(data, simulator, areas):
+    """Creation counts on the simulator: int(n N) neurons per population, int(n k K N) synapses per
+    population pair, one Poisson source per neuron (and one for the replaced areas); a few
+    projections, not one per pair. Two areas by default (~10 s), all 32 under -m slow (~1 min)."""
+    from zoo import backend as backends
+
+    model = registry.create_model("schmidt2018.tiny", areas=areas)
+    streams = SeedStreams(1)
+    b = backends.setup(simulator, streams, **model.simulation_settings())
+    try:
+        network = model.build(b.sim, streams)
+        net = model.simulated_network()
+        assert [network.populations[name].size for name in net.names] == [int(n) for n in net.N]
+        assert len(network.projections) <= 4
+        assert np.array_equal(_pair_counts(model, network), np.floor(net.synapses).astype(np.int64))
+        assert network.projections["external"].size() == int(net.sizes.sum())
+        replaced = network.projections.get("replaced areas")
+        assert (replaced is not None and replaced.size() == int(net.sizes.sum())) == (areas != "all")
+    finally:
+        b.end()
+
+
 @needs_data
 @pytest.mark.slow
 def test_tiny_builds_and_runs_on_nest(data):
@@ -364,3 +411,116 @@ def test_tiny_builds_and_runs_on_nest(data):
         assert 0.5 < rate < 60
     finally:
         b.end()
+
+
+# --- a subset of areas, the others replaced by Poisson input -------------------------------------------
+@needs_data
+def test_area_subset_keeps_its_structure_and_replaces_the_other_areas(data):
+    full_model = registry.create_model("schmidt2018")
+    model = registry.create_model("schmidt2018", areas="V2, V1")
+    full, sub = full_model.network(), model.simulated_network()
+    keep = [full.names.index(name) for name in sub.names]
+    assert sub.names[:8] == full.names[:8] and len(sub.names) == 16  # model order, whatever the order given
+    assert np.array_equal(sub.synapses, full.synapses[np.ix_(keep, keep)]) and np.array_equal(sub.N, full.N[keep])
+    assert np.array_equal(sub.DC, full.DC[keep]) and np.array_equal(sub.K_ext, full.K_ext[keep])
+    rates = full_model.fullscale_rates()
+    # V1-4E receives from every other area at K x full-scale rate, with the cortico-cortical weight.
+    t = full.names.index("V1-4E")
+    others = [s for s, name in enumerate(full.names) if name.split("-")[0] not in ("V1", "V2")]
+    expected = sum(full.K[t, s] * rates[s] for s in others)
+    assert sub.replaced_rate[2] == pytest.approx(expected, rel=1e-12) and expected > 0
+    assert sub.replaced_weight[2] == pytest.approx(full.W[t, full.names.index("V3-23E")])
+    # The mean and variance of every simulated population's input stay those of the whole network
+    # when the other areas fire at the replacement rates.
+    p = model.params
+    mu_full = formulas.mean_input(p, full.K, full.W, full.K_ext, full.W_ext, rates, full.DC)[keep]
+    var_full = formulas.input_variance(p, full.K, full.W, full.K_ext, full.W_ext, rates)[keep]
+    J_cc = sub.replaced_weight * p.tau_syn_ex / p.C_m
+    mu = formulas.mean_input(p, sub.K, sub.W, sub.K_ext, sub.W_ext, rates[keep], sub.DC) + 1e-3 * p.tau_m * J_cc * sub.replaced_rate
+    var = formulas.input_variance(p, sub.K, sub.W, sub.K_ext, sub.W_ext, rates[keep]) + 1e-3 * p.tau_m * J_cc ** 2 * sub.replaced_rate
+    assert np.allclose(mu, mu_full, rtol=1e-12) and np.allclose(var, var_full, rtol=1e-12)
+    # Homogeneous replacement: every replaced population at rate_ext; the metastable weights onto I are x chi_I.
+    hom = registry.create_model("schmidt2018.metastable", areas="V1", replacement="hom_poisson_stat").simulated_network()
+    meta = registry.create_model("schmidt2018.metastable").network()
+    assert hom.replaced_rate[0] == pytest.approx(10.0 * meta.K[0, 8:].sum(), rel=1e-12)
+    assert hom.replaced_weight[1] == pytest.approx(2.0 * hom.replaced_weight[0])
+
+
+@needs_data
+def test_area_subset_structure_and_bad_area_names(data):
+    structure = registry.create_model("schmidt2018", areas="TH").structure(SeedStreams(1)).as_dict()
+    assert [p["name"] for p in structure["populations"]] == ["TH-23E", "TH-23I", "TH-5E", "TH-5I", "TH-6E", "TH-6I"]
+    assert all(p["pre"].startswith("TH-") and p["post"].startswith("TH-") for p in structure["projections"])
+    assert all(e["replaced_areas_rate_hz"] > 0 for e in structure["external_inputs"])
+    with pytest.raises(ZooError, match="unknown area"):
+        registry.create_model("schmidt2018", areas="V1,V9")
+    with pytest.raises(ZooError, match="replacement must be one of"):
+        registry.create_model("schmidt2018", replacement="current")
+
+
+# --- mean-field theory -------------------------------------------------------------------------------------
+def test_siegert_formula_against_direct_integration():
+    from scipy import integrate, special
+
+    from models.schmidt2018 import meanfield
+
+    p = Schmidt2018Params()
+    shift = meanfield.ALPHA / 2 * math.sqrt(p.tau_syn_ex / p.tau_m)
+    assert meanfield.ALPHA == pytest.approx(2.0652, abs=1e-4)
+    for mu, sigma in [(10.0, 5.0), (14.0, 0.5), (20.0, 3.0), (12.0, 1.0), (30.0, 10.0), (5.0, 8.0)]:
+        upper, lower = (15.0 - mu) / sigma + shift, -mu / sigma + shift
+        integral, _ = integrate.quad(lambda u: special.erfcx(-u), lower, upper, limit=500)
+        expected = 1e3 / (p.t_ref + p.tau_m * math.sqrt(math.pi) * integral)
+        assert meanfield.siegert(mu, sigma, p.tau_m, p.tau_syn_ex, p.t_ref, 15.0, 0.0) == pytest.approx(expected, rel=1e-10)
+    # Suprathreshold drift without noise: the deterministic LIF rate 1 / (t_ref + tau_m ln(mu / (mu - theta))).
+    assert meanfield.siegert(30.0, 1e-3, p.tau_m, p.tau_syn_ex, p.t_ref, 15.0, 0.0) == pytest.approx(
+        1e3 / (p.t_ref + p.tau_m * math.log(30.0 / 15.0)), rel=1e-3)
+
+
+@needs_data
+def test_mean_field_of_one_area_is_a_fixed_point(data):
+    """V1 alone, the other areas at their full-scale rates: a fixed point of the Siegert map, with
+    the rates that reach V1 from the replaced areas in its input."""
+    from models.schmidt2018 import meanfield
+
+    model = registry.create_model("schmidt2018", areas="V1", N_scaling=1.0, K_scaling=1.0)
+    sub, p = model.simulated_network(), model.params
+    rates = model.mean_field_rates()
+    assert rates.shape == (8,) and np.all(np.isfinite(rates)) and np.all(rates > 0)
+    J_cc = sub.replaced_weight * p.tau_syn_ex / p.C_m
+    mu = formulas.mean_input(p, sub.K, sub.W, sub.K_ext, sub.W_ext, rates, sub.DC) + 1e-3 * p.tau_m * J_cc * sub.replaced_rate
+    var = formulas.input_variance(p, sub.K, sub.W, sub.K_ext, sub.W_ext, rates) + 1e-3 * p.tau_m * J_cc ** 2 * sub.replaced_rate
+    again = meanfield.siegert(mu, np.sqrt(var), p.tau_m, p.tau_syn_ex, p.t_ref, p.V_th - p.E_L, p.V_reset - p.E_L)
+    assert np.allclose(again, rates, rtol=1e-6)
+    # Without the input from the other areas V1 fires differently: the replacement is doing the work.
+    unreplaced = meanfield.siegert(mu - 1e-3 * p.tau_m * J_cc * sub.replaced_rate, np.sqrt(var), p.tau_m, p.tau_syn_ex,
+                                   p.t_ref, p.V_th - p.E_L, p.V_reset - p.E_L)
+    assert not np.allclose(unreplaced, rates, rtol=1e-2)
+
+
+@needs_data
+@pytest.mark.slow
+def test_mean_field_ground_state_at_full_scale_matches_the_reference_theory(data):
+    """Spec 5.2: the reference's Theory (NEST siegert_neuron, zero initial rates) gives 2.61 spikes/s
+    neuron-weighted, 3.73 averaged over the 254 populations, range 0.05-11.0. (~15 s, more on a busy machine.)"""
+    model = full_scale()
+    net = model.network()
+    rates = model.mean_field_rates()
+    assert np.dot(rates, net.N) / net.N.sum() == pytest.approx(2.61, abs=0.005)
+    assert rates.mean() == pytest.approx(3.73, abs=0.005)
+    assert rates.min() == pytest.approx(0.05, abs=0.005) and rates.max() == pytest.approx(11.0, abs=0.05)
+    # A fixed point: the rates reproduce themselves through the Siegert formula.
+    from models.schmidt2018 import meanfield
+
+    p = model.params
+    mu = formulas.mean_input(p, net.K, net.W, net.K_ext, net.W_ext, rates, net.DC)
+    sigma = np.sqrt(formulas.input_variance(p, net.K, net.W, net.K_ext, net.W_ext, rates))
+    again = meanfield.siegert(mu, sigma, p.tau_m, p.tau_syn_ex, p.t_ref, p.V_th - p.E_L, p.V_reset - p.E_L)
+    assert np.allclose(again, rates, rtol=1e-6, atol=1e-9)
+    # Areas replaced by Poisson input at the mean-field rates leave the simulated areas' rates unchanged
+    # (the reference's test_het_poisson_stat_mf).
+    keep = [i for i, name in enumerate(net.names) if name.split("-")[0] in ("V1", "V2")]
+    fixed = rates.copy()
+    fixed[keep] = np.nan
+    sub, _ = meanfield.stationary_rates(p, net.K, net.W, net.K_ext, net.W_ext, net.DC, fixed=fixed)
+    assert np.allclose(sub[keep], rates[keep], rtol=1e-6)
