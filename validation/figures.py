@@ -30,6 +30,17 @@ def pretty(name):
     return name.replace("_", " ")
 
 
+# A figure has one column per population; beyond this many (schmidt2018 has 254) it would exceed
+# what matplotlib can render, so the first ones are drawn (every comparison is still in the tables).
+MAX_POPULATIONS_DRAWN = 16
+MAX_VERDICT_ROWS = 150
+
+
+def drawn_populations(populations):
+    """The populations given a column in the per-population figures: the first MAX_POPULATIONS_DRAWN."""
+    return populations[:MAX_POPULATIONS_DRAWN]
+
+
 def color_of(index):
     return COLORS[index % len(COLORS)]
 
@@ -46,7 +57,7 @@ def distributions(runs_by_backend, verdicts=None):
     verdicts = verdicts or {}
     backends = list(runs_by_backend)
     first = next(iter(runs_by_backend[backends[0]].values()))
-    populations = list(first.distributions)
+    populations = drawn_populations(list(first.distributions))
     fig, axes = plt.subplots(len(DISTRIBUTIONS), len(populations), figsize=(4.2 * len(populations), 2.6 * len(DISTRIBUTIONS)),
                              squeeze=False)
     for col, pop in enumerate(populations):
@@ -83,7 +94,7 @@ def distributions(runs_by_backend, verdicts=None):
 def spectra(runs_by_backend, verdicts=None):
     verdicts = verdicts or {}
     backends = list(runs_by_backend)
-    populations = list(next(iter(runs_by_backend[backends[0]].values())).spectra)
+    populations = drawn_populations(list(next(iter(runs_by_backend[backends[0]].values())).spectra))
     fig, axes = plt.subplots(1, len(populations), figsize=(4.2 * len(populations), 3.0), squeeze=False)
     for col, pop in enumerate(populations):
         ax = axes[0, col]
@@ -196,6 +207,10 @@ def verdicts(results):
                          result.value[name] / threshold, data["passed"]))
     if not rows:
         return None
+    note = ""
+    if len(rows) > MAX_VERDICT_ROWS:  # too tall to render: the failing rows first, then passing ones
+        note = f"; {MAX_VERDICT_ROWS} of {len(rows)} rows shown, failing first"
+        rows = ([r for r in rows if not r[4]] + [r for r in rows if r[4]])[:MAX_VERDICT_ROWS]
     fig, ax = plt.subplots(figsize=(8.5, 0.3 * len(rows) + 1.4))
     for y, (label, null, cross, median, ok) in enumerate(rows):
         ax.plot(np.clip(null, 1e-3, 1e3), np.full(len(null), y - 0.17), "o", ms=3, mfc="none", mec="#888888", mew=0.8)
@@ -210,7 +225,7 @@ def verdicts(results):
     ax.invert_yaxis()
     ax.set_xlabel("distance / threshold (threshold = 95th percentile of within-backend seed-pair distances)")
     ax.set_title("open grey: seed pairs within one backend (the null); filled: seed pairs across backends;\n"
-                 "bar: median across, which must lie left of 1 (green pass, red fail)", fontsize=8.5)
+                 f"bar: median across, which must lie left of 1 (green pass, red fail){note}", fontsize=8.5)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return _png(fig)
