@@ -135,3 +135,22 @@ def test_band_power_averages_within_bands_and_marks_empty_ones():
     freqs = np.array([1.0, 1.5, 3.0])
     power = np.array([2.0, 4.0, 8.0])
     assert np.allclose(band_power(freqs, power, [1, 2, 4, 8]), [3.0, 8.0, np.nan], equal_nan=True)
+
+
+def test_a_pool_cache_reuses_seed_pair_distances_with_identical_results():
+    rng = np.random.default_rng(7)
+    pool = {seed: rng.normal(seed % 3, 1.0, 200) for seed in range(1, 7)}
+    calls = []
+
+    def counted(x, y):
+        calls.append(1)
+        return checks.ks_distance(x, y)
+
+    cache, splits = {}, [((1, 2, 3), (4, 5, 6)), ((1, 4, 5), (2, 3, 6)), ((2, 5, 6), (1, 3, 4))]
+    for first, second in splits:
+        a, b = {s: pool[s] for s in first}, {s: pool[s] for s in second}
+        plain = checks.seed_null(a, b, checks.ks_distance)
+        cached = checks.seed_null(a, b, counted, cache)
+        for x, y in zip(plain, cached):
+            np.testing.assert_array_equal(x, y)
+    assert len(calls) == len(cache) == 15  # each of the 15 pairs of 6 seeds once, over all splits

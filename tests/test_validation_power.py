@@ -1,13 +1,14 @@
 """Power of the backend comparison: injected faults are flagged, fresh seeds are not.
 
-CI size: rostami2020.tiny (500 neurons, 0.2 s warm-up + 1 s), K = 5 seeds a side, NEST with a
-fault against unmodified NEST (cheap, judged by the same rule as the report), then one real NEST
-vs Brian2 report through the command line. In a 500-neuron network one seed's E rate differs from
-another's by ~14 %, more than tau_m x 1.2 (or even x 2) or a 0.5 ms delay change anything, so at
-this size the suite tests the faults it can see: E->E weights x 1.2 and a dropped projection at the
-issue's magnitudes, and a wrong delay as the model's delay parameter x 20 (2 ms). The four faults at
-the issue's magnitudes are checked at full size by the slow test at the end (measured: all four
-flagged; README). K = 5 because with K = 3 one comparison in 25 failed between disjoint seed sets.
+CI size: rostami2020.tiny (500 neurons, 0.2 s warm-up + 1 s), K = 5 seeds a side. In the default
+run: NEST with each fault against unmodified NEST, judged by the same rule as the report (25 tiny
+NEST runs). Marked slow: one real NEST vs Brian2 report through the command line, with and without
+a fault. In a 500-neuron network one seed's E rate differs from another's by ~14 %, more than
+tau_m x 1.2 (or even x 2) or a 0.5 ms delay change anything, so at this size the suite tests the
+faults it can see: E->E weights x 1.2 and a dropped projection at the issue's magnitudes, and a
+wrong delay as the model's delay parameter x 20 (2 ms). The four faults at the issue's magnitudes
+are checked at full size by the slow test at the end (measured: all four flagged; README). K = 5
+because with K = 3 one comparison in 25 failed between disjoint seed sets.
 
 Set ZOO_TEST_VALIDATION_RUNS=DIR to keep the runs between sessions (they are reused by model,
 parameters, seed, simulator and fault).
@@ -22,9 +23,6 @@ from validation import power
 from validation.__main__ import main
 from validation.faults import Fault
 from zoo import registry
-
-# About 40 tiny runs: several minutes on 2 cores, so outside the default run until they are cheaper.
-pytestmark = pytest.mark.slow
 
 K = 5
 MODEL = "rostami2020.tiny"
@@ -66,6 +64,7 @@ def test_disjoint_seed_sets_rarely_differ(measured):
     assert splits["comparison_false_alarm_rate"] < 0.01
 
 
+@pytest.mark.slow  # five Brian2 runs with generated NumPy code: minutes on 2 cores
 def test_nest_vs_brian2_report(root, tmp_path):
     out = tmp_path / "report"
     code = main([MODEL, "--sims", "nest", "brian2", "--seeds", str(K), "--runs", root, "--out", str(out), "--quiet"])
@@ -76,6 +75,7 @@ def test_nest_vs_brian2_report(root, tmp_path):
     assert "data:image/png;base64," in (out / "report.html").read_text()
 
 
+@pytest.mark.slow
 def test_a_faulty_backend_makes_the_report_fail(root, tmp_path, capsys):
     out = tmp_path / "faulty"
     code = main([MODEL, "--sims", "nest", "brian2", "--seeds", str(K), "--runs", root, "--out", str(out), "--quiet",

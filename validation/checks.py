@@ -140,10 +140,23 @@ def _summary_value(obj):
     return float(np.nanmean(obj)) if np.isfinite(obj).any() else np.nan
 
 
-def seed_null(group_a, group_b, distance):
-    """(cross distances, null distances) of two {seed: value} groups under the rule above."""
-    null = [distance(x, y) for group in (group_a, group_b) for (_, x), (_, y) in itertools.combinations(sorted(group.items()), 2)]
-    cross = [distance(x, y) for i, x in sorted(group_a.items()) for j, y in sorted(group_b.items()) if i != j]
+def seed_null(group_a, group_b, distance, cache=None):
+    """(cross distances, null distances) of two {seed: value} groups under the rule above.
+
+    `cache` ({(seed, seed): distance}) is only for groups drawn from one pool of runs, where a
+    seed names the same run in both groups (splits of one backend's runs): the distances are
+    symmetric, so each pair of seeds is computed once however many splits use it.
+    """
+    def d(i, x, j, y):
+        if cache is None:
+            return distance(x, y)
+        key = (i, j) if i <= j else (j, i)
+        if key not in cache:
+            cache[key] = distance(x, y)
+        return cache[key]
+
+    null = [d(i, x, j, y) for group in (group_a, group_b) for (i, x), (j, y) in itertools.combinations(sorted(group.items()), 2)]
+    cross = [d(i, x, j, y) for i, x in sorted(group_a.items()) for j, y in sorted(group_b.items()) if i != j]
     return np.array(cross, float), np.array(null, float)
 
 
@@ -195,13 +208,18 @@ def comparison_checks(model, variant, measures_a, backends):
     return checks
 
 
-def evaluate_comparison(check, runs_a, runs_b):
-    """Evaluate `check` on {seed: RunMeasures} of the two backends (labels in check.backends)."""
+def evaluate_comparison(check, runs_a, runs_b, pool_cache=None):
+    """Evaluate `check` on {seed: RunMeasures} of the two backends (labels in check.backends).
+
+    `pool_cache` (a dict kept by the caller) reuses seed-pair distances when both groups come
+    from one pool of runs (see :func:`seed_null`).
+    """
     objects_a = {seed: _values(m, check) for seed, m in runs_a.items()}
     objects_b = {seed: _values(m, check) for seed, m in runs_b.items()}
     values, thresholds, details, passed = {}, {}, {"distances": {}}, True
     for name in check.distances:
-        cross, null = seed_null(objects_a, objects_b, DISTANCES[name])
+        cache = None if pool_cache is None else pool_cache.setdefault((check.id, name), {})
+        cross, null = seed_null(objects_a, objects_b, DISTANCES[name], cache)
         median, threshold, ok = judge(cross, null)
         values[name], thresholds[name] = median, threshold
         details["distances"][name] = {"cross": cross.tolist(), "null": null.tolist(), "passed": ok}
@@ -229,10 +247,11 @@ def _seed_text(runs):
     return ", ".join(str(s) for s in seeds)
 
 
-def compare(model, variant, runs_a, runs_b, backends):
+def compare(model, variant, runs_a, runs_b, backends, pool_cache=None):
     """Every comparison check of two groups of runs ({seed: RunMeasures}); a list of Results."""
     first = next(iter(runs_a.values()))
-    return [evaluate_comparison(check, runs_a, runs_b) for check in comparison_checks(model, variant, first, backends)]
+    return [evaluate_comparison(check, runs_a, runs_b, pool_cache)
+            for check in comparison_checks(model, variant, first, backends)]
 
 
 def reference_results(model, variant, package, runs_by_backend):

@@ -50,12 +50,12 @@ def split_false_alarm(runs_by_seed, k, model="", variant="", max_splits=200, rng
     rng = np.random.default_rng(rng_seed)
     if len(splits) > max_splits:
         splits = [splits[i] for i in rng.choice(len(splits), max_splits, replace=False)]
-    any_fail, shares, per_check = 0, [], {}
+    any_fail, shares, per_check, distances = 0, [], {}, {}
     for group in splits:
         rest = [s for s in seeds if s not in group][:k]
         a = {s: runs_by_seed[s] for s in group}
         b = {s: runs_by_seed[s] for s in rest}
-        results = checks.compare(model, variant, a, b, ("A", "B"))
+        results = checks.compare(model, variant, a, b, ("A", "B"), pool_cache=distances)
         failed = _failed(results)
         any_fail += bool(failed)
         shares.append(len(failed) / len(results))
