@@ -60,11 +60,12 @@ def change_vs_inputs(cells, path):
               ("tonic_reduction", "tonic reduction 1 - r", 0.0))
     for ax, (key, label, shift) in zip(axes, panels):
         x = cells[key] + shift
-        colors = np.where(cells["increase"], GROUPS["increase"], GROUPS["decrease"])
+        colors = np.where(cells["increase"], GROUPS["increase"], np.where(cells["decrease"], GROUPS["decrease"], "0.6"))
         ax.scatter(x[finite], change[finite], s=8, c=colors[finite])
         ax.axhline(0, color="0.5", lw=0.8)
         ax.set_xlabel(label)
     axes[0].set_ylabel("log(max P muscarine / max P control)")
+    axes[0].set_title("red: increase, blue: decrease, grey: unchanged", fontsize=8, loc="left")
     return _save(fig, path)
 
 
