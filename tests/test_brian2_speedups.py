@@ -135,3 +135,18 @@ def test_setting_shared_parameters_later():
             pop[0:2].set(cm=0.2)
     finally:
         sim.end()
+
+
+def test_shared_parameters_read_back_per_cell_as_in_stock_pynn():
+    """PyNN itself indexes what `get` returns (e.g. the Tsodyks-Markram tau_syn of each synapse)."""
+    brian2_shared_parameters.install()
+    sim.setup(timestep=DT)
+    try:
+        pre, post = sim.Population(5, sim.IF_cond_exp()), sim.Population(4, sim.IF_cond_exp(tau_syn_E=3.0))
+        assert "tau_syn_e" in brian2_shared_parameters.shared_parameters(post.brian2_group)
+        np.testing.assert_array_equal(post.get("tau_syn_E", simplify=False), np.full(4, 3.0))
+        np.testing.assert_array_equal(post[1:3].get("tau_syn_E", simplify=False), np.full(2, 3.0))
+        proj = sim.Projection(pre, post, sim.AllToAllConnector(), sim.TsodyksMarkramSynapse(weight=0.01))
+        np.testing.assert_allclose(np.asarray(proj._brian2_synapses[0][0].tau_syn[:] / brian2.ms), 3.0)
+    finally:
+        sim.end()

@@ -171,18 +171,23 @@ def test_the_brian2_tables_match_pynn_brian2():
         assert missing not in provided
 
 
-def test_the_runner_checks_before_any_simulator_is_set_up(tmp_path, monkeypatch):
+def test_the_runner_checks_before_the_model_is_built(tmp_path, monkeypatch):
     from zoo import backend, runner
 
-    def never(*args, **kwargs):
-        raise AssertionError("the backend was set up although the model cannot run on it")
+    class Unbuildable:
+        """A set-up backend whose simulator cannot build anything: the check must stop first."""
 
-    monkeypatch.setattr(backend, "setup", never)
+        sim, ended = object(), False
+
+        def end(self):
+            Unbuildable.ended = True
+
+    monkeypatch.setattr(backend, "setup", lambda *args, **kwargs: Unbuildable())
     model = _Sketch(lambda sim: sim.Population(3, sim.SpikeSourceGamma(), label="G"))
     model.simulation_settings = lambda: {}
     with pytest.raises(ZooError, match="cannot run as written on brian2"):
         runner.run(model, "brian2", seed=1, out=tmp_path / "out")
-    assert not (tmp_path / "out").exists()
+    assert Unbuildable.ended and not (tmp_path / "out").exists()
 
 
 def test_cell_types_from_outside_pynns_standard_set_are_left_to_their_own_realisation():

@@ -13,7 +13,8 @@ parameters stay per neuron, and so do ``i_inj`` (written per cell by current sou
 parameter the reset code assigns. Setting a shared parameter later to values that differ across
 cells turns it back into a per-neuron parameter, as long as the simulation has not started (the
 code Brian2 generates at the first run fixes the choice); after that, a one-line ZooError says so.
-Uniform values can be set at any time.
+Uniform values can be set at any time, and reading a shared parameter gives one value per cell,
+as stock PyNN does.
 """
 
 import copy
@@ -39,9 +40,13 @@ def install():
     _stock["group_init"] = cells.BaseNeuronGroup.__init__
     _stock["population_set"] = populations.Population._set_parameters
     _stock["view_set"] = populations.PopulationView._set_parameters
+    _stock["population_get"] = populations.Population._get_native_parameters
+    _stock["view_get"] = populations.PopulationView._get_native_parameters
     cells.BaseNeuronGroup.__init__ = _sharing_init(_stock["group_init"])
     populations.Population._set_parameters = _checked_set(_stock["population_set"])
     populations.PopulationView._set_parameters = _checked_set(_stock["view_set"])
+    populations.Population._get_native_parameters = _per_cell_get(_stock["population_get"])
+    populations.PopulationView._get_native_parameters = _per_cell_get(_stock["view_get"])
 
 
 def uninstall():
@@ -52,6 +57,8 @@ def uninstall():
     cells.BaseNeuronGroup.__init__ = _stock.pop("group_init")
     populations.Population._set_parameters = _stock.pop("population_set")
     populations.PopulationView._set_parameters = _stock.pop("view_set")
+    populations.Population._get_native_parameters = _stock.pop("population_get")
+    populations.PopulationView._get_native_parameters = _stock.pop("view_get")
 
 
 def _pynn_modules():
@@ -106,6 +113,23 @@ def _sharing_init(stock_init):
             parameters = {name: _first(value) if name in shared else value for name, value in parameters.items()}
         stock_init(self, n, equations, threshold, **kwargs, **parameters)
     return __init__
+
+
+def _per_cell_get(stock_get):
+    """Read shared parameters as one value per cell, as stock PyNN returns per-neuron ones."""
+    @functools.wraps(stock_get)
+    def _get_native_parameters(self, *names):
+        from brian2 import Quantity
+
+        group = self.brian2_group
+        shared = [name for name in names
+                  if getattr(group.variables.get(name) if hasattr(group, "variables") else None, "scalar", False)]
+        parameter_space = stock_get(self, *(name for name in names if name not in shared))
+        for name in shared:
+            value = getattr(group, name)[:]
+            parameter_space.update(**{name: Quantity(np.full(self.size, np.asarray(value)), dim=value.dim)})
+        return parameter_space
+    return _get_native_parameters
 
 
 def _checked_set(stock_set):

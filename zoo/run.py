@@ -115,6 +115,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("python -m zoo.run: interrupted; no results were written", file=sys.stderr)
         return 130
+    finally:
+        log.removeHandler(handler)  # main() may be called again in one process (tests, notebooks)
 
 
 if __name__ == "__main__":

@@ -49,11 +49,11 @@ def run(model, simulator, seed, threads=1, out=None, force=False, overrides=None
     results = ResultsDir(out or default_out_dir(model, simulator, seed), force)
     with results:
         streams = SeedStreams(seed)
-        # Before any simulator is imported: what this backend cannot run, or runs differently.
-        findings = capabilities.require(model, simulator, threads=threads, streams=streams)
         backend = backends.setup(simulator, streams, threads=threads, **model.simulation_settings())
         timings = {}
         try:
+            # Before anything is built: what this backend cannot run, or runs differently.
+            findings = capabilities.require(model, simulator, threads=threads, streams=streams)
             log.info("building %s (%s) on %s", model.name, model.variant_name, simulator)
             start = time.perf_counter()  # build time includes drawing the connectivity
             structure = model.structure(streams).as_dict()
