@@ -37,11 +37,13 @@ def cell(p, population):
     return template.Cell(p.Cm, p.Gl, p.El, p.a_E if rs else 0.0, p.b_E if rs else 0.0, p.tauw_E, channels)
 
 
-def protocol(simulator="brian2", seed=1, cells_per_point=16):
-    return transfer.Protocol(GRID, cells_per_point=cells_per_point, simulator=simulator, seed=seed)
+def protocol(simulator=None, seed=1, cells_per_point=16):
+    """The measurement protocol; `simulator` None takes analysis.meanfield.transfer's default."""
+    chosen = {"simulator": simulator} if simulator else {}
+    return transfer.Protocol(GRID, cells_per_point=cells_per_point, seed=seed, **chosen)
 
 
-def fit_coefficients(p, simulator="brian2", seed=1, cells_per_point=16):
+def fit_coefficients(p, simulator=None, seed=1, cells_per_point=16):
     """{population: coefficients} measured on `simulator` (cached) and fitted, with fit quality."""
     fitted = {}
     for population in ("E", "I"):
@@ -77,7 +79,7 @@ def mean_field(p, coefficients=None):
     return network.MeanField({pop: (cell(p, pop), coefficients[pop]) for pop in ("E", "I")}, inputs)
 
 
-def write_fit(simulator="brian2", seed=1, cells_per_point=16):
+def write_fit(simulator=None, seed=1, cells_per_point=16):
     """Measure (or read from the cache), fit and write meanfield_fit.json for the default parameters."""
     import datetime
 
@@ -91,9 +93,10 @@ def write_fit(simulator="brian2", seed=1, cells_per_point=16):
         "what": "Zerlaut et al. 2018 template coefficients (P0, P_mu, P_sigma, P_tau, P_mu2, P_sigma2, P_tau2, "
                 "P_mu_sigma, P_mu_tau, P_sigma_tau) in mV, fitted to single-cell transfer functions of the "
                 "zerlaut2018 default cells",
-        "command": f"python -m models.zerlaut2018.meanfield {simulator} {seed} {cells_per_point}",
+        "command": f"python -m models.zerlaut2018.meanfield {pr.simulator} {seed} {cells_per_point}",
         "protocol": {"grid_hz": {name: list(values) for name, values in pr.grid}, "cells_per_point": pr.cells_per_point,
-                     "warmup_ms": pr.warmup, "duration_ms": pr.duration, "simulator": simulator, "seed": seed, "dt_ms": pr.dt},
+                     "warmup_ms": pr.warmup, "duration_ms": pr.duration, "simulator": pr.simulator, "seed": seed,
+                     "dt_ms": pr.dt},
         "versions": versions(),
         "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "populations": fitted,
@@ -108,6 +111,6 @@ if __name__ == "__main__":
 
     logging.basicConfig(level=logging.INFO)
     args = sys.argv[1:]
-    record = write_fit(args[0] if args else "brian2", int(args[1]) if len(args) > 1 else 1,
+    record = write_fit(args[0] if args else None, int(args[1]) if len(args) > 1 else 1,
                        int(args[2]) if len(args) > 2 else 16)
     print(json.dumps(record["populations"], indent=1))
