@@ -254,6 +254,15 @@ def compare(model, variant, runs_a, runs_b, backends, pool_cache=None):
             for check in comparison_checks(model, variant, first, backends)]
 
 
+def _reference_value(summary, ref):
+    """A run's value for a reference: a population statistic, else the model observable
+    population_statistic (as validation.reference.check reads it, e.g. network_mean_rate_hz)."""
+    value = summary["populations"].get(ref.population, {}).get(ref.statistic)
+    if value is None:
+        value = summary.get("observables", {}).get(f"{ref.population}_{ref.statistic}")
+    return value
+
+
 def reference_results(model, variant, package, runs_by_backend):
     """Each reference value of `variant` checked on the seed mean of every backend."""
     results = []
@@ -263,7 +272,7 @@ def reference_results(model, variant, package, runs_by_backend):
         check = Check(f"reference/{ref.statistic}/{ref.population}", model, variant, ref.statistic, ref.population,
                       "reference_spread", tuple(runs_by_backend), kind="reference")
         for backend, runs in runs_by_backend.items():
-            per_seed = {seed: m.summary["populations"].get(ref.population, {}).get(ref.statistic) for seed, m in runs.items()}
+            per_seed = {seed: _reference_value(m.summary, ref) for seed, m in runs.items()}
             values = [v for v in per_seed.values() if v is not None]
             mean = float(np.mean(values)) if values else None
             tolerance = reference.TOLERANCE_SPREADS * ref.spread
