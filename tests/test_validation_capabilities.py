@@ -198,3 +198,15 @@ def test_cell_types_from_outside_pynns_standard_set_are_left_to_their_own_realis
         sim.Population(2, Custom(), label="own")
 
     assert [f for f in _findings(build, "brian2") if f.level == "error"] == []
+
+
+def test_synapse_types_without_a_delay_need_no_backend():
+    """PyNN asks the backend for a synapse type's default delay; the stand-in answers."""
+    def build(sim):
+        a = sim.Population(2, sim.IF_curr_exp(), label="A")
+        sim.Projection(a, a, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.1), label="no_delay")
+        sim.Projection(a, a, sim.AllToAllConnector(), sim.TsodyksMarkramSynapse(weight=0.1), label="tm")
+
+    usage = capabilities.inspect(_Sketch(build))
+    assert usage.problems == []
+    assert [p["synapse_type"] for p in usage.projections] == ["StaticSynapse", "TsodyksMarkramSynapse"]

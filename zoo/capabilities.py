@@ -169,6 +169,12 @@ def _standard_classes():
     return found
 
 
+def _synapse_base():
+    from pyNN.models import BaseSynapseType
+
+    return BaseSynapseType
+
+
 class _ProbeSim:
     """Stands in for a PyNN simulator module during :func:`inspect`."""
 
@@ -185,6 +191,10 @@ class _ProbeSim:
         cls = self._classes.get(name)
         if cls is None:
             return _Anything()
+
+        if issubclass(cls, _synapse_base()):
+            # A synapse type's default delay is the backend's minimum delay: give it the grid step.
+            cls = type(name, (cls,), {"_get_minimum_delay": lambda self: 0.1})
 
         def create(*args, **kwargs):
             try:
@@ -241,6 +251,8 @@ def inspect(model, seed=1):
     usage = Usage()
     try:
         model.build(_ProbeSim(usage), SeedStreams(seed))
+    except ZooError:
+        raise  # the model's own one-line error (missing data, bad parameters): the real build would say the same
     except Exception as err:  # the stand-in is not a simulator: say so instead of failing the run
         usage.problems.append(f"the dry pass stopped: {type(err).__name__}: {err}")
     return usage
