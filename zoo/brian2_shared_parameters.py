@@ -79,6 +79,12 @@ def shared_parameters(group):
     return sorted(eq.varname for eq in group.equations.values() if eq.type == PARAMETER and "shared" in eq.flags)
 
 
+def _is_shared(group, name):
+    """True if `name` is held as one shared value by the Brian2 `group`."""
+    variables = getattr(group, "variables", None)
+    return variables is not None and getattr(variables.get(name), "scalar", False)
+
+
 def _uniform(value):
     array = np.asarray(value)
     return array.ndim == 0 or array.size == 0 or bool(np.all(array == array.flat[0]))
@@ -122,8 +128,7 @@ def _per_cell_get(stock_get):
         from brian2 import Quantity
 
         group = self.brian2_group
-        shared = [name for name in names
-                  if getattr(group.variables.get(name) if hasattr(group, "variables") else None, "scalar", False)]
+        shared = [name for name in names if _is_shared(group, name)]
         parameter_space = stock_get(self, *(name for name in names if name not in shared))
         for name in shared:
             value = getattr(group, name)[:]
@@ -140,8 +145,7 @@ def _checked_set(stock_set):
         evaluated.evaluate(simplify=False)
         scalars = []
         for name, value in evaluated.items():
-            variable = group.variables.get(name) if hasattr(group, "variables") else None
-            if variable is None or not getattr(variable, "scalar", False):
+            if not _is_shared(group, name):
                 continue
             same = _uniform(value) and (self.size == len(group) or np.all(np.asarray(_first(value)) == np.asarray(getattr(group, name))))
             if same:
