@@ -96,3 +96,26 @@ def rates(segment, path, shade=(), group_by=None, bin_ms=50.0, title="", curves=
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+def table(values, rows, columns, path, label="rate (1/s)", title=""):
+    """Heat map of a table: `values` maps (row, column) to a number; missing cells stay blank."""
+    image = np.array([[values.get((r, c), np.nan) for c in columns] for r in rows], float)
+    fig, ax = plt.subplots(figsize=(1.2 + 0.55 * len(columns), 1.2 + 0.28 * len(rows)), dpi=120)
+    mesh = ax.imshow(image, aspect="auto", cmap="viridis", interpolation="nearest")
+    fig.colorbar(mesh, ax=ax, label=label)
+    ax.set_xticks(range(len(columns)), columns)
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_title(title, fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def subset(segment, keep):
+    """A segment holding the spike trains of `segment` whose population name satisfies `keep`."""
+    import neo
+
+    part = neo.Segment(name=segment.name)
+    part.spiketrains.extend([st for st in segment.spiketrains if keep(st.annotations["population"])])  # a list: neo 0.14 mishandles generators
+    return part

@@ -118,3 +118,7 @@ class ZooModel:
     def figure_hints(self):
         """Optional figure settings: 'shade_ms' (windows to mark), 'group_by' (an annotation)."""
         return {}
+
+    def extra_figures(self, segment, summary, title):
+        """The model's own figures besides raster and rates: a list of (file name, draw(path))."""
+        return []

@@ -92,6 +92,8 @@ def run(model, simulator, seed, threads=1, out=None, force=False, overrides=None
             plots.raster(segment, results.path("raster.png"), shade=hints.get("shade_ms", ()), title=title)
             plots.rates(segment, results.path("rates.png"), shade=hints.get("shade_ms", ()), group_by=hints.get("group_by"), title=title,
                         curves=hints.get("curves", ()))
+            for name, draw in model.extra_figures(segment, summary, title):
+                draw(results.path(name))
         results.write_json(
             "provenance.json",
             provenance.record(model, backend, streams, overrides or {}, timings, progress.peak_memory_bytes(), prints, window),

@@ -333,6 +333,21 @@ class Schmidt2018(ZooModel):
 
         return multi_area_observables(self, segment)
 
+    def extra_figures(self, segment, summary, title):
+        """Area x population rate matrix, and rasters of V1, V2 and FEF where they are simulated."""
+        from analysis import plots
+
+        rates = summary["observables"].get("population_rate_hz", {})
+        matrix = {tuple(name.split("-")): rate for name, rate in rates.items()}
+        areas = [area for area in anatomy.AREAS if any(key[0] == area for key in matrix)]
+        shown = [area for area in ("V1", "V2", "FEF") if area in areas] or areas[:3]
+        return [
+            ("area_rates.png", lambda path: plots.table(matrix, areas, anatomy.POPULATIONS, path, title=title)),
+            ("raster_areas.png", lambda path: plots.raster(
+                plots.subset(segment, lambda population: population.split("-")[0] in shown), path,
+                title=f"{title}: {', '.join(shown)}")),
+        ]
+
 
 def _offsets(sizes):
     """Index of each population's first neuron in the population of all neurons."""

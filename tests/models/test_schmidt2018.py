@@ -524,3 +524,25 @@ def test_mean_field_ground_state_at_full_scale_matches_the_reference_theory(data
     fixed[keep] = np.nan
     sub, _ = meanfield.stationary_rates(p, net.K, net.W, net.K_ext, net.W_ext, net.DC, fixed=fixed)
     assert np.allclose(sub[keep], rates[keep], rtol=1e-6)
+
+
+def test_extra_figures_rate_matrix_and_rasters_of_a_few_areas(tmp_path):
+    import neo
+    import quantities as pq
+
+    from analysis import plots
+
+    segment = neo.Segment()
+    for population in ("V1-23E", "V1-4I", "V2-5E", "MT-6E", "FEF-23E"):
+        for index in range(3):
+            segment.spiketrains.append(neo.SpikeTrain([1.0 + index, 5.0] * pq.ms, t_start=0 * pq.ms, t_stop=10 * pq.ms,
+                                                      population=population, index=index))
+    summary = {"observables": {"population_rate_hz": {"V1-23E": 2.0, "V1-4I": 5.0, "V2-5E": 1.0, "MT-6E": 3.0,
+                                                      "FEF-23E": 0.5}}}
+    figures = dict(registry.create_model("schmidt2018.tiny").extra_figures(segment, summary, "test"))
+    assert set(figures) == {"area_rates.png", "raster_areas.png"}
+    for name, draw in figures.items():
+        draw(tmp_path / name)
+        assert (tmp_path / name).stat().st_size > 0
+    shown = plots.subset(segment, lambda population: population.split("-")[0] in ("V1", "V2", "FEF"))
+    assert {st.annotations["population"] for st in shown.spiketrains} == {"V1-23E", "V1-4I", "V2-5E", "FEF-23E"}
