@@ -1,6 +1,6 @@
 """The RS-FS AdExp network of ``ntwk`` (Zerlaut et al. 2018 J Comput Neurosci), built with PyNN.
 
-Methods, as ntwk simulates its README example (spec: /work/shared/specs/zerlaut2018.md):
+Methods, as ntwk simulates its README example (the project spec zerlaut2018.md):
 N_E regular-spiking and N_I fast-spiking adaptive exponential integrate-and-fire cells with
 conductance-based exponential synapses (EIF_cond_exp_isfa_ista = NEST aeif_cond_exp). Spikes are
 detected at Vthre + 5 deltaV (v_spike set explicitly, which PyNN-Brian2 hard-codes); reset to

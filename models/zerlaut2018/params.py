@@ -2,7 +2,7 @@
 
 Values as ``ntwk`` (yzerlaut/neural_network_dynamics at 493623c) actually simulates its README
 example, read from ``ntwk/cells/cell_construct.py``, ``ntwk/build/syn_and_connec_construct.py`` and
-``ntwk/stim/connect_afferent_input.py`` (see the spec, /work/shared/specs/zerlaut2018.md, and
+``ntwk/stim/connect_afferent_input.py`` (see the project spec zerlaut2018.md, and
 README.md here). Suffix ``_E`` = RS (excitatory) cells, ``_I`` = FS (inhibitory) cells.
 
 =====================  ============================================================  =====  ==========================
