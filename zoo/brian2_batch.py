@@ -79,6 +79,8 @@ import logging
 
 import numpy as np
 
+from . import from_list
+
 __all__ = ["install", "uninstall", "is_installed"]
 
 logger = logging.getLogger("PyNN")
@@ -215,11 +217,7 @@ class _PendingConnections:
     def add(self, presynaptic_indices, postsynaptic_index, connection_parameters):
         """Record one ``_convergent_connect`` call (same arguments, same checks)."""
         projection = self.projection
-        parameters = dict(connection_parameters)
-        parameters.update(projection.synapse_type.initial_conditions)
-        if "delay" in parameters:
-            parameters["delay"] = _round_to_time_step(
-                parameters["delay"], projection._simulator.state.dt)
+        parameters = self._completed(connection_parameters)
 
         j_group, j = projection._localize_index(postsynaptic_index)
         offset = 0
@@ -240,16 +238,22 @@ class _PendingConnections:
         """Record connections i -> j for each pair of the two index arrays (one Population
         or PopulationView on each side); array parameters hold one value per pair."""
         projection = self.projection
-        parameters = dict(connection_parameters)
-        parameters.update(projection.synapse_type.initial_conditions)
-        if "delay" in parameters:
-            parameters["delay"] = _round_to_time_step(
-                parameters["delay"], projection._simulator.state.dt)
+        parameters = self._completed(connection_parameters)
         sources = projection._partition(presynaptic_indices)[0]
         _, targets = projection._localize_index(postsynaptic_indices)
         batch = _SynapseBatch(projection._brian2_synapses[0][0], tuple(parameters))
         batch.add(sources, targets, parameters)
         self.batches[0, 0] = batch
+
+    def _completed(self, connection_parameters):
+        """The connector's values plus the synapse type's initial conditions, with delays
+        rounded to the time step, as the stock ``_convergent_connect`` sets them."""
+        parameters = dict(connection_parameters)
+        parameters.update(self.projection.synapse_type.initial_conditions)
+        if "delay" in parameters:
+            parameters["delay"] = _round_to_time_step(
+                parameters["delay"], self.projection._simulator.state.dt)
+        return parameters
 
     def create(self):
         """Create all recorded connections in Brian2 and set their parameters."""
@@ -265,45 +269,28 @@ def _connect_from_list(connector, projection, pending):
     (assemblies, location selectors, invalid or out-of-range lists, parameters
     that vary in ways only the per-target evaluation reproduces).
     """
-    from copy import deepcopy
-
     from pyNN import common
     from pyNN.connectors import FromListConnector
-    from pyNN.standardmodels import StandardSynapseType
 
-    if not isinstance(connector, FromListConnector) or connector.location_selector is not None:
+    if not isinstance(connector, FromListConnector):
         return False
     if isinstance(projection.pre, common.Assembly) or isinstance(projection.post, common.Assembly):
         return False
-    if not projection.post._mask_local.all():
-        return False
-    synapse_type = projection.synapse_type
-    if not (set(connector.column_names) <= set(synapse_type.get_parameter_names())
-            and all(value.is_homogeneous for name, value in synapse_type.parameter_space.items()
-                    if name not in connector.column_names)):
+    if not (projection.post._mask_local.all() and from_list.batchable(connector, projection.synapse_type)):
         return False
     conn_list = np.asarray(connector.conn_list)
-    if conn_list.ndim != 2 or conn_list.shape[0] == 0 or conn_list.shape[1] < 2 \
-            or conn_list.dtype.kind not in "iuf":
-        return False
-    pre, post = conn_list[:, 0].astype(int), conn_list[:, 1].astype(int)
-    if pre.min() < 0 or pre.max() >= projection.pre.size or post.min() < 0 \
-            or post.max() >= projection.post.size:
-        return False  # the stock code raises, or drops the targets it does not have
+    indices = from_list.plain_indices(conn_list, projection)
+    if indices is None:
+        return False  # the stock code raises, drops the targets it does not have, or truncates
+    pre, post = indices
     if _options["presynaptic_order"] and _options["distinct_multapse_values"]:
         # Every parameter is a constant or a column and no synapse takes another's value (the
         # stock "last value per pair"), so only the final order matters: one sort.
-        order = np.argsort(pre.astype(np.int64) * projection.post.size + post, kind="stable")
+        order = np.argsort(pre * projection.post.size + post, kind="stable")
     else:
         order = np.argsort(conn_list[:, 1])  # the stock connector's order, algorithm included
-    parameters = deepcopy(synapse_type.parameter_space)
-    parameters.shape = (order.size,)
-    for column, name in enumerate(connector.column_names, 2):
-        parameters.update(**{name: conn_list[order, column]})
-    if isinstance(synapse_type, StandardSynapseType):
-        parameters = synapse_type.translate(parameters)
-    parameters.evaluate()
-    pending.add_many(pre[order], post[order], dict(parameters.items()))
+    parameters = from_list.row_parameters(connector, projection.synapse_type, order)
+    pending.add_many(pre[order], post[order], parameters)
     return True
 
 
@@ -403,13 +390,10 @@ def _multapse_numbers(keys):
     """For each element, how many earlier elements have the same key; None if all differ."""
     if keys.size > 1 and np.all(keys[1:] > keys[:-1]):
         return None  # strictly increasing: the common case of presynaptic order
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    new_run = np.empty(keys.size, dtype=bool)
-    new_run[:1] = True
-    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=new_run[1:])
-    if new_run.all():
+    runs = _equal_key_runs(keys)
+    if runs is None:
         return None
+    order, new_run = runs
     run_start = np.maximum.accumulate(np.where(new_run, np.arange(keys.size), 0))
     numbers = np.empty(keys.size, dtype=np.int32)
     numbers[order] = np.arange(keys.size) - run_start
@@ -478,18 +462,26 @@ def _pairwise_last_values(syn_obj, first, sources, targets, values):
 def _index_of_last_occurrence(keys):
     """For each element, the index of the last element with the same key;
     None if all keys are distinct."""
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    new_run = np.empty(len(keys), dtype=bool)
-    new_run[0] = True
-    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=new_run[1:])
-    if new_run.all():
+    runs = _equal_key_runs(keys)
+    if runs is None:
         return None
+    order, new_run = runs
     run = np.cumsum(new_run) - 1
     run_ends = np.append(np.flatnonzero(new_run)[1:], len(keys)) - 1
     last = np.empty(len(keys), dtype=np.intp)
     last[order] = order[run_ends[run]]
     return last
+
+
+def _equal_key_runs(keys):
+    """(stable sort order of `keys`, where a run of equal sorted keys starts); None if all
+    keys are distinct."""
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    new_run = np.empty(len(keys), dtype=bool)
+    new_run[:1] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=new_run[1:])
+    return None if new_run.all() else (order, new_run)
 
 
 def _assign(syn_obj, name, index, raw, dim, tolerate_read_only):

@@ -129,9 +129,10 @@ Usage::
 """
 
 import functools
-from copy import deepcopy
 
 import numpy as np
+
+from . import from_list
 
 __all__ = ["install", "uninstall", "is_installed", "DEFAULT_CHUNK_SIZE"]
 
@@ -478,53 +479,19 @@ def _connect_from_list(connector, projection, pending):
 
     Returns False, having recorded nothing, where the stock ``connect`` must run.
     """
-    from pyNN.standardmodels import StandardSynapseType
-
     conn_list = connector.conn_list
-    synapse_type = projection.synapse_type
-    if not (connector.location_selector is None and pending.sides.batchable
-            and set(connector.column_names) <= set(synapse_type.get_parameter_names())
-            and _constant_except(synapse_type.parameter_space, connector.column_names)):
+    if not (pending.sides.batchable and from_list.batchable(connector, projection.synapse_type)):
         return False
-    indices = _plain_indices(conn_list, projection)
+    indices = from_list.plain_indices(conn_list, projection)
     if indices is None:
         return False
     for start in range(0, len(conn_list), pending.chunk_size):
         rows = slice(start, start + pending.chunk_size)
-        # what the stock connect does for the rows of each postsynaptic neuron
-        parameters = deepcopy(synapse_type.parameter_space)
-        parameters.shape = (len(conn_list[rows]),)
-        for column, name in enumerate(connector.column_names, 2):
-            parameters.update(**{name: conn_list[rows, column]})
-        if isinstance(synapse_type, StandardSynapseType):
-            parameters = synapse_type.translate(parameters)
-        parameters.evaluate()
-        if not pending.add_many(indices[0][rows], indices[1][rows], dict(parameters.items())):
+        parameters = from_list.row_parameters(connector, projection.synapse_type, rows)
+        if not pending.add_many(indices[0][rows], indices[1][rows], parameters):
             assert start == 0  # every chunk has the same kinds of parameter values
             return False
     return True
-
-
-def _plain_indices(conn_list, projection):
-    """(presynaptic, postsynaptic) indices of a non-empty, 2-D, numeric connection list
-    whose indices are whole numbers within range; None for any other list."""
-    if conn_list.ndim != 2 or conn_list.shape[0] == 0 or conn_list.shape[1] < 2 \
-            or conn_list.dtype.kind not in "iuf":
-        return None
-    indices = []
-    for column, size in ((0, projection.pre.size), (1, projection.post.size)):
-        given = conn_list[:, column]
-        index = given.astype(np.int64)
-        if not (index.min() >= 0 and index.max() < size and np.array_equal(index, given)):
-            return None
-        indices.append(index)
-    return indices
-
-
-def _constant_except(parameter_space, given_names):
-    """True if every parameter not given by the list is a constant."""
-    return all(value.is_homogeneous for name, value in parameter_space.items()
-               if name not in given_names)
 
 
 # -- creating -----------------------------------------------------------------

@@ -1,0 +1,52 @@
+"""What the batched builders (zoo.nest_batch, zoo.brian2_batch) share about FromListConnector.
+
+Both connect a whole connection list at once instead of one postsynaptic neuron at a time. They
+do so only for lists the stock connector would treat plainly (:func:`batchable`), and evaluate the
+synapse parameters of a block of rows exactly as the stock connector does per target
+(:func:`row_parameters`).
+"""
+
+from copy import deepcopy
+
+import numpy as np
+
+
+def batchable(connector, synapse_type):
+    """True if the connector's columns are parameters of `synapse_type` and every parameter
+    the list does not give is a constant (so evaluating rows in blocks changes nothing)."""
+    return (connector.location_selector is None
+            and set(connector.column_names) <= set(synapse_type.get_parameter_names())
+            and all(value.is_homogeneous for name, value in synapse_type.parameter_space.items()
+                    if name not in connector.column_names))
+
+
+def plain_indices(conn_list, projection):
+    """(presynaptic, postsynaptic) int64 indices of a non-empty, 2-D, numeric connection list
+    whose indices are whole numbers within range; None for any other list."""
+    if conn_list.ndim != 2 or conn_list.shape[0] == 0 or conn_list.shape[1] < 2 \
+            or conn_list.dtype.kind not in "iuf":
+        return None
+    indices = []
+    for column, size in ((0, projection.pre.size), (1, projection.post.size)):
+        given = conn_list[:, column]
+        index = given.astype(np.int64)
+        if not (index.min() >= 0 and index.max() < size and np.array_equal(index, given)):
+            return None
+        indices.append(index)
+    return indices
+
+
+def row_parameters(connector, synapse_type, rows):
+    """Evaluated native synapse parameters of the list rows `rows` (a slice or index array),
+    as the stock connector computes them for the rows of one postsynaptic neuron."""
+    from pyNN.standardmodels import StandardSynapseType
+
+    conn_list = connector.conn_list
+    parameters = deepcopy(synapse_type.parameter_space)
+    parameters.shape = (len(conn_list[rows]),)
+    for column, name in enumerate(connector.column_names, 2):
+        parameters.update(**{name: conn_list[rows, column]})
+    if isinstance(synapse_type, StandardSynapseType):
+        parameters = synapse_type.translate(parameters)
+    parameters.evaluate()
+    return dict(parameters.items())
