@@ -33,7 +33,6 @@ def _simulate_brian2(sim, total_ms, every_s):
 
     network = sim.simulator.state.network
     plain_run = network.run
-
     began = time.perf_counter()
     last = [-every_s]
 
@@ -49,12 +48,11 @@ def _simulate_brian2(sim, total_ms, every_s):
         log.info("simulated %8.1f / %.1f ms (%3.0f%%), %.1f s elapsed, ~%.0f s left", done * total_ms, total_ms, 100 * done, elapsed, eta)
 
     network.run = lambda duration, **kw: plain_run(duration, report=report, report_period=every_s * second, **kw)
-    start = time.perf_counter()
     try:
         sim.run(total_ms)
     finally:
         del network.run
-    return time.perf_counter() - start
+    return time.perf_counter() - began
 
 
 def _simulate_in_chunks(sim, total_ms, dt_ms, chunks=20, every_s=2.0):
