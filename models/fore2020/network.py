@@ -20,7 +20,7 @@ every time step (its min_delay is the shortest delay), which saves ~20 % of its 
 
 import numpy as np
 
-from zoo import progress
+from zoo import inputs, progress
 from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
 from zoo.network import Network
 from zoo.neurons import LIF_COND_EXP_OU, cell_type
@@ -135,12 +135,10 @@ class Fore2020(ZooModel):
 
     def _add_stimulus(self, sim):
         """One SpikeSourceArray per (trial, active MF): the 3-spike burst of that trial only."""
-        from pyNN.parameters import Sequence
-
         p = self.params
         burst = np.asarray(p.burst_times, dtype=float) - (self._mf_delay() - p.d_mf)
-        times = [Sequence(t * p.trial_ms + burst) for t in range(p.n_trials) for _ in range(p.n_active_mf)]
-        return sim.Population(len(times), sim.SpikeSourceArray(spike_times=times), label="MF")
+        times = [t * p.trial_ms + burst for t in range(p.n_trials) for _ in range(p.n_active_mf)]
+        return inputs.spike_source(sim, times, label="MF")
 
     def _mf_delay(self):
         """Delay given to MF synapses; their spikes are sent earlier by (this - d_mf)."""
