@@ -70,13 +70,14 @@ def _import_pynn_nest():
 
 def _import_pynn_brian2():
     module = importlib.import_module("pyNN.brian2")
-    from . import brian2_batch, brian2_current_sources, brian2_shared_parameters
+    from . import brian2_batch, brian2_current_sources, brian2_recording, brian2_shared_parameters
 
     # Distinct values per multapse, as NEST keeps them (stock PyNN-Brian2 gives every synapse of a
     # pair the value set last); synapses in presynaptic order, for faster spike propagation.
     brian2_batch.install(distinct_multapse_values=True, presynaptic_order=True)
     brian2_shared_parameters.install()
     brian2_current_sources.install()
+    brian2_recording.install()
     return module
 
 

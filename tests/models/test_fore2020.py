@@ -144,8 +144,9 @@ def test_reconstructed_conductances_match_recorded_ones(tiny_run):
         in_window |= (times >= trial * p.trial_ms + 1000.0) & (times < trial * p.trial_ms + 1060.0)
     measured_e = signals["g_e"][in_window].sum(axis=0) / (60 * p.n_trials)
     measured_i = signals["g_i"][in_window].sum(axis=0) / (60 * p.n_trials)
-    # Euler vs exponential kernels and PyNN's one-step backend offset: a few per cent
-    np.testing.assert_allclose(measured_e, g_e[cells], rtol=0.05, atol=1e-4)
+    # Euler steps vs exponential kernels: 0.4 % for g_e on both backends (1 ms samples at the same
+    # times, MF spikes in the same step); g_i also depends on each backend's own GoC spikes
+    np.testing.assert_allclose(measured_e, g_e[cells], rtol=0.01, atol=1e-4)
     np.testing.assert_allclose(measured_i, g_i[cells], rtol=0.08, atol=2e-3)
     assert measured_e.mean() > 0.02 and measured_i.mean() > 0.005  # both inputs present
 

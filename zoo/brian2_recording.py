@@ -1,0 +1,92 @@
+"""Sampled state recordings on Brian2, labelled with the times they were taken.
+
+PyNN's Brian2 recorder samples a state variable with a StateMonitor at the end of the steps that
+begin at 0, I, 2I, ... (I the sampling interval), puts the initial value in front and labels sample
+k with time k I. Sample k >= 1 is thus the state at (k - 1) I + dt: right for I = dt, but I - dt too
+early otherwise (0.9 ms for 1-ms samples at dt = 0.1 ms), where NEST's multimeter gives the state
+at k I. A conductance bump then appears a sample later on Brian2 than on NEST.
+
+:func:`install` makes monitors with I > dt sample at the start of those steps instead, which is the
+state at k I, and reading them adds the present state when the present time is a sampling time, so
+the samples are those of a dt-resolution recording taken every I.
+"""
+
+import functools
+
+import numpy as np
+
+__all__ = ["install", "uninstall", "is_installed"]
+
+_stock = {}
+
+
+def install():
+    """Patch ``pyNN.brian2.recording.Recorder`` (idempotent; imports Brian2)."""
+    if _stock:
+        return
+    from pyNN.brian2.recording import Recorder
+
+    _stock["create"], _stock["signals"] = Recorder._create_device, Recorder._get_all_signals
+    Recorder._create_device = _create_device(_stock["create"])
+    Recorder._get_all_signals = _get_all_signals(_stock["signals"])
+
+
+def uninstall():
+    if not _stock:
+        return
+    from pyNN.brian2.recording import Recorder
+
+    Recorder._create_device, Recorder._get_all_signals = _stock.pop("create"), _stock.pop("signals")
+
+
+def is_installed():
+    return bool(_stock)
+
+
+def _steps(recorder, interval_ms):
+    return int(round(interval_ms / recorder._simulator.state.dt))
+
+
+def _create_device(stock):
+    @functools.wraps(stock)
+    def create(self, group, variable):
+        stock(self, group, variable)
+        device = self._devices[variable.name]
+        if variable.name == "spikes" or _steps(self, self.sampling_interval) <= 1:
+            return
+        import brian2
+
+        network = self._simulator.state.network
+        network.remove(device)
+        self._devices[variable.name] = brian2.StateMonitor(
+            group, device.record_variables[0], record=device.record, when="start", dt=device.clock.dt)
+        network.add(self._devices[variable.name])
+
+    return create
+
+
+def _get_all_signals(stock):
+    @functools.wraps(stock)
+    def get(self, variable, ids, clear=False):
+        device = self._devices[variable.name]
+        if device.when != "start":
+            return stock(self, variable, ids, clear)
+        if set(ids) != set(self.recorded[variable]):
+            raise NotImplementedError("reading a subset of the recorded cells")  # as stock PyNN
+        name = device.record_variables[0]
+        sampled = getattr(device, name).T
+        values = np.asarray(sampled)
+        steps = _steps(self, self.sampling_interval)
+        now = int(round(self._simulator.state.t / self._simulator.state.dt))
+        if now % steps == 0:  # the present state is the sample at this time
+            present = np.asarray(getattr(device.source, name))[device.record]
+            values = np.vstack([values.reshape(-1, present.size), present])
+        translation = self.population.celltype.state_variable_translations[variable.name]
+        import brian2
+
+        values = translation["reverse_transform"](**{name: brian2.Quantity(values, dim=sampled.dim)})
+        if clear:
+            device.resize(0)
+        return values, None
+
+    return get
