@@ -9,6 +9,8 @@ import neo
 import numpy as np
 import quantities as pq
 
+from . import statistics
+
 
 def _check(trial_ms, n_trials):
     if trial_ms <= 0 or n_trials < 1 or int(n_trials) != n_trials:
@@ -17,7 +19,7 @@ def _check(trial_ms, n_trials):
 
 def spike_table(spiketrains):
     """(neuron position, spike time in ms) arrays of a list of spike trains."""
-    times = [np.asarray(st.rescale(pq.ms).magnitude, dtype=float) for st in spiketrains]
+    times = [statistics.times_ms(st) for st in spiketrains]
     cells = np.repeat(np.arange(len(times)), [t.size for t in times])
     return cells, (np.concatenate(times) if times else np.array([]))
 
@@ -68,7 +70,7 @@ def trial_segments(segment, trial_ms, n_trials):
     """
     _check(trial_ms, n_trials)
     block = neo.Block(name=segment.name)
-    tables = [np.asarray(st.rescale(pq.ms).magnitude) for st in segment.spiketrains]
+    tables = [statistics.times_ms(st) for st in segment.spiketrains]
     for k in range(int(n_trials)):
         piece = neo.Segment(name=f"trial {k}", index=k)
         lo, hi = k * trial_ms, (k + 1) * trial_ms

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from scipy import optimize, special
 
+from .. import statistics
 from . import template
 
 log = logging.getLogger("zoo")
@@ -109,7 +110,7 @@ def _simulate(cell_params, cell, protocol):
         trains = cells.get_data("spikes").segments[0].spiketrains
         counts = np.zeros(n)
         for st in trains:
-            times = st.rescale("ms").magnitude
+            times = statistics.times_ms(st)
             counts[int(st.annotations["source_index"])] = np.count_nonzero(times >= protocol.warmup)
     finally:
         b.end()

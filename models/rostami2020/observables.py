@@ -3,6 +3,8 @@
 import numpy as np
 import quantities as pq
 
+from analysis import statistics
+
 
 def _rate(trains, windows):
     """Mean rate [spikes/s] of `trains` over the union of `windows` [(start, stop) in ms]."""
@@ -12,7 +14,7 @@ def _rate(trains, windows):
     edges = np.array(windows, dtype=float).ravel()
     count = 0
     for st in trains:
-        bounds = np.searchsorted(st.rescale(pq.ms).magnitude, edges)
+        bounds = np.searchsorted(statistics.times_ms(st), edges)
         count += int(np.sum(bounds[1::2] - bounds[0::2]))
     return 1000.0 * count / (len(trains) * total)
 
