@@ -67,7 +67,9 @@ class ZooModel:
 
     Class attributes: ``name``, ``title``, ``citation`` (one line), ``doi``, ``description``
     (one line), ``variants`` (name -> Variant, with a "default"), ``duration_param`` and
-    ``warmup_param`` (the parameter names holding the recorded time and the warm-up, in ms).
+    ``warmup_param`` (the parameter names holding the recorded time and the warm-up, in ms),
+    ``nest_thread_invariant`` (True when every random number is drawn in NumPy, so NEST gives the
+    same spikes for any thread count; the CLI then runs NEST on all available cores by default).
     """
 
     name = ""
@@ -78,6 +80,7 @@ class ZooModel:
     variants = {}
     duration_param = "simtime"
     warmup_param = "warmup"
+    nest_thread_invariant = False
 
     def __init__(self, params=None, variant="default"):
         if params is None:

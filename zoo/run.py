@@ -10,6 +10,7 @@ simulator; an existing results directory without --force) ends with one line and
 
 import argparse
 import logging
+import os
 import sys
 
 from . import registry
@@ -29,7 +30,8 @@ def _parser():
     parser.add_argument("--variant", help="named parameter set (default: default)")
     parser.add_argument("--seed", type=int, default=1, help="master seed of every random stream (default: 1)")
     parser.add_argument("--duration", type=float, help="recorded biological time after the warm-up, ms")
-    parser.add_argument("--threads", type=int, default=1, help="simulator threads (NEST only; default: 1)")
+    parser.add_argument("--threads", type=int, help="NEST threads (default: all available cores for models whose "
+                        "results do not depend on the thread count, otherwise 1; Brian2 runs one)")
     parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
                         help="override a parameter, e.g. --set Q=50 or --set tau_m_E=20ms (repeatable)")
     parser.add_argument("--out", help="results directory (default: results/MODEL-VARIANT-SIM-seedSEED)")
@@ -73,9 +75,17 @@ def configure(args):
     model, overrides = resolve_model(args.model, args.variant, args.assignments, args.duration)
     if args.seed < 0:
         raise ZooError(f"--seed must be a non-negative integer, got {args.seed}")
-    if args.threads < 1:
+    if args.threads is not None and args.threads < 1:
         raise ZooError(f"--threads must be a positive integer, got {args.threads}")
     return model, overrides
+
+
+def default_threads(model, simulator):
+    """All cores this process may use, on NEST, for a model whose spikes do not depend on the
+    thread count; 1 otherwise, so that a seed means the same run on every machine."""
+    if simulator != "nest" or not model.nest_thread_invariant:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def main(argv=None):
@@ -104,7 +114,7 @@ def main(argv=None):
             print(f"structure written to {path / 'structure.json'}")
             return 0
         path, _ = runner.run(
-            model, args.sim, args.seed, threads=args.threads, out=args.out, force=args.force,
+            model, args.sim, args.seed, threads=args.threads or default_threads(model, args.sim), out=args.out, force=args.force,
             overrides=overrides, make_plots=not args.no_plots,
         )
         print(f"results written to {path}")

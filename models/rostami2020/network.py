@@ -35,6 +35,7 @@ class Rostami2020(ZooModel):
     doi = "10.1038/s41467-024-49889-4"
     description = "EI-clustered LIF network, 20 clusters by weight, stimulus to clusters 2-4 (NEST example)"
     variants = VARIANTS
+    nest_thread_invariant = True  # every random number comes from NumPy (tests/test_threads.py)
 
     # --- sizes and labels -------------------------------------------------------------------
     def sizes(self):

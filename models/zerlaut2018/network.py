@@ -35,6 +35,7 @@ class Zerlaut2018(ZooModel):
     doi = "10.1007/s10827-017-0668-2"
     description = "4000 RS + 1000 FS AdExp cells, fixed in-degrees, Poisson drive 200*Faff(t) (ntwk README)"
     variants = VARIANTS
+    nest_thread_invariant = True  # every random number comes from NumPy (tests/test_threads.py)
 
     def sizes(self):
         return {"E": self.params.N_E, "I": self.params.N_I}
