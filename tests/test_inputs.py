@@ -118,3 +118,28 @@ def test_spikes_in_every_step_arrive_in_the_same_step_on_nest_and_brian2():
         onsets[sim] = t[np.argmax(g > 0, axis=1)]
     assert np.round(onsets["nest"] / DT) == pytest.approx(steps + 1)
     assert np.array_equal(onsets["nest"], onsets["brian2"])
+
+
+@pytest.mark.parametrize("simulator", ["nest", "brian2"])
+def test_private_poisson_gives_each_cell_its_own_train_at_the_rate(simulator):
+    """Campbell's theorem: 2000 Hz of 0.01 nA, 5 ms PSCs raise a passive cell (20 ms, 1 nF) by
+    nu w tau_syn tau_m / C_m = 2 mV on average; the cells' traces are uncorrelated (a shared train
+    would give correlation 1). On NEST the sources are the generators themselves."""
+    n, rate, weight = 40, 2000.0, 0.01
+    b = backends.setup(simulator, SeedStreams(4), timestep=DT, min_delay=DT)
+    try:
+        sim = b.sim
+        cells = sim.Population(n, sim.IF_curr_exp(tau_m=20.0, cm=1.0, tau_syn_E=5.0, v_rest=-70.0, v_thresh=0.0), label="cells")
+        cells.initialize(v=-70.0)
+        sources, projection = inputs.private_poisson(sim, cells, rate, weight, 1.0, "excitatory", label="drive")
+        assert projection.size() == n
+        if simulator == "nest":
+            assert set(sources.node_collection.get("model")) == {"poisson_generator"}
+        cells.record("v")
+        sim.run(1100.0)
+        v = np.asarray(cells.get_data().segments[0].filter(name="v")[0].magnitude)[1000:]  # after 100 ms
+    finally:
+        b.end()
+    assert v.mean() + 70.0 == pytest.approx(rate / 1000.0 * weight * 5.0 * 20.0 / 1.0, rel=0.05)
+    corr = np.corrcoef(v.T)[np.triu_indices(n, 1)]
+    assert abs(corr.mean()) < 0.05

@@ -137,8 +137,35 @@ def _nest_spike_generators(sim):
     """
     from pyNN.standardmodels import build_translations
 
-    return type("SpikeSourceArray", (sim.SpikeSourceArray,), {
-        "__doc__": _nest_spike_generators.__doc__,
-        "uses_parrot": False,
-        "translations": build_translations(("spike_times", "spike_times")),
-    })
+    return _without_parrots(sim.SpikeSourceArray, translations=build_translations(("spike_times", "spike_times")))
+
+
+def _without_parrots(source_type, **attributes):
+    """A pyNN.nest spike-source type whose devices connect to their targets directly."""
+    return type(source_type.__name__, (source_type,), {"__doc__": source_type.__doc__, "uses_parrot": False, **attributes})
+
+
+def private_poisson(sim, cells, rates_hz, weight, delay_ms, receptor_type, label):
+    """Independent Poisson input to every cell of `cells`: one source per cell, connected to it alone.
+
+    Returns (sources, projection). `rates_hz` and `weight` (PyNN units) are scalars or one value per
+    cell. On NEST the sources are bare ``poisson_generator`` nodes: a generator draws an independent
+    train for each of its targets, so with one target per source the parrot neuron PyNN puts behind
+    it changes nothing but the cost: it relays every input spike once more, through NEST's spike
+    exchange rather than the generator's direct delivery. The other side of that: spikes recorded from these sources would be a further
+    independent train, not the one delivered, and a second projection from them would get its own
+    trains; neither is done here. On Brian2 (and a stand-in) they are PyNN's SpikeSourcePoisson.
+    """
+    n = cells.size
+    if getattr(sim, "__name__", "") == "pyNN.nest":
+        celltype = _without_parrots(sim.SpikeSourcePoisson)(rate=rates_hz)
+    else:
+        celltype = sim.SpikeSourcePoisson(rate=rates_hz)
+    sources = sim.Population(n, celltype, label=label)
+    index = np.arange(n)
+    table = np.column_stack((index, index, np.broadcast_to(np.asarray(weight, dtype=float), (n,))))
+    projection = sim.Projection(
+        sources, cells, sim.FromListConnector(table, column_names=["weight"]), sim.StaticSynapse(delay=delay_ms),
+        receptor_type=receptor_type, label=label,
+    )
+    return sources, projection

@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from zoo import datasets, progress
+from zoo import datasets, inputs, progress
 from zoo.errors import ZooError
 from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
 from zoo.network import Network
@@ -300,12 +300,9 @@ class Schmidt2018(ZooModel):
         if not p.poisson_input:
             return {}
         rates = np.repeat(net.K_ext * p.rate_ext, net.sizes)
-        source = sim.Population(cells.size, sim.SpikeSourcePoisson(rate=rates), label="external")
-        return {"external": sim.Projection(
-            source, cells, sim.OneToOneConnector(),
-            sim.StaticSynapse(weight=to_pynn(net.W_ext, "pA"), delay=EXTERNAL_DELAY_MS),
-            receptor_type="excitatory", label="external",
-        )}
+        _, projection = inputs.private_poisson(sim, cells, rates, to_pynn(net.W_ext, "pA"), EXTERNAL_DELAY_MS,
+                                               "excitatory", label="external")
+        return {"external": projection}
 
     def _add_replaced_areas(self, sim, cells, net):
         """Poisson input in place of the non-simulated areas: one source per neuron at
@@ -318,13 +315,10 @@ class Schmidt2018(ZooModel):
         if not np.any(net.replaced_rate > 0):
             return {}
         rates = np.repeat(net.replaced_rate, net.sizes)
-        source = sim.Population(cells.size, sim.SpikeSourcePoisson(rate=rates), label="replaced areas")
-        index = np.arange(cells.size)
-        table = np.column_stack((index, index, to_pynn(np.repeat(net.replaced_weight, net.sizes), "pA")))
-        return {"replaced areas": sim.Projection(
-            source, cells, sim.FromListConnector(table, column_names=["weight"]),
-            sim.StaticSynapse(delay=EXTERNAL_DELAY_MS), receptor_type="excitatory", label="replaced areas",
-        )}
+        weights = to_pynn(np.repeat(net.replaced_weight, net.sizes), "pA")
+        _, projection = inputs.private_poisson(sim, cells, rates, weights, EXTERNAL_DELAY_MS, "excitatory",
+                                               label="replaced areas")
+        return {"replaced areas": projection}
 
     # --- model-specific statistics ----------------------------------------------------------
     def observables(self, segment):
