@@ -1,12 +1,14 @@
-"""Time-varying Poisson input drawn in NumPy on the simulation grid, identical on every backend.
+"""Input spikes: time-varying Poisson trains drawn in NumPy on the simulation grid and replayed
+identically on every backend (:func:`poisson_trains`, :func:`spike_source`), and private stationary
+Poisson drive from the simulators' own generators (:func:`private_poisson`).
 
 A rate profile nu(t) is sampled at the start of each time step; in step k every train spikes
 independently with probability nu(t_k) dt (a Bernoulli-discretised inhomogeneous Poisson process,
 as in ``ntwk``'s ``stim/poisson_generator.py``). So at most one spike falls in a step, which
-Brian2's SpikeGeneratorGroup requires. Spike times are exactly ``k * dt``, so both backends put
-them in the same step: Brian2 floors ``t / dt``, and NEST's spike_generator (which PyNN feeds
-``t - min_delay`` to, for its parrot neurons) takes on-grid times. Steps before ``first_step``
-(default 2, i.e. 0.2 ms at dt = 0.1 ms) carry no spikes: PyNN-NEST would move them before 0.
+Brian2's SpikeGeneratorGroup requires. Spike times are ``k * dt`` in floating point; both backends
+put them in step k (Brian2 floors ``t / dt`` after a tiny shift, NEST's grid spike generators round).
+Steps before ``first_step`` (default 2, i.e. 0.2 ms at dt = 0.1 ms) carry no spikes, as when stock
+PyNN-NEST, which moves every time min_delay earlier, replayed them.
 
 The draws come from a NumPy Generator (``streams.generator(name)`` of the master seed), in blocks
 of steps, so memory stays bounded and the result does not depend on the block size.
@@ -93,7 +95,7 @@ def spike_source(sim, trains, label):
     - NEST: the times themselves on spike generators connected straight to the targets. PyNN puts a
       parrot neuron behind every spike generator (and sets t - min_delay on the generator); a
       replayed train is the same for every target, so the parrot changes nothing but the cost:
-      5000 parrots relaying ~7 M afferent spikes took 15 % of zerlaut2018's simulation time;
+      5000 parrots relaying ~7 M afferent spikes took a fifth of zerlaut2018's simulation time;
     - Brian2: (index, time - dt) arrays of the SpikeGeneratorGroup. Brian2 delivers a spike of step
       k after the state update of step k + delay, one step later than NEST; emitting it one step
       earlier makes the conductance traces identical (tests/test_inputs.py).
@@ -152,9 +154,10 @@ def private_poisson(sim, cells, rates_hz, weight, delay_ms, receptor_type, label
     cell. On NEST the sources are bare ``poisson_generator`` nodes: a generator draws an independent
     train for each of its targets, so with one target per source the parrot neuron PyNN puts behind
     it changes nothing but the cost: it relays every input spike once more, through NEST's spike
-    exchange rather than the generator's direct delivery. The other side of that: spikes recorded from these sources would be a further
-    independent train, not the one delivered, and a second projection from them would get its own
-    trains; neither is done here. On Brian2 (and a stand-in) they are PyNN's SpikeSourcePoisson.
+    exchange rather than the generator's direct delivery. The other side of that: spikes recorded
+    from these sources would be a further independent train, not the one delivered, and a second
+    projection from them would get trains of its own; neither is done here. On Brian2 (and a
+    stand-in) the sources are PyNN's SpikeSourcePoisson.
     """
     n = cells.size
     if getattr(sim, "__name__", "") == "pyNN.nest":
