@@ -11,6 +11,7 @@ conductances per group) and OUT/figures/ the model panels. --set changes the con
 """
 
 import argparse
+import concurrent.futures
 import json
 import resource
 import subprocess
@@ -30,7 +31,10 @@ def _parser():
     parser = argparse.ArgumentParser(prog="python -m models.fore2020.conditions", description=__doc__.split("\n")[0])
     parser.add_argument("--sim", choices=SIMULATORS, default=SIMULATORS[0])
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=1, help="NEST threads (default: 1)")
+    parser.add_argument("--threads", type=int, default=1, help="NEST threads per condition (default: 1)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="conditions run at a time, each in its own process (default: 1); with 2 on two cores "
+                             "the three conditions take two conditions' time")
     parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--quirks", action="store_true", help="the reference code's correlated per-trial weights")
     parser.add_argument("--conditions", nargs="+", default=list(CONDITIONS), choices=CONDITIONS)
@@ -95,12 +99,17 @@ def main(argv=None):
         base = VARIANTS["reference_quirks" if args.quirks else "control"].params
         base.replace(**dict(base.parse_assignment(text) for text in args.assignments))  # check before running
         out = Path(args.out or f"results/fore2020-conditions-{args.sim}-seed{args.seed}")
-        timings, peaks = {}, {}
-        for name in args.conditions:
-            timings[name], peaks[name] = _run_condition(name, args, out)
+        if args.jobs < 1 or args.threads < 1:
+            raise ZooError("--jobs and --threads must be positive integers")
+        start = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            done = dict(zip(args.conditions, pool.map(lambda name: _run_condition(name, args, out), args.conditions)))
+        timings = {name: wall for name, (wall, _) in done.items()}
+        peaks = {name: peak for name, (_, peak) in done.items()}
+        timings["all"] = time.perf_counter() - start
         summary = compare_directory(out, args.seed, args.conditions, figures=not args.no_figures)
         summary.update({"wall_s": timings, "peak_rss_bytes": max(peaks.values()), "simulator": args.sim,
-                        "seed": args.seed, "threads": args.threads})
+                        "seed": args.seed, "threads": args.threads, "jobs": args.jobs})
         (out / "comparison.json").write_text(json.dumps(summary, indent=2))
         print(json.dumps(summary, indent=2))
         return 0
