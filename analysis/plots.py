@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import quantities as pq  # noqa: E402
 
-from zoo.io import spike_arrays  # noqa: E402
+from zoo.io import segment_window, spike_arrays  # noqa: E402
 
 from . import statistics  # noqa: E402
 
@@ -26,11 +26,7 @@ def _shade(ax, windows):
 
 
 def _populations(segment):
-    order = []
-    for st in segment.spiketrains:
-        if st.annotations["population"] not in order:
-            order.append(st.annotations["population"])
-    return order
+    return list(dict.fromkeys(st.annotations["population"] for st in segment.spiketrains))
 
 
 def raster(segment, path, shade=(), title=""):
@@ -45,7 +41,7 @@ def raster(segment, path, shade=(), title=""):
         ax.text(1.005, (offset + size / 2), name, transform=ax.get_yaxis_transform(), va="center")
         offset += size
     _shade(ax, shade)
-    ax.set_xlim(float(segment.t_start.rescale(pq.ms)), float(segment.t_stop.rescale(pq.ms)))
+    ax.set_xlim(*(float(t) for t in segment_window(segment)))
     ax.set_ylim(0, max(offset, 1))
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("neuron")
@@ -60,9 +56,11 @@ def rates(segment, path, shade=(), group_by=None, bin_ms=50.0, title="", curves=
     heat map of the rate of each group of the first population. `curves` are extra lines on the
     rate axes, dicts with 't_ms', 'values', 'label' and optional 'color' and 'linestyle' (e.g. a
     model's input rate or a theoretical prediction, in 1/s)."""
-    t0, t1 = segment.t_start.rescale(pq.ms), segment.t_stop.rescale(pq.ms)
+    t0, t1 = segment_window(segment)
     names = _populations(segment)
-    trains = {name: [st for st in segment.spiketrains if st.annotations["population"] == name] for name in names}
+    trains = {name: [] for name in names}
+    for st in segment.spiketrains:  # one pass: 254 populations x 41,000 trains took 5 s
+        trains[st.annotations["population"]].append(st)
     groups = {}
     if group_by and names:
         for st in trains[names[0]]:

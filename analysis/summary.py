@@ -3,6 +3,8 @@
 import numpy as np
 import quantities as pq
 
+from zoo.io import segment_window
+
 from . import statistics
 
 # Choices of the summary; recorded with it so numbers are never read without their settings.
@@ -45,7 +47,7 @@ def summarize(segment, settings=SETTINGS):
     by_population = {}
     for st in segment.spiketrains:
         by_population.setdefault(st.annotations["population"], []).append(st)
-    t_start, t_stop = segment.t_start.rescale(pq.ms), segment.t_stop.rescale(pq.ms)
+    t_start, t_stop = segment_window(segment)
     return {
         "window_ms": [float(t_start), float(t_stop)],
         "settings": dict(settings),

@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import quantities as pq  # noqa: E402
 
+from zoo import io  # noqa: E402
+
 from .measures import DISTRIBUTIONS, LABELS  # noqa: E402
 
 COLORS = ("#1f5fa8", "#e07b00", "#2a9d4b", "#8e44ad")
@@ -141,7 +143,7 @@ def rasters(segments, shade=(), max_neurons=1000):
             row += 1
         for start, stop in shade:
             ax.axvspan(start / 1000.0, stop / 1000.0, color="#f4d03f", alpha=0.25, lw=0)
-        ax.set_xlim(float(segment.t_start.rescale(pq.s)), float(segment.t_stop.rescale(pq.s)))
+        ax.set_xlim(*(float(t.rescale(pq.s)) for t in io.segment_window(segment)))
         ax.set_ylim(-1, row + 1)
         ax.set_title(label, fontsize=10)
         ax.set_xlabel("time (s)")

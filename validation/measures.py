@@ -88,7 +88,7 @@ def band_power(freqs, power, edges):
 
 def measure_segment(segment, settings=SETTINGS):
     """Distributions and spectra of every population of a per-neuron segment."""
-    t_start, t_stop = segment.t_start.rescale(pq.ms), segment.t_stop.rescale(pq.ms)
+    t_start, t_stop = io.segment_window(segment)
     by_population = {}
     for st in segment.spiketrains:
         by_population.setdefault(st.annotations["population"], []).append(st)

@@ -1,9 +1,9 @@
 """Rostami-specific statistics: cluster rates and the response of stimulated clusters."""
 
 import numpy as np
-import quantities as pq
 
 from analysis import statistics
+from zoo.io import segment_window
 
 
 def _rate(trains, windows):
@@ -22,7 +22,7 @@ def _rate(trains, windows):
 def cluster_observables(model, segment):
     """Per-cluster E rates and stimulated vs non-stimulated E rates in and out of the stimulus."""
     p = model.params
-    t0, t1 = float(segment.t_start.rescale(pq.ms)), float(segment.t_stop.rescale(pq.ms))
+    t0, t1 = (float(t) for t in segment_window(segment))
     excitatory = [st for st in segment.spiketrains if st.annotations["population"] == "E"]
     by_cluster = {}
     for st in excitatory:

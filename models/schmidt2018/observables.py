@@ -9,7 +9,8 @@ has no stable low-rate mean-field solution (spec section 5.2), so it gets none.
 """
 
 import numpy as np
-import quantities as pq
+
+from zoo.io import segment_window
 
 from .anatomy import AREAS, POPULATIONS
 
@@ -24,7 +25,7 @@ def _type_medians(rates):
 
 
 def multi_area_observables(model, segment):
-    t0, t1 = float(segment.t_start.rescale(pq.ms)), float(segment.t_stop.rescale(pq.ms))
+    t0, t1 = (float(t) for t in segment_window(segment))
     seconds = (t1 - t0) / 1000.0
     spikes, neurons = {}, {}
     for st in segment.spiketrains:

@@ -1,9 +1,9 @@
 """zerlaut2018 statistics and figure curves: windowed rates, Faff(t) and the mean-field prediction."""
 
 import numpy as np
-import quantities as pq
 
 from analysis import statistics
+from zoo.io import segment_window
 
 # Windows of the README protocol [ms]: adapted baseline before the bump, the bump, after it.
 README_WINDOWS = {"pre": (500.0, 800.0), "bump": (900.0, 1100.0), "post": (1200.0, 1500.0)}
@@ -27,7 +27,7 @@ def _constant_drive(p):
 def rate_observables(model, segment):
     """Rates of E and I in the README windows inside the recorded segment; with constant drive,
     the mean-field fixed point (E_meanfield_rate_hz, I_meanfield_rate_hz) instead."""
-    t0, t1 = float(segment.t_start.rescale(pq.ms)), float(segment.t_stop.rescale(pq.ms))
+    t0, t1 = (float(t) for t in segment_window(segment))
     by_population = {}
     for st in segment.spiketrains:
         by_population.setdefault(st.annotations["population"], []).append(st)
