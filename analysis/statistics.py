@@ -12,7 +12,6 @@ Windows are cut from the trains' time arrays with NumPy before Elephant sees the
 5000 neurons take minutes.
 """
 
-import functools
 import logging
 
 import elephant.utils
@@ -22,6 +21,8 @@ import quantities as pq
 from elephant import statistics as es
 from elephant.conversion import BinnedSpikeTrain
 from elephant.spike_train_correlation import correlation_coefficient
+
+from zoo.io import as_ms, times_ms
 
 # On-grid spike times that fall on a bin edge make Elephant log a (correct, harmless) shift into the
 # next bin on every call; its logger is named after its file.
@@ -37,30 +38,10 @@ def _check_window(t_start, t_stop):
         raise ValueError(f"empty window: t_stop ({t_stop}) <= t_start ({t_start})")
 
 
-@functools.lru_cache(maxsize=None)
-def _ms_per(unit):
-    return float(pq.Quantity(1.0, unit).rescale(pq.ms).magnitude)
-
-
-def times_ms(st, t_start=None, t_stop=None):
-    """Spike times of `st` in ms as a plain array, optionally restricted to [t_start, t_stop)
-    (Quantities, or floats in ms). Quantities' own rescale costs ~0.1 ms per train, most of a
-    5000-neuron summary; the factor per unit is computed once."""
-    times = st.magnitude * _ms_per(st.dimensionality.string)
-    if t_start is None:
-        return times
-    lo, hi = np.searchsorted(times, [_ms(t_start), _ms(t_stop)])
-    return times[lo:hi]
-
-
-def _ms(t):
-    return float(t.magnitude) * _ms_per(t.dimensionality.string) if isinstance(t, pq.Quantity) else float(t)
-
-
 def firing_rates(spiketrains, t_start, t_stop):
     """Mean firing rate of each train in [t_start, t_stop), in spikes/s (array); 0 for a silent train."""
     _check_window(t_start, t_stop)
-    t0_ms, t1_ms = _ms(t_start), _ms(t_stop)
+    t0_ms, t1_ms = as_ms(t_start), as_ms(t_stop)
     t0, t1 = t0_ms / 1000.0, t1_ms / 1000.0
     rates = np.zeros(len(spiketrains))
     for index, st in enumerate(spiketrains):
