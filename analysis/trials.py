@@ -9,7 +9,7 @@ import neo
 import numpy as np
 import quantities as pq
 
-from . import statistics
+from zoo.io import times_ms
 
 
 def _check(trial_ms, n_trials):
@@ -19,7 +19,7 @@ def _check(trial_ms, n_trials):
 
 def spike_table(spiketrains):
     """(neuron position, spike time in ms) arrays of a list of spike trains."""
-    times = [statistics.times_ms(st) for st in spiketrains]
+    times = [times_ms(st) for st in spiketrains]
     cells = np.repeat(np.arange(len(times)), [t.size for t in times])
     return cells, (np.concatenate(times) if times else np.array([]))
 
@@ -70,7 +70,7 @@ def trial_segments(segment, trial_ms, n_trials):
     """
     _check(trial_ms, n_trials)
     block = neo.Block(name=segment.name)
-    tables = [statistics.times_ms(st) for st in segment.spiketrains]
+    tables = [times_ms(st) for st in segment.spiketrains]
     for k in range(int(n_trials)):
         piece = neo.Segment(name=f"trial {k}", index=k)
         lo, hi = k * trial_ms, (k + 1) * trial_ms

@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 from scipy import optimize, special
 
-from .. import statistics
+from zoo.io import times_ms
+
 from . import template
 
 log = logging.getLogger("zoo")
@@ -110,7 +111,7 @@ def _simulate(cell_params, cell, protocol):
         trains = cells.get_data("spikes").segments[0].spiketrains
         counts = np.zeros(n)
         for st in trains:
-            times = statistics.times_ms(st)
+            times = times_ms(st)
             counts[int(st.annotations["source_index"])] = np.count_nonzero(times >= protocol.warmup)
     finally:
         b.end()

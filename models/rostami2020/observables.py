@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from analysis import statistics
-from zoo.io import segment_window
+from zoo.io import segment_window, times_ms
 
 
 def _rate(trains, windows):
@@ -14,7 +13,7 @@ def _rate(trains, windows):
     edges = np.array(windows, dtype=float).ravel()
     count = 0
     for st in trains:
-        bounds = np.searchsorted(statistics.times_ms(st), edges)
+        bounds = np.searchsorted(times_ms(st), edges)
         count += int(np.sum(bounds[1::2] - bounds[0::2]))
     return 1000.0 * count / (len(trains) * total)
 

@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from analysis import statistics
-from zoo.io import segment_window
+from zoo.io import segment_window, times_ms
 
 # Windows of the README protocol [ms]: adapted baseline before the bump, the bump, after it.
 README_WINDOWS = {"pre": (500.0, 800.0), "bump": (900.0, 1100.0), "post": (1200.0, 1500.0)}
@@ -15,7 +14,7 @@ def _window_rate(trains, start, stop):
         return None
     count = 0
     for st in trains:
-        times = statistics.times_ms(st)
+        times = times_ms(st)
         count += int(np.count_nonzero((times >= start) & (times < stop)))
     return 1000.0 * count / (len(trains) * (stop - start))
 
