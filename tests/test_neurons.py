@@ -46,6 +46,31 @@ def test_ou_noise_has_the_stationary_sd_and_correlation_time(backend):
     assert abs(np.corrcoef(g[:, 0], g[:, 1])[0, 1]) < 0.2
 
 
+def test_noise_increments_are_standard_normal(backend):
+    """Each step adds sigma sqrt(dt/tau) xi: xi must be N(0, 1), tails and all, and uncorrelated.
+
+    On NEST xi comes from zoo_normal.h's ziggurat; a wrong layer table or tail shows here first.
+    """
+    from scipy import stats
+
+    sim = backend.sim
+    sigma, tau, n = 0.05, 20.0, 400
+    cells = sim.Population(n, cell_type(LIF_COND_EXP_OU, sim)(**GRANULE, sigma_n=sigma, tau_n=tau))
+    cells.record("g_n")
+    sim.run(250.0)
+    g = _signal(cells.get_data().segments[0], "g_n")
+    xi = (g[1:] - g[:-1] * (1 - DT / tau)) / (sigma * np.sqrt(DT / tau))
+    flat = xi.ravel()
+    assert flat.size > 900_000
+    assert stats.kstest(flat, "norm").pvalue > 1e-3
+    assert flat.mean() == pytest.approx(0.0, abs=5 / np.sqrt(flat.size))
+    assert flat.std() == pytest.approx(1.0, abs=0.005)
+    beyond = np.mean(np.abs(flat) > 3.6541528853610088)  # the ziggurat's tail region
+    expected = 2 * stats.norm.sf(3.6541528853610088)
+    assert beyond == pytest.approx(expected, rel=5 / np.sqrt(expected * flat.size))
+    assert abs(np.mean(xi[1:] * xi[:-1])) < 5 / np.sqrt(flat.size)
+
+
 def _euler_reference(weight_e, weight_i, onset_e, onset_i, steps, p):
     """The definition's Euler recursion for V, g_e, g_i (no noise, no spike), from rest."""
     v, ge, gi = p["E_L"], 0.0, 0.0
@@ -127,6 +152,14 @@ def test_nestml_source_is_generated_from_the_definition():
     assert "zoo_sqrt_h_g_n real = (resolution() / tau_n)**0.5" in text
     assert "g_n += zoo_h * d__g_n + sigma_n * zoo_sqrt_h_g_n * random_normal(0, 1)" in text
     assert "onCondition(refr_count == 0 and (V_m > V_th))" in text
+
+
+def test_unexpected_generated_cpp_is_a_one_line_error():
+    from zoo.neurons.nestml import tune_generated
+
+    with pytest.raises(ZooError, match="nestml==9.0") as err:
+        tune_generated("void update() { S_.g_n += random(); }", LIF_COND_EXP_OU)
+    assert "\n" not in str(err.value)
 
 
 def test_sqrt_is_rewritten_for_nestml():
