@@ -6,6 +6,7 @@ import pytest
 
 from validation import faults, runs
 from validation.runs import RunSpec
+from zoo import RESULTS_VERSION
 from zoo.errors import ZooError
 
 
@@ -20,6 +21,7 @@ def _fake_results(path, spec):
     provenance = {
         "model": spec.model, "variant": spec.variant, "parameters": model.params.table(),
         "backend": {"simulator": spec.simulator}, "seeds": {"master": spec.seed},
+        "results_version": RESULTS_VERSION,
     }
     (path / "provenance.json").write_text(json.dumps(provenance))
     (path / "summary.json").write_text("{}")
@@ -59,6 +61,7 @@ def test_a_matching_run_is_reused(tmp_path):
         ({"seeds": {"master": 2}}, "master seed"),
         ({"backend": {"simulator": "brian2"}}, "run on brian2"),
         ({"variant": "default"}, "holds rostami2020.default"),
+        ({"results_version": RESULTS_VERSION - 1}, "older zoo"),
     ],
 )
 def test_a_run_that_does_not_match_is_never_reused_or_replaced_unasked(tmp_path, change, reason):

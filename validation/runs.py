@@ -7,7 +7,8 @@ master seed. Its results directory is
 
 where the hash covers every parameter value (``model.params.values()``), so a changed parameter
 never reuses an old run. A directory found there is reused only when its provenance.json names the
-same model, variant, parameter values, simulator and seed (and its fault.json the same fault);
+same model, variant, parameter values, simulator and seed (and its fault.json the same fault),
+made by a zoo of the current ``zoo.RESULTS_VERSION``;
 anything else there is an error unless ``force`` is given, which re-runs and replaces it.
 
 Each run executes in a fresh Python process (``python -m validation.worker``): NEST's kernel and
@@ -24,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from zoo import RESULTS_VERSION
 from zoo.errors import ZooError
 
 # The zoo's results/ is git-ignored; validation runs go under it unless --runs says otherwise.
@@ -117,6 +119,8 @@ def reuse_problem(path, spec, model=None):
     except (OSError, ValueError) as err:
         return f"unreadable provenance.json ({err})"
     expected = json.loads(json.dumps(model.params.table()))  # tuples as lists, as written
+    if prov.get("results_version") != RESULTS_VERSION:
+        return f"it was made by an older zoo (results version {prov.get('results_version', 1)}, now {RESULTS_VERSION})"
     if prov.get("model") != spec.model or prov.get("variant") != spec.variant:
         return f"it holds {prov.get('model')}.{prov.get('variant')}"
     if prov.get("backend", {}).get("simulator") != spec.simulator:

@@ -5,3 +5,9 @@ create_model), ``zoo.runner.run`` and the command line ``python -m zoo.run``.
 """
 
 __version__ = "0.1.0"
+
+# What a (model, parameters, seed, simulator) produces. Raised whenever a change gives a seed
+# another realisation (how connectivity or noise is drawn, when inputs arrive); validation reuses
+# a run on disk only if it carries the current value. 2: fore2020 on NEST draws its noise with
+# zoo.neurons' ziggurat and in 2-ms slices (min_delay).
+RESULTS_VERSION = 2

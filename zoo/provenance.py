@@ -22,6 +22,8 @@ def _git_commit():
 
 def record(model, backend, streams, overrides, timings, peak_memory, fingerprint, window_ms):
     """The provenance of one run as a JSON-ready dict."""
+    from . import RESULTS_VERSION
+
     return {
         "model": model.name,
         "variant": model.variant_name,
@@ -37,6 +39,7 @@ def record(model, backend, streams, overrides, timings, peak_memory, fingerprint
         "connectivity_fingerprint": fingerprint,
         "command": [Path(sys.argv[0]).name] + sys.argv[1:],
         "zoo_commit": _git_commit(),
+        "results_version": RESULTS_VERSION,
         "host": {"node": platform.node(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }

@@ -103,6 +103,10 @@ def main(argv=None):
         if args.jobs < 1 or args.threads < 1:
             raise ZooError("--jobs and --threads must be positive integers")
         start = time.perf_counter()
+        if args.sim == "nest":  # compile the NESTML module once, not once per condition process
+            from zoo.neurons import LIF_COND_EXP_OU, nestml
+
+            nestml.compile_module(LIF_COND_EXP_OU)
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             done = dict(zip(args.conditions, pool.map(lambda name: _run_condition(name, args, out), args.conditions)))
         timings = {name: wall for name, (wall, _) in done.items()}
