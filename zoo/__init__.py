@@ -9,6 +9,5 @@ __version__ = "0.1.0"
 # What a (model, parameters, seed, simulator) produces. Raised whenever a change gives a seed
 # another realisation (how connectivity or noise is drawn, when inputs arrive); validation reuses
 # a run on disk only if it carries the current value. 2: fore2020 on NEST draws its noise with
-# zoo.neurons' ziggurat and in 2-ms slices (min_delay). 3: zoo.connectivity.bernoulli finds the
-# connected pairs by geometric gaps (rostami2020, fore2020 networks).
-RESULTS_VERSION = 3
+# zoo.neurons' ziggurat and in 2-ms slices (min_delay).
+RESULTS_VERSION = 2
