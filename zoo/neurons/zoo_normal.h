@@ -4,9 +4,9 @@
  * The ziggurat method of Marsaglia & Tsang (2000, J Stat Softw 5(8)) with 256 layers,
  * r = 3.6541528853610088 and layer area v = 4.92867323399e-3, drawing its uniforms from the
  * node's NEST random generator (so NEST's seeding and per-thread streams apply unchanged).
- * About 99 % of the draws take one uniform and no transcendental function; libstdc++'s
- * std::normal_distribution (Marsaglia's polar method) needs about 1.3 uniforms, a log and a
- * sqrt per deviate, which was half of the run time of a noisy integrate-and-fire neuron.
+ * About 99 % of the draws take one random word and no transcendental function; libstdc++'s
+ * std::normal_distribution (Marsaglia's polar method) needs about 1.3 uniforms and half a log
+ * and a square root per deviate: a third of fore2020's NEST simulation time went into it.
  *
  * Each step takes one raw 64-bit word from the engine (a uniform_int_distribution over the
  * engine's whole range returns the engine's output as it is: NEST's drand() goes through
