@@ -154,6 +154,19 @@ def test_nestml_source_is_generated_from_the_definition():
     assert "onCondition(refr_count == 0 and (V_m > V_th))" in text
 
 
+def test_prepare_compiles_the_nest_module_into_the_cache_once():
+    pytest.importorskip("pynestml")
+    from zoo.neurons import nestml, prepare
+
+    prepare(LIF_COND_EXP_OU, "brian2")  # nothing to do
+    prepare(LIF_COND_EXP_OU, "nest")
+    path = nestml.module_path(LIF_COND_EXP_OU)
+    assert path.is_file()
+    stamp = path.stat().st_mtime_ns
+    prepare(LIF_COND_EXP_OU, "nest")
+    assert path.stat().st_mtime_ns == stamp
+
+
 def test_unexpected_generated_cpp_is_a_one_line_error():
     from zoo.neurons.nestml import tune_generated
 

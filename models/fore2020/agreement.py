@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo.backend import SIMULATORS
 from zoo.errors import ZooError
 
 STATISTICS = (
@@ -42,7 +43,7 @@ STATISTICS = (
     ("muscarine_increase", "increase cells, muscarine"),
     ("muscarine_decrease", "decrease cells, muscarine"),
 )
-BACKENDS = ("nest", "brian2")
+BACKENDS = SIMULATORS  # (NEST, Brian2): differences are the first minus the second
 FAMILY_FALSE_ALARM = 0.05
 
 
@@ -68,19 +69,19 @@ def compare(runs):
     """One row per statistic over the seeds both backends ran: means, seed SD, paired differences."""
     from scipy import stats
 
-    seeds = sorted(set(runs["nest"]) & set(runs["brian2"]))
+    seeds = sorted(set.intersection(*(set(runs[b]) for b in BACKENDS)))
     if len(seeds) < 2:
         raise ZooError(f"{len(seeds)} seed(s) run on both backends; the comparison needs at least 2")
     rows = []
     for key, label in STATISTICS:
         values = {b: np.array([runs[b][s][key] for s in seeds], dtype=float) for b in BACKENDS}
         spread = float(np.sqrt(np.mean([values[b].var(ddof=1) for b in BACKENDS])))
-        paired = values["nest"] - values["brian2"]
+        paired = values[BACKENDS[0]] - values[BACKENDS[1]]
         mean, sd = float(paired.mean()), float(paired.std(ddof=1))
         p_offset = float(stats.ttest_1samp(paired, 0.0).pvalue) if sd > 0 else (1.0 if mean == 0 else 0.0)
         rows.append({
-            "statistic": key, "label": label, "nest": values["nest"].tolist(), "brian2": values["brian2"].tolist(),
-            "nest_mean": float(values["nest"].mean()), "brian2_mean": float(values["brian2"].mean()),
+            "statistic": key, "label": label, **{b: values[b].tolist() for b in BACKENDS},
+            **{f"{b}_mean": float(values[b].mean()) for b in BACKENDS},
             "seed_sd": spread, "paired_difference_mean": mean, "paired_difference_sd": sd,
             "offset_p": p_offset, "offset": bool(p_offset < FAMILY_FALSE_ALARM / len(STATISTICS)),
         })
@@ -97,7 +98,8 @@ def markdown(result):
     for r in result["rows"]:
         ratio = abs(r["paired_difference_mean"]) / r["seed_sd"] if r["seed_sd"] > 0 else float("inf")
         verdict = r["verdict"] + (" (offset)" if r["offset"] else "")
-        lines.append(f"| {r['label']} | {r['nest_mean']:.4g} | {r['brian2_mean']:.4g} | {r['seed_sd']:.2g} | "
+        means = " | ".join(f"{r[b + '_mean']:.4g}" for b in BACKENDS)
+        lines.append(f"| {r['label']} | {means} | {r['seed_sd']:.2g} | "
                      f"{r['paired_difference_mean']:.2g} +/- {r['paired_difference_sd']:.1g} | {ratio:.2f} | "
                      f"{r['offset_p']:.2g} | {verdict} |")
     lines.append(f"\nseeds {', '.join(map(str, result['seeds']))} on both backends. " + {

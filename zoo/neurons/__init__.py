@@ -39,6 +39,16 @@ def cell_type(neuron, sim):
     raise ZooError(f"custom neuron types run on NEST and Brian2, not on '{backend or sim!r}'")
 
 
+def prepare(neuron, simulator):
+    """Do ahead of time what running `neuron` on `simulator` ("nest", "brian2") needs once: on NEST,
+    compile its module into the cache (so that parallel runs do not each compile it); Brian2 needs
+    nothing."""
+    if simulator == "nest":
+        from . import nestml
+
+        nestml.compile_module(neuron)
+
+
 def description(neuron):
     """A simulator-free PyNN cell-type class of `neuron` (parameters and state only, cannot run)."""
     from pyNN.models import BaseCellType
@@ -54,4 +64,4 @@ def description(neuron):
     })
 
 
-__all__ = ["NeuronType", "Parameter", "StateVariable", "LIF_COND_EXP_OU", "cell_type", "description"]
+__all__ = ["NeuronType", "Parameter", "StateVariable", "LIF_COND_EXP_OU", "cell_type", "description", "prepare"]
