@@ -79,14 +79,14 @@ def compare(runs):
         paired = values[BACKENDS[0]] - values[BACKENDS[1]]
         mean, sd = float(paired.mean()), float(paired.std(ddof=1))
         p_offset = float(stats.ttest_1samp(paired, 0.0).pvalue) if sd > 0 else (1.0 if mean == 0 else 0.0)
+        offset = p_offset < FAMILY_FALSE_ALARM / len(STATISTICS)
         rows.append({
             "statistic": key, "label": label, **{b: values[b].tolist() for b in BACKENDS},
             **{f"{b}_mean": float(values[b].mean()) for b in BACKENDS},
             "seed_sd": spread, "paired_difference_mean": mean, "paired_difference_sd": sd,
-            "offset_p": p_offset, "offset": bool(p_offset < FAMILY_FALSE_ALARM / len(STATISTICS)),
+            "offset_p": p_offset, "offset": bool(offset),
+            "verdict": "agree" if abs(mean) <= spread else ("DIFFER" if offset else "inconclusive"),
         })
-        row = rows[-1]
-        row["verdict"] = "agree" if abs(mean) <= spread else ("DIFFER" if row["offset"] else "inconclusive")
     verdicts = {row["verdict"] for row in rows}
     overall = "DIFFER" if "DIFFER" in verdicts else ("inconclusive" if "inconclusive" in verdicts else "agree")
     return {"seeds": seeds, "rows": rows, "verdict": overall}

@@ -15,7 +15,7 @@ that trial's weight. Inactive MFs never fire and are not simulated.
 
 MF spikes arrive d_mf after the burst times. They are sent earlier and delayed by as much as
 GoC -> GrC spikes, with the same arrival times: NEST then exchanges spikes every 2 ms instead of
-every time step (min_delay is set to the shortest delay), which saves about a fifth of its run time.
+every time step (min_delay is set to the shortest delay), which saves about a sixth of its run time.
 """
 
 import numpy as np
