@@ -66,6 +66,7 @@ class Rostami2020(ZooModel):
                 rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], allow_autapses=pre != post
             )
             same = self.cluster_of(pre)[i] == self.cluster_of(post)[j]
+            i, j = i.astype(np.int32), j.astype(np.int32)  # kept for the whole run: 8 B per synapse, not 16
             drawn[f"{pre}_to_{post}_within"] = (i[same], j[same])
             drawn[f"{pre}_to_{post}_across"] = (i[~same], j[~same])
         self._connections_cache = (streams.master_seed, drawn)
