@@ -71,6 +71,24 @@ def test_noise_increments_are_standard_normal(backend):
     assert abs(np.mean(xi[1:] * xi[:-1])) < 5 / np.sqrt(flat.size)
 
 
+def test_a_spike_is_stamped_when_its_reset_shows(backend):
+    """Recorded spike time = end of the step that crossed threshold (NEST's stamp; Brian2's
+    SpikeMonitor gives the step's start, which zoo.brian2_recording corrects)."""
+    sim = backend.sim
+    params = dict(GRANULE, g_t=0.0, sigma_n=0.0, I_e=5.0)
+    cells = sim.Population(1, cell_type(LIF_COND_EXP_OU, sim)(**params))
+    cells.record(["spikes", "V_m"])
+    sim.run(60.0)
+    segment = cells.get_data().segments[0]
+    spikes = np.asarray(segment.spiketrains[0])
+    (signal,) = [s for s in segment.analogsignals if s.name == "V_m"]
+    times, v = np.asarray(signal.times), np.asarray(signal.magnitude).ravel()
+    assert spikes.size == 2
+    for t_spike in spikes:
+        k = int(np.argmin(np.abs(times - t_spike)))
+        assert v[k] == pytest.approx(params["V_reset"]) and v[k - 1] > params["V_th"] - 0.5
+
+
 def _euler_reference(weight_e, weight_i, onset_e, onset_i, steps, p):
     """The definition's Euler recursion for V, g_e, g_i (no noise, no spike), from rest."""
     v, ge, gi = p["E_L"], 0.0, 0.0

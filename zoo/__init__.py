@@ -9,5 +9,6 @@ __version__ = "0.1.0"
 # What a (model, parameters, seed, simulator) produces. Raised whenever a change gives a seed
 # another realisation (how connectivity or noise is drawn, when inputs arrive); validation reuses
 # a run on disk only if it carries the current value. 2: fore2020 on NEST draws its noise with
-# zoo.neurons' ziggurat and in 2-ms slices (min_delay).
-RESULTS_VERSION = 2
+# zoo.neurons' ziggurat and in 2-ms slices (min_delay). 3: Brian2 spike times are stamped at the
+# end of their step, as on NEST (zoo.brian2_recording).
+RESULTS_VERSION = 3
