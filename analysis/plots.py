@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import quantities as pq  # noqa: E402
 
-from zoo.io import segment_window, spike_arrays  # noqa: E402
+from zoo.io import segment_window, spike_arrays, trains_by_population  # noqa: E402
 
 from . import statistics  # noqa: E402
 
@@ -25,18 +25,14 @@ def _shade(ax, windows):
         ax.axvspan(start, stop, color="tab:blue", alpha=0.12, lw=0)
 
 
-def _populations(segment):
-    return list(dict.fromkeys(st.annotations["population"] for st in segment.spiketrains))
-
-
 def raster(segment, path, shade=(), title=""):
     """Spike raster, populations stacked in recording order and coloured; `shade` marks windows (ms)."""
     times, populations, indices = spike_arrays(segment)
     fig, ax = plt.subplots(figsize=(10, 5), dpi=120)
     offset = 0
-    for position, name in enumerate(_populations(segment)):
+    for position, (name, trains) in enumerate(trains_by_population(segment).items()):
         mask = populations == name
-        size = sum(1 for st in segment.spiketrains if st.annotations["population"] == name)
+        size = len(trains)
         ax.plot(times[mask], indices[mask] + offset, ",", color=_color(name, position), rasterized=True)
         ax.text(1.005, (offset + size / 2), name, transform=ax.get_yaxis_transform(), va="center")
         offset += size
@@ -57,10 +53,8 @@ def rates(segment, path, shade=(), group_by=None, bin_ms=50.0, title="", curves=
     rate axes, dicts with 't_ms', 'values', 'label' and optional 'color' and 'linestyle' (e.g. a
     model's input rate or a theoretical prediction, in 1/s)."""
     t0, t1 = segment_window(segment)
-    names = _populations(segment)
-    trains = {name: [] for name in names}
-    for st in segment.spiketrains:  # one pass: 254 populations x 41,000 trains took 5 s
-        trains[st.annotations["population"]].append(st)
+    trains = trains_by_population(segment)  # one pass: per-name filtering of 41,000 trains took 5 s
+    names = list(trains)
     groups = {}
     if group_by and names:
         for st in trains[names[0]]:

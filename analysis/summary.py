@@ -3,7 +3,7 @@
 import numpy as np
 import quantities as pq
 
-from zoo.io import segment_window
+from zoo.io import segment_window, trains_by_population
 
 from . import statistics
 
@@ -44,9 +44,7 @@ def population_summary(spiketrains, t_start, t_stop, settings=SETTINGS):
 
 def summarize(segment, settings=SETTINGS):
     """Summary per population of a segment whose spike trains carry a 'population' annotation."""
-    by_population = {}
-    for st in segment.spiketrains:
-        by_population.setdefault(st.annotations["population"], []).append(st)
+    by_population = trains_by_population(segment)
     t_start, t_stop = segment_window(segment)
     return {
         "window_ms": [float(t_start), float(t_stop)],

@@ -89,9 +89,7 @@ def band_power(freqs, power, edges):
 def measure_segment(segment, settings=SETTINGS):
     """Distributions and spectra of every population of a per-neuron segment."""
     t_start, t_stop = io.segment_window(segment)
-    by_population = {}
-    for st in segment.spiketrains:
-        by_population.setdefault(st.annotations["population"], []).append(st)
+    by_population = io.trains_by_population(segment)
     distributions, spectra = {}, {}
     for name, trains in by_population.items():
         trains = sorted(trains, key=lambda st: int(st.annotations["index"]))

@@ -94,14 +94,19 @@ def _recorded_trains(population, parents):
     return [(index, by_id[int(cell)]) for index, cell in enumerate(population.all_cells) if int(cell) in by_id]
 
 
+def trains_by_population(segment):
+    """{population: [spike trains]} of a segment, populations in recording order (one pass)."""
+    groups = {}
+    for st in segment.spiketrains:
+        groups.setdefault(st.annotations["population"], []).append(st)
+    return groups
+
+
 def merge_by_population(segment):
     """One spike train per population, neuron identity kept in per-spike array annotations."""
     t_start, t_stop = segment_window(segment)
     merged = neo.Segment(name=segment.name, t_start=t_start, t_stop=t_stop)
-    groups = {}
-    for st in segment.spiketrains:
-        groups.setdefault(st.annotations["population"], []).append(st)
-    for name, trains in groups.items():
+    for name, trains in trains_by_population(segment).items():
         label_names = [k for k in trains[0].annotations if k not in ("population", "index")]
         times = np.concatenate([times_ms(st) for st in trains])
         per_spike = {

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from zoo.io import segment_window, times_ms
+from zoo.io import segment_window, times_ms, trains_by_population
 
 # Windows of the README protocol [ms]: adapted baseline before the bump, the bump, after it.
 README_WINDOWS = {"pre": (500.0, 800.0), "bump": (900.0, 1100.0), "post": (1200.0, 1500.0)}
@@ -27,9 +27,7 @@ def rate_observables(model, segment):
     """Rates of E and I in the README windows inside the recorded segment; with constant drive,
     the mean-field fixed point (E_meanfield_rate_hz, I_meanfield_rate_hz) instead."""
     t0, t1 = (float(t) for t in segment_window(segment))
-    by_population = {}
-    for st in segment.spiketrains:
-        by_population.setdefault(st.annotations["population"], []).append(st)
+    by_population = trains_by_population(segment)
     found = {}
     if _constant_drive(model.params):
         fixed = meanfield_fixed_point(model)
