@@ -222,7 +222,7 @@ class _PendingConnections:
         j_group, j = projection._localize_index(postsynaptic_index)
         offset = 0
         for i_group, i in enumerate(projection._partition(presynaptic_indices)):
-            i = np.array(i, dtype=int)  # a copy: the caller may reuse its array
+            i = np.array(i, dtype=np.int32)  # a copy: the caller may reuse its array
             if i.size > 0:
                 batch = self.batches.get((i_group, j_group))
                 if batch is None or batch.names != tuple(parameters):
@@ -279,18 +279,20 @@ def _connect_from_list(connector, projection, pending):
     if not (projection.post._mask_local.all() and from_list.batchable(connector, projection.synapse_type)):
         return False
     conn_list = np.asarray(connector.conn_list)
-    indices = from_list.plain_indices(conn_list, projection)
+    indices = from_list.plain_indices(conn_list, projection, dtype=np.int32)  # Brian2's index type
     if indices is None:
         return False  # the stock code raises, drops the targets it does not have, or truncates
     pre, post = indices
     if _options["presynaptic_order"] and _options["distinct_multapse_values"]:
         # Every parameter is a constant or a column and no synapse takes another's value (the
         # stock "last value per pair"), so only the final order matters: one sort.
-        order = np.argsort(pre * projection.post.size + post, kind="stable")
+        order = np.argsort(pre.astype(np.int64) * projection.post.size + post, kind="stable")
     else:
         order = np.argsort(conn_list[:, 1])  # the stock connector's order, algorithm included
-    parameters = from_list.row_parameters(connector, projection.synapse_type, order)
-    pending.add_many(pre[order], post[order], parameters)
+    parameters = from_list.row_parameters(connector, projection.synapse_type, order, simplify=True)
+    pre, post = pre[order], post[order]
+    del order
+    pending.add_many(pre, post, parameters)
     return True
 
 
@@ -331,8 +333,9 @@ class _SynapseBatch:
         self.size = 0
 
     def add(self, i, j, parameters):
+        """Connections i -> j: `j` is one index or an array of one index per element of `i`."""
         self.sources.append(i)
-        self.targets.append(np.full(i.size, j, dtype=int))
+        self.targets.append(j if np.ndim(j) else np.full(i.size, j, dtype=np.int32))
         for name, value in parameters.items():
             raw, dim = _without_units(value)
             self.values[name].append((i.size, raw, dim, raw.ndim == 0))
@@ -342,8 +345,8 @@ class _SynapseBatch:
         if self.size == 0:
             return
         syn_obj = self.synapses
-        sources = np.concatenate(self.sources)
-        targets = np.concatenate(self.targets)
+        sources, targets = _joined(self.sources), _joined(self.targets)
+        self.sources = self.targets = None  # a batch is created once: hold no second copy
         order = None
         if _options["presynaptic_order"] and np.any(sources[1:] < sources[:-1]):
             # stable, so the synapses of one pair keep their order ("last value" stays last)
@@ -374,16 +377,50 @@ def _connect_numbering_multapses(syn_obj, sources, targets):
     pairs computed here (Brian2 would sort every synapse of the object to find them)."""
     index_name = syn_obj.multisynaptic_index
     if index_name is None or len(syn_obj) > 0:  # earlier synapses may share pairs: Brian2 counts
-        syn_obj.connect(i=sources, j=targets)
+        _append_synapses(syn_obj, sources, targets)
         return
     numbers = _multapse_numbers(sources.astype(np.int64) * len(syn_obj.target) + targets)
     syn_obj.multisynaptic_index = None
     try:
-        syn_obj.connect(i=sources, j=targets)
+        _append_synapses(syn_obj, sources, targets)
     finally:
         syn_obj.multisynaptic_index = index_name
     if numbers is not None:
         syn_obj.variables[index_name].get_value()[:] = numbers
+
+
+def _append_synapses(syn_obj, sources, targets):
+    """``syn_obj.connect(i=sources, j=targets)``, done in NumPy.
+
+    Brian2's runtime ``connect`` from arrays makes three int32 copies of both index arrays and
+    generates a code object for every Synapses object, only to append the indices to
+    ``_synaptic_pre`` and ``_synaptic_post``, resize the per-synapse variables and recount the
+    synapses per neuron.  This does the same without the copies and the code object.  Groups with
+    index offsets (subgroups) and out-of-range indices go to ``connect``, which handles or
+    reports them.
+    """
+    from brian2.devices.device import RuntimeDevice, get_device
+
+    plain = (isinstance(get_device(), RuntimeDevice)
+             and "_offset" not in syn_obj.source.variables
+             and "_offset" not in syn_obj.target.variables
+             and sources.size > 0
+             and 0 <= sources.min() and sources.max() < len(syn_obj.source)
+             and 0 <= targets.min() and targets.max() < len(syn_obj.target))
+    if not plain:
+        syn_obj.connect(i=sources, j=targets)
+        return
+    syn_obj._connect_called = True
+    first = len(syn_obj)
+    syn_obj._resize(first + sources.size)  # every per-synapse variable, _synaptic_pre/post included
+    syn_obj.variables["_synaptic_pre"].get_value()[first:] = sources
+    syn_obj.variables["_synaptic_post"].get_value()[first:] = targets
+    syn_obj._update_synapse_numbers(first)  # N_incoming, N_outgoing (and synapse_number)
+
+
+def _joined(arrays):
+    """The arrays end to end; the array itself if there is only one (no copy)."""
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
 
 def _multapse_numbers(keys):

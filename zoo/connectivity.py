@@ -6,16 +6,16 @@ thread count; the simulator then only receives explicit (pre, post) lists.
 
 import numpy as np
 
-_BLOCK_DRAWS = 8_000_000  # uniform draws per block: bounds memory at ~64 MB whatever the size
+_BLOCK_DRAWS = 2_000_000  # uniform draws per block: bounds the transient at ~16 MB whatever the size
 
 
-def bernoulli(rng, n_pre, n_post, p, allow_autapses=True):
+def bernoulli(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
     """Pairwise Bernoulli(p) connections, no multapses; NEST's 'pairwise_bernoulli'.
 
     Every (pre, post) pair is connected independently with probability `p`. With
     ``allow_autapses=False`` (pre and post the same population) the pairs i == i are left out.
-    Returns (pre, post) index arrays ordered by post, then pre. The draw is the same whatever
-    the block size: NumPy fills consecutive blocks from one stream.
+    Returns (pre, post) index arrays of `dtype`, ordered by post, then pre. The draw is the same
+    whatever the block size: NumPy fills consecutive blocks from one stream.
     """
     if not 0 <= p <= 1:
         raise ValueError(f"connection probability must lie in [0, 1], got {p}")
@@ -28,8 +28,8 @@ def bernoulli(rng, n_pre, n_post, p, allow_autapses=True):
         if not allow_autapses:
             keep = pre != post
             pre, post = pre[keep], post[keep]
-        pre_parts.append(pre.astype(np.int64))
-        post_parts.append(post.astype(np.int64))
+        pre_parts.append(pre.astype(dtype))
+        post_parts.append(post.astype(dtype))
     return np.concatenate(pre_parts), np.concatenate(post_parts)
 
 

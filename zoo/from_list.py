@@ -20,33 +20,38 @@ def batchable(connector, synapse_type):
                     if name not in connector.column_names))
 
 
-def plain_indices(conn_list, projection):
-    """(presynaptic, postsynaptic) int64 indices of a non-empty, 2-D, numeric connection list
-    whose indices are whole numbers within range; None for any other list."""
+def plain_indices(conn_list, projection, dtype=np.int64):
+    """(presynaptic, postsynaptic) indices, as `dtype`, of a non-empty, 2-D, numeric connection
+    list whose indices are whole numbers within range; None for any other list."""
     if conn_list.ndim != 2 or conn_list.shape[0] == 0 or conn_list.shape[1] < 2 \
             or conn_list.dtype.kind not in "iuf":
         return None
     indices = []
     for column, size in ((0, projection.pre.size), (1, projection.post.size)):
         given = conn_list[:, column]
-        index = given.astype(np.int64)
+        if size > np.iinfo(dtype).max + 1:
+            return None
+        index = given.astype(dtype)
         if not (index.min() >= 0 and index.max() < size and np.array_equal(index, given)):
             return None
         indices.append(index)
     return indices
 
 
-def row_parameters(connector, synapse_type, rows):
+def row_parameters(connector, synapse_type, rows, simplify=False):
     """Evaluated native synapse parameters of the list rows `rows` (a slice or index array),
-    as the stock connector computes them for the rows of one postsynaptic neuron."""
+    as the stock connector computes them for the rows of one postsynaptic neuron.
+
+    With `simplify`, a parameter with one value for every row is that value, not an array of it.
+    """
     from pyNN.standardmodels import StandardSynapseType
 
     conn_list = connector.conn_list
     parameters = deepcopy(synapse_type.parameter_space)
-    parameters.shape = (len(conn_list[rows]),)
+    parameters.shape = (len(range(len(conn_list))[rows]) if isinstance(rows, slice) else len(rows),)
     for column, name in enumerate(connector.column_names, 2):
         parameters.update(**{name: conn_list[rows, column]})
     if isinstance(synapse_type, StandardSynapseType):
         parameters = synapse_type.translate(parameters)
-    parameters.evaluate()
+    parameters.evaluate(simplify=simplify)
     return dict(parameters.items())

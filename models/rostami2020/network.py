@@ -62,11 +62,10 @@ class Rostami2020(ZooModel):
         progress.step("drawing connectivity for seed %d", streams.master_seed)
         for pre, post in PATHWAYS:
             rng = streams.generator(f"connectivity/{pre}_to_{post}")
-            i, j = connectivity.bernoulli(
-                rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], allow_autapses=pre != post
+            i, j = connectivity.bernoulli(  # int32: the connectors keep their lists for the whole run
+                rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], allow_autapses=pre != post, dtype=np.int32
             )
             same = self.cluster_of(pre)[i] == self.cluster_of(post)[j]
-            i, j = i.astype(np.int32), j.astype(np.int32)  # kept for the whole run: 8 B per synapse, not 16
             drawn[f"{pre}_to_{post}_within"] = (i[same], j[same])
             drawn[f"{pre}_to_{post}_across"] = (i[~same], j[~same])
         self._connections_cache = (streams.master_seed, drawn)
@@ -85,7 +84,6 @@ class Rostami2020(ZooModel):
         progress.step("creating populations E (%d) and I (%d)", self.params.N_E, self.params.N_I)
         populations = self._create_populations(sim, streams)
         projections = self._connect(sim, populations, streams)
-        self._connections_cache = None  # the simulator holds the connections now: free ~16 B/synapse
         self._add_stimulus(sim, populations)
         self._record(populations)
         labels = {name: {"cluster": self.cluster_of(name)} for name in populations}
@@ -119,18 +117,26 @@ class Rostami2020(ZooModel):
         return populations
 
     def _connect(self, sim, populations, streams):
-        """Two projections per pathway, within and across clusters, with J+ and J- weights."""
+        """Two projections per pathway, within and across clusters, with J+ and J- weights.
+
+        The drawn lists are handed over one projection at a time: the connector keeps its own copy.
+        """
         weights = formulas.clustered_weights(self.params)
+        drawn = dict(self.connections(streams))
+        self._connections_cache = None
         projections = {}
-        for name, (i, j) in self.connections(streams).items():
+        for name in list(drawn):
+            i, j = drawn.pop(name)
             pre, _, post, kind = name.split("_")
             within, across = weights[post + pre]
             weight = within if kind == "within" else across
             progress.step("connecting %s: %d synapses", name, i.size)
+            pairs = np.column_stack((i, j))
+            del i, j
             projections[name] = sim.Projection(
                 populations[pre],
                 populations[post],
-                sim.FromListConnector(_int32_pairs(i, j)),
+                sim.FromListConnector(pairs),
                 sim.StaticSynapse(weight=to_pynn(weight, "pA"), delay=self.params.delay),
                 receptor_type="excitatory" if pre == "E" else "inhibitory",
                 label=name,
@@ -166,7 +172,3 @@ class Rostami2020(ZooModel):
 
         return cluster_observables(self, segment)
 
-
-def _int32_pairs(i, j):
-    """(pre, post) rows as int32: the connector keeps its copy for the whole run (8 B/synapse, not 16)."""
-    return np.column_stack((i.astype(np.int32, copy=False), j.astype(np.int32, copy=False)))
