@@ -114,6 +114,14 @@ def from_list_without_parameters():
     return sim.Projection(pre, post, sim.FromListConnector(pairs), static(0.3, 0.7))
 
 
+def from_list_sorted_by_target():
+    """Ordered by target, as zoo.connectivity draws lists (a shortcut in the presynaptic order)."""
+    pre, post = pops()
+    pairs = np.random.default_rng(5).integers(0, 30, size=(150, 2))  # contains repeated pairs
+    pairs = pairs[np.argsort(pairs[:, 1], kind="stable")]
+    return sim.Projection(pre, post, sim.FromListConnector(pairs), static(0.3, 0.7))
+
+
 def from_list_with_weight_and_delay():
     pre, post = pops(celltype=sim.IF_cond_exp)
     gen = np.random.default_rng(3)
@@ -202,7 +210,7 @@ def views_on_both_sides():
                           sim.AllToAllConnector(), static(uniform(0.1, 1.0, 24), 0.6))
 
 
-CASES = [array_connector, from_list_without_parameters, from_list_with_weight_and_delay,
+CASES = [array_connector, from_list_without_parameters, from_list_sorted_by_target, from_list_with_weight_and_delay,
          from_list_with_weight_only, fixed_probability_random_parameters,
          fixed_number_pre_with_multapses, fixed_number_pre_with_replacement, fixed_number_post,
          distance_dependent, one_to_one_with_arrays, all_to_all_with_arrays,

@@ -4,8 +4,8 @@
 that models build on. It is the only place in the zoo that knows which simulator runs:
 it seeds the simulator's own generators from the master seed, puts NEST on the time grid
 (as Brian2 always is), swaps in the batched projection builders (zoo.nest_batch,
-zoo.brian2_batch) and the Brian2 speed-ups (zoo.brian2_shared_parameters,
-zoo.brian2_current_sources), and silences the known harmless noise listed in the shared PyNN notes.
+zoo.brian2_batch) and the Brian2 speed and memory savers (zoo.brian2_shared_parameters,
+zoo.brian2_current_sources, zoo.brian2_snapshot), and silences the known harmless noise listed in the shared PyNN notes.
 """
 
 import contextlib
@@ -70,7 +70,7 @@ def _import_pynn_nest():
 
 def _import_pynn_brian2():
     module = importlib.import_module("pyNN.brian2")
-    from . import brian2_batch, brian2_current_sources, brian2_recording, brian2_shared_parameters
+    from . import brian2_batch, brian2_current_sources, brian2_recording, brian2_shared_parameters, brian2_snapshot
 
     # Distinct values per multapse, as NEST keeps them (stock PyNN-Brian2 gives every synapse of a
     # pair the value set last); synapses in presynaptic order, for faster spike propagation.
@@ -78,6 +78,7 @@ def _import_pynn_brian2():
     brian2_shared_parameters.install()
     brian2_current_sources.install()
     brian2_recording.install()
+    brian2_snapshot.install()
     return module
 
 

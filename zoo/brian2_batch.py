@@ -283,6 +283,14 @@ def _connect_from_list(connector, projection, pending):
     if indices is None:
         return False  # the stock code raises, drops the targets it does not have, or truncates
     pre, post = indices
+    if _options["presynaptic_order"] and not connector.column_names and np.all(post[1:] >= post[:-1]):
+        parameters = from_list.row_parameters(connector, projection.synapse_type, slice(None), simplify=True)
+        if all(np.ndim(value) == 0 for value in parameters.values()):
+            # Already in the stock order but for ties of equal targets, which the sort by source
+            # that follows resolves to the same synapses: the same values everywhere, and within
+            # one source, ascending targets.
+            pending.add_many(pre, post, parameters)
+            return True
     if _options["presynaptic_order"] and _options["distinct_multapse_values"]:
         # Every parameter is a constant or a column and no synapse takes another's value (the
         # stock "last value per pair"), so only the final order matters: one sort.
@@ -350,7 +358,7 @@ class _SynapseBatch:
         order = None
         if _options["presynaptic_order"] and np.any(sources[1:] < sources[:-1]):
             # stable, so the synapses of one pair keep their order ("last value" stays last)
-            order = np.argsort(sources, kind="stable")
+            order = _stable_order(sources)
             sources, targets = sources[order], targets[order]
         first = len(syn_obj)
         _connect_numbering_multapses(syn_obj, sources, targets)
@@ -416,6 +424,14 @@ def _append_synapses(syn_obj, sources, targets):
     syn_obj.variables["_synaptic_pre"].get_value()[first:] = sources
     syn_obj.variables["_synaptic_post"].get_value()[first:] = targets
     syn_obj._update_synapse_numbers(first)  # N_incoming, N_outgoing (and synapse_number)
+
+
+def _stable_order(indices):
+    """``np.argsort(indices, kind="stable")`` (a stable order is unique), by radix sort where the
+    indices fit in 16 bits."""
+    if indices.size and 0 <= indices.min() and indices.max() <= np.iinfo(np.int16).max:
+        indices = indices.astype(np.int16)
+    return np.argsort(indices, kind="stable")
 
 
 def _joined(arrays):
