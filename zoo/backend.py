@@ -4,7 +4,7 @@
 that models build on. It is the only place in the zoo that knows which simulator runs:
 it seeds the simulator's own generators from the master seed, puts NEST on the time grid
 (as Brian2 always is), swaps in the batched projection builders (zoo.nest_batch,
-zoo.brian2_batch) and the Brian2 speed and memory savers (zoo.brian2_shared_parameters,
+zoo.brian2_batch) and the speed and memory savers (zoo.nest_local_ids, zoo.brian2_shared_parameters,
 zoo.brian2_current_sources, zoo.brian2_snapshot), and silences the known harmless noise listed in the shared PyNN notes.
 """
 
@@ -62,9 +62,10 @@ def _import_pynn_nest():
             module = importlib.import_module("pyNN.nest")
     finally:
         pyNN.core.find = original_find
-    from . import nest_batch
+    from . import nest_batch, nest_local_ids
 
     nest_batch.install()
+    nest_local_ids.install()
     return module
 
 

@@ -1,0 +1,42 @@
+"""zoo.nest_local_ids: ID.local answers as NEST does, without asking it, in one process."""
+
+import pyNN.nest as sim
+
+from zoo import nest_local_ids
+
+
+def test_every_cell_local_as_nest_says_and_recording_unchanged(monkeypatch):
+    nest_local_ids.uninstall()
+    sim.setup()
+    try:
+        cells = sim.Population(20, sim.IF_curr_exp())
+        stock = [cell.local for cell in cells]
+        nest_local_ids.install()
+        calls = []
+        monkeypatch.setattr(type(cells.all_cells[0].node_collection), "get",
+                            lambda *a, **k: calls.append(a) or {})
+        patched = [cell.local for cell in cells]
+        monkeypatch.undo()
+        assert patched == stock == [True] * 20
+        assert calls == []  # NEST was not asked
+        cells.record("spikes")
+        assert cells.recorder.recorded[next(iter(cells.recorder.recorded))] == set(cells.all_cells)
+    finally:
+        nest_local_ids.uninstall()
+        sim.end()
+
+
+def test_more_than_one_process_asks_nest(monkeypatch):
+    nest_local_ids.install()
+    sim.setup()
+    try:
+        cell = sim.Population(1, sim.IF_curr_exp())[0]
+        monkeypatch.setattr(sim.simulator.state, "_cache_num_processes", 2)
+        asked = []
+        stock_get = type(cell.node_collection).get
+        monkeypatch.setattr(type(cell.node_collection), "get", lambda self, *a, **k: asked.append(a) or stock_get(self, *a, **k))
+        assert cell.local is True
+        assert asked
+    finally:
+        nest_local_ids.uninstall()
+        sim.end()
