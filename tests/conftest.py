@@ -39,3 +39,15 @@ def backend(simulator):
     b = backends.setup(simulator, SeedStreams(1), threads=1, timestep=0.1, min_delay=0.1)
     yield b
     b.end()
+
+
+@pytest.fixture
+def numpy_codegen():
+    """Brian2 with generated NumPy code for this test (a cold Cython cache compiles for minutes;
+    stock and patched PyNN get the same target), the previous target afterwards."""
+    import brian2
+
+    previous = brian2.prefs.codegen.target
+    brian2.prefs.codegen.target = "numpy"
+    yield
+    brian2.prefs.codegen.target = previous

@@ -417,16 +417,6 @@ def test_get_as_array_after_batched_build():
         np.testing.assert_array_equal(got, want)
 
 
-@pytest.fixture
-def numpy_codegen():
-    """Run Brian2 with generated NumPy code: on a cold cache, compiling the Cython
-    code for a simulation takes minutes; stock and batched use the same target."""
-    previous = brian2.prefs.codegen.target
-    brian2.prefs.codegen.target = "numpy"
-    yield
-    brian2.prefs.codegen.target = previous
-
-
 def test_simulation_gives_identical_spikes(numpy_codegen):
     """Fixed input spikes, deterministic network: the spike trains must match exactly."""
 

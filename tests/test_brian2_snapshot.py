@@ -13,11 +13,8 @@ brian2.BrianLogger.suppress_name("unused_brian_object")
 
 
 @pytest.fixture(autouse=True)
-def numpy_target_and_stock_afterwards():
-    previous = brian2.prefs.codegen.target
-    brian2.prefs.codegen.target = "numpy"
+def stock_afterwards(numpy_codegen):
     yield
-    brian2.prefs.codegen.target = previous
     brian2_snapshot.uninstall()
 
 

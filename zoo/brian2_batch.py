@@ -46,15 +46,19 @@ neurons of *each* component population starting from the first value, so
 every population after the first receives values meant for other neurons.
 Here each component population gets the values of its own neurons.
 
-Two further speed-ups, both measured on rostami2020 (7.7 M synapses):
+Further speed-ups, measured on rostami2020 (7.7 M synapses):
 
 * a ``FromListConnector`` is connected from whole arrays: the list is ordered
   by target exactly as the stock connector orders it (the same ``argsort``)
   and its parameters are evaluated once, instead of once per target neuron;
+  a parameter with one value for all rows stays a scalar;
 * Brian2 numbers the synapses of each neuron pair ("synapse_number", which
   PyNN asks for) by sorting all synapses after every ``connect``; here the
   numbers are computed from the batch in NumPy, or left at 0 when the batch
-  has no repeated pair.
+  has no repeated pair;
+* the synapses are appended to Brian2's index arrays in NumPy
+  (`_append_synapses`) rather than through ``connect``, which copies both
+  index arrays three times and generates a code object per Synapses object.
 
 ``install(presynaptic_order=True)`` creates each batch's synapses ordered by
 presynaptic neuron (a stable sort of the connector's order), so that a
