@@ -545,6 +545,10 @@ def _assign(syn_obj, name, index, raw, dim, tolerate_read_only):
     from brian2 import Quantity
     from brian2.units.fundamentalunits import DIMENSIONLESS
 
+    array = _plain_array(syn_obj, name, dim)
+    if array is not None:
+        array[index] = raw
+        return
     value = raw if dim is DIMENSIONLESS else Quantity(raw, dim=dim)
     if isinstance(index, slice) and index.start == 0 and index.stop == len(syn_obj):
         index = slice(None)  # lets Brian2 write the whole array at once
@@ -555,3 +559,19 @@ def _assign(syn_obj, name, index, raw, dim, tolerate_read_only):
             logger.info(f"Cannot set synaptic initial value for variable {name}")
         else:
             raise
+
+
+def _plain_array(syn_obj, name, dim):
+    """The values behind ``syn_obj.<name>`` where writing them needs none of Brian2's checks: a
+    writable floating-point array of one value per synapse in dimensions `dim`; else None.
+
+    Brian2's own assignment builds an index array of every synapse to write a scalar.
+    """
+    from brian2.core.variables import DynamicArrayVariable
+
+    owner = getattr(syn_obj, "pre", None) if name == "delay" else syn_obj  # delays live in the pathway
+    var = None if owner is None else owner.variables.get(name)
+    if not (isinstance(var, DynamicArrayVariable) and not var.read_only and not var.scalar
+            and np.dtype(var.dtype).kind == "f" and var.dim == dim and var.size == len(syn_obj)):
+        return None
+    return var.get_value()
