@@ -84,13 +84,13 @@ import logging
 import numpy as np
 
 from . import from_list
+from .patching import Patches
 
 __all__ = ["install", "uninstall", "is_installed"]
 
 logger = logging.getLogger("PyNN")
 
-# What `install` replaced, so that `uninstall` can put it back.
-_stock = {}
+_patches = Patches()
 _options = {"distinct_multapse_values": False, "presynaptic_order": False}
 
 
@@ -106,30 +106,22 @@ def install(distinct_multapse_values=False, presynaptic_order=False):
 
     _options["distinct_multapse_values"] = bool(distinct_multapse_values)
     _options["presynaptic_order"] = bool(presynaptic_order)
-    if _stock:
+    if _patches:
         return
-    _stock["__init__"] = Projection.__init__
-    _stock["_convergent_connect"] = Projection._convergent_connect
-    Projection.__init__ = _make_batching_init(_stock["__init__"])
-    Projection._convergent_connect = _make_buffering_convergent_connect(
-        _stock["_convergent_connect"])
+    _patches.wrap(Projection, "__init__", _make_batching_init)
+    _patches.wrap(Projection, "_convergent_connect", _make_buffering_convergent_connect)
 
 
 def uninstall():
     """Restore the stock ``pyNN.brian2.Projection``; harmless if not installed."""
-    if not _stock:
-        return
-    from pyNN.brian2.projections import Projection
-
-    Projection.__init__ = _stock.pop("__init__")
-    Projection._convergent_connect = _stock.pop("_convergent_connect")
+    _patches.undo()
     _options["distinct_multapse_values"] = False
     _options["presynaptic_order"] = False
 
 
 def is_installed():
     """True between `install` and `uninstall`."""
-    return bool(_stock)
+    return bool(_patches)
 
 
 def _make_batching_init(stock_init):

@@ -15,32 +15,29 @@ is used.
 
 import functools
 
+from .patching import Patches
+
 __all__ = ["install", "uninstall", "is_installed", "MAX_STRETCHES"]
 
 MAX_STRETCHES = 200  # each stretch is a Brian2 run; beyond this, one operation call per step is cheaper
-_stock = {}
+_patches = Patches()
 
 
 def install():
     """Patch ``pyNN.brian2.simulator.State.run`` (idempotent; imports Brian2)."""
-    if _stock:
+    if _patches:
         return
     from pyNN.brian2 import simulator
 
-    _stock["run"] = simulator.State.run
-    simulator.State.run = _stretched_run(_stock["run"])
+    _patches.wrap(simulator.State, "run", _stretched_run)
 
 
 def uninstall():
-    if not _stock:
-        return
-    from pyNN.brian2 import simulator
-
-    simulator.State.run = _stock.pop("run")
+    _patches.undo()
 
 
 def is_installed():
-    return bool(_stock)
+    return bool(_patches)
 
 
 def _update_operation(network):

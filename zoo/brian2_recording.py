@@ -22,35 +22,30 @@ import functools
 
 import numpy as np
 
+from .patching import Patches
+
 __all__ = ["install", "uninstall", "is_installed"]
 
-_stock = {}
+_patches = Patches()
 
 
 def install():
     """Patch ``pyNN.brian2.recording.Recorder`` (idempotent; imports Brian2)."""
-    if _stock:
+    if _patches:
         return
     from pyNN.brian2.recording import Recorder
 
-    _stock["create"], _stock["signals"] = Recorder._create_device, Recorder._get_all_signals
-    _stock["spikes"] = Recorder._get_spiketimes
-    Recorder._create_device = _create_device(_stock["create"])
-    Recorder._get_all_signals = _get_all_signals(_stock["signals"])
-    Recorder._get_spiketimes = _get_spiketimes(_stock["spikes"])
+    _patches.wrap(Recorder, "_create_device", _create_device)
+    _patches.wrap(Recorder, "_get_all_signals", _get_all_signals)
+    _patches.wrap(Recorder, "_get_spiketimes", _get_spiketimes)
 
 
 def uninstall():
-    if not _stock:
-        return
-    from pyNN.brian2.recording import Recorder
-
-    Recorder._create_device, Recorder._get_all_signals = _stock.pop("create"), _stock.pop("signals")
-    Recorder._get_spiketimes = _stock.pop("spikes")
+    _patches.undo()
 
 
 def is_installed():
-    return bool(_stock)
+    return bool(_patches)
 
 
 def _steps(recorder, interval_ms):

@@ -24,41 +24,28 @@ import re
 import numpy as np
 
 from .errors import ZooError
+from .patching import Patches
 
 __all__ = ["install", "uninstall", "is_installed", "shared_parameters"]
 
-_stock = {}
+_patches = Patches()
 _PER_NEURON_ALWAYS = {"i_inj"}
 
 
 def install():
     """Patch PyNN's Brian2 neuron groups and parameter setters (idempotent; imports Brian2)."""
-    if _stock:
+    if _patches:
         return
     cells, populations = _pynn_modules()
 
-    _stock["group_init"] = cells.BaseNeuronGroup.__init__
-    _stock["population_set"] = populations.Population._set_parameters
-    _stock["view_set"] = populations.PopulationView._set_parameters
-    _stock["population_get"] = populations.Population._get_native_parameters
-    _stock["view_get"] = populations.PopulationView._get_native_parameters
-    cells.BaseNeuronGroup.__init__ = _sharing_init(_stock["group_init"])
-    populations.Population._set_parameters = _checked_set(_stock["population_set"])
-    populations.PopulationView._set_parameters = _checked_set(_stock["view_set"])
-    populations.Population._get_native_parameters = _per_cell_get(_stock["population_get"])
-    populations.PopulationView._get_native_parameters = _per_cell_get(_stock["view_get"])
+    _patches.wrap(cells.BaseNeuronGroup, "__init__", _sharing_init)
+    for owner in (populations.Population, populations.PopulationView):
+        _patches.wrap(owner, "_set_parameters", _checked_set)
+        _patches.wrap(owner, "_get_native_parameters", _per_cell_get)
 
 
 def uninstall():
-    if not _stock:
-        return
-    cells, populations = _pynn_modules()
-
-    cells.BaseNeuronGroup.__init__ = _stock.pop("group_init")
-    populations.Population._set_parameters = _stock.pop("population_set")
-    populations.PopulationView._set_parameters = _stock.pop("view_set")
-    populations.Population._get_native_parameters = _stock.pop("population_get")
-    populations.PopulationView._get_native_parameters = _stock.pop("view_get")
+    _patches.undo()
 
 
 def _pynn_modules():
@@ -69,7 +56,7 @@ def _pynn_modules():
 
 
 def is_installed():
-    return bool(_stock)
+    return bool(_patches)
 
 
 def shared_parameters(group):

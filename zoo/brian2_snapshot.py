@@ -18,40 +18,32 @@ a run and ``reset`` bypasses this; it is not part of PyNN's API.
 
 import functools
 
+from .patching import Patches
+
 __all__ = ["install", "uninstall", "is_installed", "SNAPSHOT"]
 
 SNAPSHOT = "before-first-run"  # the name pyNN.brian2's State.run stores its snapshot under
-_stock = {}
+_patches = Patches()
 
 
 def install():
     """Patch ``brian2.Network.store`` (for PyNN's snapshot only) and PyNN's synapse setters."""
-    if _stock:
+    if _patches:
         return
     from brian2 import Network
     from pyNN.brian2.projections import Connection, Projection
 
-    _stock["store"] = Network.store
-    _stock["_set_attributes"] = Projection._set_attributes
-    _stock["_set"] = Connection._set
-    Network.store = _store_static_synapses_by_reference(_stock["store"])
-    Projection._set_attributes = _copying_snapshot_first(_stock["_set_attributes"], lambda p: p)
-    Connection._set = _copying_snapshot_first(_stock["_set"], lambda c: c.projection)
+    _patches.wrap(Network, "store", _store_static_synapses_by_reference)
+    _patches.wrap(Projection, "_set_attributes", _copying_snapshot_first(lambda projection: projection))
+    _patches.wrap(Connection, "_set", _copying_snapshot_first(lambda connection: connection.projection))
 
 
 def uninstall():
-    if not _stock:
-        return
-    from brian2 import Network
-    from pyNN.brian2.projections import Connection, Projection
-
-    Network.store = _stock.pop("store")
-    Projection._set_attributes = _stock.pop("_set_attributes")
-    Connection._set = _stock.pop("_set")
+    _patches.undo()
 
 
 def is_installed():
-    return bool(_stock)
+    return bool(_patches)
 
 
 def _store_static_synapses_by_reference(stock_store):
@@ -118,14 +110,16 @@ def _runs_never_write(obj):
     return True
 
 
-def _copying_snapshot_first(stock_setter, projection_of):
-    """Wrap a PyNN setter: before it writes, the snapshot of the projection's Synapses becomes
-    a copy, so that ``reset`` still restores the values of the first run."""
-    @functools.wraps(stock_setter)
-    def setter(self, *args, **kwargs):
-        _copy_snapshot(projection_of(self))
-        return stock_setter(self, *args, **kwargs)
-    return setter
+def _copying_snapshot_first(projection_of):
+    """A wrapper for a PyNN setter: before it writes, the snapshot of the projection's Synapses
+    becomes a copy, so that ``reset`` still restores the values of the first run."""
+    def wrap(stock_setter):
+        @functools.wraps(stock_setter)
+        def setter(self, *args, **kwargs):
+            _copy_snapshot(projection_of(self))
+            return stock_setter(self, *args, **kwargs)
+        return setter
+    return wrap
 
 
 def _copy_snapshot(projection):

@@ -133,6 +133,7 @@ import functools
 import numpy as np
 
 from . import from_list
+from .patching import Patches
 
 __all__ = ["install", "uninstall", "is_installed", "DEFAULT_CHUNK_SIZE"]
 
@@ -148,7 +149,7 @@ _NOT_FOR_NEST = ("tau_minus", "dendritic_delay_fraction", "w_min_always_zero_in_
 # sign until the real Wmax is set (PyNN issue #636).
 _PROVISIONAL_WMAX = -1.2345e6
 
-_stock = {}  # what `install` replaced, so that `uninstall` can put it back
+_patches = Patches()
 _options = {"chunk_size": DEFAULT_CHUNK_SIZE, "label_through_defaults": True}
 
 # NEST synapse model name -> (names of its parameters, names of the common ones)
@@ -170,36 +171,25 @@ def install(chunk_size=DEFAULT_CHUNK_SIZE, label_through_defaults=True):
         raise ValueError(f"chunk_size must be positive, got {chunk_size!r}")
     _options["chunk_size"] = int(chunk_size)
     _options["label_through_defaults"] = bool(label_through_defaults)
-    if _stock:
+    if _patches:
         return
     from pyNN.connectors import FromListConnector
     from pyNN.nest.projections import Projection
 
-    _stock["__init__"] = Projection.__init__
-    _stock["_convergent_connect"] = Projection._convergent_connect
-    _stock["from_list_connect"] = FromListConnector.connect
-    Projection.__init__ = _make_batching_init(_stock["__init__"])
-    Projection._convergent_connect = _make_buffering_convergent_connect(
-        _stock["_convergent_connect"])
-    FromListConnector.connect = _make_from_list_connect(_stock["from_list_connect"])
+    _patches.wrap(Projection, "__init__", _make_batching_init)
+    _patches.wrap(Projection, "_convergent_connect", _make_buffering_convergent_connect)
+    _patches.wrap(FromListConnector, "connect", _make_from_list_connect)
 
 
 def uninstall():
     """Restore the stock ``pyNN.nest.Projection``; harmless if not installed."""
-    if not _stock:
-        return
-    from pyNN.connectors import FromListConnector
-    from pyNN.nest.projections import Projection
-
-    Projection.__init__ = _stock.pop("__init__")
-    Projection._convergent_connect = _stock.pop("_convergent_connect")
-    FromListConnector.connect = _stock.pop("from_list_connect")
+    _patches.undo()
     _options.update(chunk_size=DEFAULT_CHUNK_SIZE, label_through_defaults=True)
 
 
 def is_installed():
     """True between `install` and `uninstall`."""
-    return bool(_stock)
+    return bool(_patches)
 
 
 def _make_batching_init(stock_init):

@@ -8,33 +8,30 @@ of threads, so :func:`install` answers True without the call; with more processe
 as before.
 """
 
+from .patching import Patches
+
 __all__ = ["install", "uninstall", "is_installed"]
 
-_stock = {}
+_patches = Patches()
 
 
 def install():
     """Patch ``pyNN.nest.simulator.ID.local`` (idempotent)."""
-    if _stock:
+    if _patches:
         return
     from pyNN.nest import simulator
 
-    _stock["local"] = simulator.ID.local
-    stock_local = _stock["local"].fget
+    def answered_here(stock):
+        def local(self):
+            return True if simulator.state.num_processes == 1 else stock.fget(self)
+        return property(local, doc=stock.__doc__)
 
-    def local(self):
-        return True if simulator.state.num_processes == 1 else stock_local(self)
-
-    simulator.ID.local = property(local, doc=_stock["local"].__doc__)
+    _patches.wrap(simulator.ID, "local", answered_here)
 
 
 def uninstall():
-    if not _stock:
-        return
-    from pyNN.nest import simulator
-
-    simulator.ID.local = _stock.pop("local")
+    _patches.undo()
 
 
 def is_installed():
-    return bool(_stock)
+    return bool(_patches)

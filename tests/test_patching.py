@@ -1,0 +1,26 @@
+"""zoo.patching.Patches: wrapped methods and properties, and every original put back."""
+
+from zoo.patching import Patches
+
+
+class Target:
+    def method(self):
+        return "stock"
+
+    @property
+    def flag(self):
+        return False
+
+
+def test_wrap_and_undo_methods_and_properties():
+    patches = Patches()
+    stock_method, stock_flag = Target.method, Target.__dict__["flag"]
+    assert not patches
+    patches.wrap(Target, "method", lambda stock: lambda self: "patched " + stock(self))
+    patches.wrap(Target, "flag", lambda stock: property(lambda self: not stock.fget(self)))
+    assert patches
+    assert Target().method() == "patched stock" and Target().flag is True
+    patches.undo()
+    assert not patches
+    assert Target.method is stock_method and Target.__dict__["flag"] is stock_flag
+    assert Target().method() == "stock" and Target().flag is False
