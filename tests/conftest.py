@@ -51,3 +51,14 @@ def numpy_codegen():
     brian2.prefs.codegen.target = "numpy"
     yield
     brian2.prefs.codegen.target = previous
+
+
+@pytest.fixture
+def stock_brian2():
+    """PyNN's Brian2 backend without any of the zoo's patches, for tests that install one patch
+    and compare it with stock PyNN; the next backend set-up installs them all again."""
+    for patch in backends.brian2_patches():
+        patch.uninstall()
+    yield
+    for patch in backends.brian2_patches():
+        patch.uninstall()

@@ -35,10 +35,7 @@ TSODYKS_RAW = TSODYKS + ("tau_syn", "u", "y", "z")
 brian2.BrianLogger.suppress_name("unused_brian_object")
 
 
-@pytest.fixture(autouse=True)
-def stock_after_each_test():
-    yield
-    brian2_batch.uninstall()
+pytestmark = pytest.mark.usefixtures("stock_brian2")  # each test installs the patch it compares
 
 
 # -- helpers ------------------------------------------------------------------

@@ -12,10 +12,7 @@ from zoo.brian2_snapshot import SNAPSHOT
 brian2.BrianLogger.suppress_name("unused_brian_object")
 
 
-@pytest.fixture(autouse=True)
-def stock_afterwards(numpy_codegen):
-    yield
-    brian2_snapshot.uninstall()
+pytestmark = pytest.mark.usefixtures("stock_brian2", "numpy_codegen")
 
 
 def _network():

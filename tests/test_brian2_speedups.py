@@ -18,11 +18,7 @@ DT = 0.1
 brian2.BrianLogger.suppress_name("unused_brian_object")
 
 
-@pytest.fixture(autouse=True)
-def stock_afterwards(numpy_codegen):
-    yield
-    brian2_shared_parameters.uninstall()
-    brian2_current_sources.uninstall()
+pytestmark = pytest.mark.usefixtures("stock_brian2", "numpy_codegen")
 
 
 def _patched(shared, currents):

@@ -5,7 +5,7 @@ that models build on. It is the only place in the zoo that knows which simulator
 it seeds the simulator's own generators from the master seed, puts NEST on the time grid
 (as Brian2 always is), swaps in the batched projection builders (zoo.nest_batch,
 zoo.brian2_batch) and the speed and memory savers (zoo.nest_local_ids, zoo.brian2_shared_parameters,
-zoo.brian2_current_sources, zoo.brian2_snapshot), and silences the known harmless noise listed in the shared PyNN notes.
+zoo.brian2_current_sources, zoo.brian2_snapshot, zoo.brian2_shared_delays), and silences the known harmless noise listed in the shared PyNN notes.
 """
 
 import contextlib
@@ -69,17 +69,24 @@ def _import_pynn_nest():
     return module
 
 
+def brian2_patches():
+    """The zoo's modules that patch PyNN's Brian2 backend, in the order they are installed."""
+    from . import (brian2_batch, brian2_current_sources, brian2_recording, brian2_shared_delays,
+                   brian2_shared_parameters, brian2_snapshot)
+
+    return (brian2_batch, brian2_shared_parameters, brian2_current_sources, brian2_recording,
+            brian2_snapshot, brian2_shared_delays)
+
+
 def _import_pynn_brian2():
     module = importlib.import_module("pyNN.brian2")
-    from . import brian2_batch, brian2_current_sources, brian2_recording, brian2_shared_parameters, brian2_snapshot
+    from . import brian2_batch
 
+    for patch in brian2_patches():
+        patch.install()
     # Distinct values per multapse, as NEST keeps them (stock PyNN-Brian2 gives every synapse of a
     # pair the value set last); synapses in presynaptic order, for faster spike propagation.
     brian2_batch.install(distinct_multapse_values=True, presynaptic_order=True)
-    brian2_shared_parameters.install()
-    brian2_current_sources.install()
-    brian2_recording.install()
-    brian2_snapshot.install()
     return module
 
 

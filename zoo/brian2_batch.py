@@ -366,6 +366,8 @@ class _SynapseBatch:
             dim = _common_dimensions(name, chunks)
             tolerate_read_only = all(is_scalar for *_, is_scalar in chunks)
             constant = _constant_value(chunks)
+            if name == "delay" and _is_the_shared_delay(syn_obj, constant, dim):
+                continue
             if _options["distinct_multapse_values"]:
                 index, raw = new, (_expand(chunks, order) if constant is None else constant)
             elif constant is not None and first == 0:
@@ -420,6 +422,21 @@ def _append_synapses(syn_obj, sources, targets):
     syn_obj.variables["_synaptic_pre"].get_value()[first:] = sources
     syn_obj.variables["_synaptic_post"].get_value()[first:] = targets
     syn_obj._update_synapse_numbers(first)  # N_incoming, N_outgoing (and synapse_number)
+
+
+def _is_the_shared_delay(syn_obj, constant, dim):
+    """True if the Synapses object has one delay (zoo.brian2_shared_delays) and `constant` is it;
+    an error if it has one delay and the connector gives another."""
+    from brian2 import Quantity
+
+    from .brian2_shared_delays import shared_delay
+
+    shared = shared_delay(syn_obj)
+    if shared is None:
+        return False
+    if constant is None or Quantity(constant, dim=dim) != shared:
+        raise ValueError(f"the connector's delays differ from the one delay of {syn_obj.name}")
+    return True
 
 
 def _stable_order(indices):

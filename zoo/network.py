@@ -64,13 +64,15 @@ def connection_table(projection, sources=None):
             np.atleast_1d(values["delay"]).astype(float),
         )
     if plain and module.startswith("pyNN.brian2"):
+        from .brian2_shared_delays import delays_ms
+
         synapses = projection._brian2_synapses[0][0]
         weight_unit = 1e-6 if projection.post.conductance_based else 1e-9  # uS or nA in SI
         table = (
             np.asarray(synapses.i[:]),
             np.asarray(synapses.j[:]),
             np.asarray(synapses.weight_[:]) / weight_unit,
-            np.asarray(synapses.delay_[:]) * 1e3,
+            delays_ms(synapses),
         )
     else:
         table = np.asarray(projection.get(["weight", "delay"], format="list", with_address=True), dtype=float)
