@@ -4,8 +4,9 @@
 that models build on. It is the only place in the zoo that knows which simulator runs:
 it seeds the simulator's own generators from the master seed, puts NEST on the time grid
 (as Brian2 always is), swaps in the batched projection builders (zoo.nest_batch,
-zoo.brian2_batch) and the speed and memory savers (zoo.nest_local_ids, zoo.brian2_shared_parameters,
-zoo.brian2_current_sources, zoo.brian2_snapshot, zoo.brian2_shared_delays), and silences the known harmless noise listed in the shared PyNN notes.
+zoo.brian2_batch) and the speed and memory savers (zoo.nest_local_ids,
+zoo.brian2_shared_parameters, zoo.brian2_current_sources, zoo.brian2_snapshot,
+zoo.brian2_shared_delays), and silences the known harmless noise listed in the shared PyNN notes.
 """
 
 import contextlib
@@ -84,8 +85,9 @@ def _import_pynn_brian2():
 
     for patch in brian2_patches():
         patch.install()
-    # Distinct values per multapse, as NEST keeps them (stock PyNN-Brian2 gives every synapse of a
-    # pair the value set last); synapses in presynaptic order, for faster spike propagation.
+    # Then the batch builder's options (install sets them on every call): distinct values per
+    # multapse, as NEST keeps them (stock PyNN-Brian2 gives every synapse of a pair the value set
+    # last); synapses in presynaptic order, for faster spike propagation.
     brian2_batch.install(distinct_multapse_values=True, presynaptic_order=True)
     return module
 
