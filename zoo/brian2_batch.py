@@ -86,7 +86,7 @@ import numpy as np
 from . import from_list
 from .patching import Patches
 
-__all__ = ["install", "uninstall", "is_installed"]
+__all__ = ["install", "uninstall", "is_installed", "synapses_of"]
 
 logger = logging.getLogger("PyNN")
 
@@ -122,6 +122,11 @@ def uninstall():
 def is_installed():
     """True between `install` and `uninstall`."""
     return bool(_patches)
+
+
+def synapses_of(projection):
+    """The Brian2 Synapses objects of a PyNN projection (one per pre/post population pair)."""
+    return [syn_obj for by_post in projection._brian2_synapses.values() for syn_obj in by_post.values()]
 
 
 def _make_batching_init(stock_init):

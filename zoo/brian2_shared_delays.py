@@ -18,6 +18,7 @@ import functools
 
 import numpy as np
 
+from .brian2_batch import synapses_of
 from .errors import ZooError
 from .patching import Patches
 
@@ -36,8 +37,8 @@ def install():
 
     _patches.wrap(Projection, "__init__", _creating_one_delay)
     _patches.wrap(Projection, "_convergent_connect", _leaving_out_the_delay)
-    _patches.wrap(Projection, "_get_attributes_as_list", _reading_per_synapse(_all_synapses))
-    _patches.wrap(Projection, "_get_attributes_as_arrays", _reading_per_synapse(_all_synapses))
+    _patches.wrap(Projection, "_get_attributes_as_list", _reading_per_synapse(synapses_of))
+    _patches.wrap(Projection, "_get_attributes_as_arrays", _reading_per_synapse(synapses_of))
     _patches.wrap(Projection, "_set_attributes", _setting_one_delay)
     _patches.wrap(Connection, "_get", _reading_per_synapse(lambda connection: [connection._syn_obj]))
     _patches.wrap(Connection, "_set", _setting_one_connection_delay)
@@ -79,7 +80,7 @@ def _creating_one_delay(stock_init):
         from pyNN.brian2 import projections
 
         synapse_type = args[0] if args else kwargs.get("synapse_type")
-        delay = _one_delay(connector, synapse_type, projections.simulator.state.dt)
+        delay = self._zoo_one_delay = _one_delay(connector, synapse_type, projections.simulator.state.dt)
         if delay is None:
             return stock_init(self, presynaptic_population, postsynaptic_population, connector,
                               *args, **kwargs)
@@ -135,12 +136,12 @@ def _one_delay(connector, synapse_type, dt_ms):
 
 
 def _leaving_out_the_delay(stock_convergent_connect):
-    """The connector's delays go nowhere where the Synapses object has its one delay (they are
-    that delay: it came from the same synapse type)."""
+    """The connector's delays go nowhere where the Synapses objects have the projection's one
+    delay (they are that delay: it came from the same synapse type). Called once per target."""
     @functools.wraps(stock_convergent_connect)
     def _convergent_connect(self, presynaptic_indices, postsynaptic_index, location_selector=None,
                             **connection_parameters):
-        if any(shared_delay(syn_obj) is not None for syn_obj in _all_synapses(self)):
+        if getattr(self, "_zoo_one_delay", None) is not None:
             connection_parameters.pop("delay", None)
         return stock_convergent_connect(self, presynaptic_indices, postsynaptic_index,
                                         location_selector=location_selector, **connection_parameters)
@@ -148,10 +149,6 @@ def _leaving_out_the_delay(stock_convergent_connect):
 
 
 # -- reading -------------------------------------------------------------------
-
-def _all_synapses(projection):
-    return [syn_obj for by_post in projection._brian2_synapses.values() for syn_obj in by_post.values()]
-
 
 def _reading_per_synapse(synapses_of):
     """Wrap a PyNN getter so that it reads the delay of every synapse, as it reads other values."""
@@ -187,7 +184,7 @@ def _per_synapse_when_read_by_pynn(stock_property):
 def _setting_one_delay(stock_set_attributes):
     @functools.wraps(stock_set_attributes)
     def _set_attributes(self, connection_parameters):
-        shared = [syn_obj for syn_obj in _all_synapses(self) if shared_delay(syn_obj) is not None]
+        shared = [syn_obj for syn_obj in synapses_of(self) if shared_delay(syn_obj) is not None]
         if not shared or "delay" not in connection_parameters.keys():
             return stock_set_attributes(self, connection_parameters)
         from pyNN.parameters import ParameterSpace

@@ -9,15 +9,16 @@ script uses for its whole network.
 A *static* Synapses object -- no differential equations, no summed or event-driven variables, and
 pathway code that only writes pre- or postsynaptic variables (PyNN's ``StaticSynapse``) -- has
 per-synapse arrays that no run changes. :func:`install` makes the snapshot hold those arrays by
-reference (the per-neuron counts and the rest are copied as before). Only PyNN can change them before a reset (``Projection.set`` and the ``Connection``
-setters), and the patched setters copy the snapshot of that projection first, so ``reset``
-restores exactly what the stock snapshot would. Synapses with state (Tsodyks-Markram, STDP) are
+reference (the per-neuron counts and the rest are copied as before). Only PyNN can change them
+before a reset (``Projection.set`` and the ``Connection`` setters), and the patched setters copy
+the snapshot of that projection first, so ``reset`` restores exactly what the stock snapshot would. Synapses with state (Tsodyks-Markram, STDP) are
 copied as before. Writing to the Brian2 objects directly (``projection._brian2_synapses``) between
 a run and ``reset`` bypasses this; it is not part of PyNN's API.
 """
 
 import functools
 
+from .brian2_batch import synapses_of
 from .patching import Patches
 
 __all__ = ["install", "uninstall", "is_installed", "SNAPSHOT"]
@@ -128,10 +129,9 @@ def _copy_snapshot(projection):
     snapshot = network._stored_state.get(SNAPSHOT)
     if not references or snapshot is None:
         return
-    for by_post in projection._brian2_synapses.values():
-        for syn_obj in by_post.values():
-            for obj in (syn_obj, *syn_obj._pathways):
-                if obj.name in references:
-                    references.discard(obj.name)
-                    snapshot[obj.name] = {name: entry if name == "_spikequeue" else (entry[0].copy(), entry[1])
-                                          for name, entry in snapshot[obj.name].items()}
+    for syn_obj in synapses_of(projection):
+        for obj in (syn_obj, *syn_obj._pathways):
+            if obj.name in references:
+                references.discard(obj.name)
+                snapshot[obj.name] = {name: entry if name == "_spikequeue" else (entry[0].copy(), entry[1])
+                                      for name, entry in snapshot[obj.name].items()}
