@@ -47,3 +47,19 @@ def test_in_degrees_have_binomial_spread():
 def test_bad_probability():
     with pytest.raises(ValueError):
         _draw(p=1.5)
+
+
+@pytest.mark.parametrize("block", [1000, 2_000_000])
+def test_pair_connected_exactly_when_its_uniform_draw_is_below_p(monkeypatch, block):
+    """The network for a seed is fixed: one uniform per pair, targets outer, sources inner."""
+    monkeypatch.setattr(connectivity, "_BLOCK_DRAWS", block)
+    post, pre = np.nonzero(np.random.default_rng(5).random((200, 300)) < 0.3)
+    keep = pre != post
+    drawn = _draw(seed=5, p=0.3, allow_autapses=False)
+    assert np.array_equal(drawn[0], pre[keep]) and np.array_equal(drawn[1], post[keep])
+
+
+def test_empty_populations_give_no_pairs():
+    for n_pre, n_post in ((0, 5), (5, 0)):
+        pre, post = _draw(n_pre=n_pre, n_post=n_post)
+        assert pre.size == post.size == 0
