@@ -540,3 +540,21 @@ def test_presynaptic_order_with_distinct_multapse_values(make):
     pairs = raw["i"].astype(np.int64) * 1000 + raw["j"]
     for key in np.unique(pairs):  # multapses numbered 0, 1, ... within each pair
         np.testing.assert_array_equal(raw["synapse_number"][pairs == key], np.arange(np.sum(pairs == key)))
+
+
+# -- index helpers ----------------------------------------------------------------
+
+@pytest.mark.parametrize("high", [50, 70_000, 2**31 - 1])
+def test_stable_order_is_numpys_stable_argsort(high):
+    """One 16-bit radix pass below 2**16, two above; ties keep their order either way."""
+    indices = np.random.default_rng(2).integers(0, high, 20_000).astype(np.int32)
+    assert np.array_equal(brian2_batch._stable_order(indices), np.argsort(indices, kind="stable"))
+
+
+def test_repeated_pair_found_across_a_block_boundary():
+    sources = np.array([0, 1, 1, 1, 2], dtype=np.int32)
+    targets = np.array([1, 2, 3, 5, 0], dtype=np.int32)
+    assert brian2_batch._strictly_increasing_pairs(sources, targets, 6, block=2)
+    targets[2] = 2  # pair (1, 2) twice, as elements 1 and 2: the last of one block, the first of the next
+    assert not brian2_batch._strictly_increasing_pairs(sources, targets, 6, block=2)
+    assert brian2_batch._multapse_numbers(sources, targets, 6).tolist() == [0, 0, 1, 0, 0]

@@ -390,7 +390,7 @@ def _connect_numbering_multapses(syn_obj, sources, targets):
     if index_name is None or len(syn_obj) > 0:  # earlier synapses may share pairs: Brian2 counts
         _append_synapses(syn_obj, sources, targets)
         return
-    numbers = _multapse_numbers(sources.astype(np.int64) * len(syn_obj.target) + targets)
+    numbers = _multapse_numbers(sources, targets, len(syn_obj.target))
     syn_obj.multisynaptic_index = None
     try:
         _append_synapses(syn_obj, sources, targets)
@@ -445,11 +445,30 @@ def _is_the_shared_delay(syn_obj, constant, dim):
 
 
 def _stable_order(indices):
-    """``np.argsort(indices, kind="stable")`` (a stable order is unique), by radix sort where the
-    indices fit in 16 bits."""
-    if indices.size and 0 <= indices.min() and indices.max() <= np.iinfo(np.int16).max:
-        indices = indices.astype(np.int16)
-    return np.argsort(indices, kind="stable")
+    """``np.argsort(indices, kind="stable")`` (a stable order is unique).
+
+    Non-negative indices below 2**32 are sorted as unsigned 16-bit digits, low digit first:
+    NumPy radix-sorts those, 2-4x faster than a stable sort of int32 or int16.
+    """
+    if not indices.size or indices.min() < 0 or indices.max() >= 2**32:
+        return np.argsort(indices, kind="stable")
+    order = np.argsort((indices & 0xFFFF).astype(np.uint16), kind="stable")
+    if indices.max() > 0xFFFF:
+        order = order[np.argsort((indices[order] >> 16).astype(np.uint16), kind="stable")]
+    return order
+
+
+def _strictly_increasing_pairs(sources, targets, n_targets, block=1 << 20):
+    """True if the (source, target) pairs strictly increase, sources first (so no pair repeats).
+
+    Checked in blocks: int64 keys of all synapses at once would be a transient of 8 B each.
+    """
+    for start in range(0, sources.size - 1, block):
+        part = slice(start, min(start + block + 1, sources.size))  # one element of overlap
+        keys = sources[part].astype(np.int64) * n_targets + targets[part]
+        if not np.all(keys[1:] > keys[:-1]):
+            return False
+    return True
 
 
 def _joined(arrays):
@@ -457,10 +476,11 @@ def _joined(arrays):
     return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
 
-def _multapse_numbers(keys):
-    """For each element, how many earlier elements have the same key; None if all differ."""
-    if keys.size > 1 and np.all(keys[1:] > keys[:-1]):
-        return None  # strictly increasing: the common case of presynaptic order
+def _multapse_numbers(sources, targets, n_targets):
+    """For each synapse, how many earlier synapses connect the same pair; None if all differ."""
+    if _strictly_increasing_pairs(sources, targets, n_targets):
+        return None  # the common case of presynaptic order
+    keys = sources.astype(np.int64) * n_targets + targets
     runs = _equal_key_runs(keys)
     if runs is None:
         return None

@@ -32,7 +32,8 @@ def plain_indices(conn_list, projection, dtype=np.int64):
         if size > np.iinfo(dtype).max + 1:
             return None
         index = given.astype(dtype)
-        if not (index.min() >= 0 and index.max() < size and np.array_equal(index, given)):
+        exact = np.can_cast(given.dtype, dtype) or np.array_equal(index, given)  # no float, no wrap
+        if not (exact and index.min() >= 0 and index.max() < size):
             return None
         indices.append(index)
     return indices

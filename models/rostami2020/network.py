@@ -65,7 +65,8 @@ class Rostami2020(ZooModel):
             i, j = connectivity.bernoulli(  # int32: the connectors keep their lists for the whole run
                 rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], allow_autapses=pre != post, dtype=np.int32
             )
-            same = self.cluster_of(pre)[i] == self.cluster_of(post)[j]
+            # int16 tables: the lookups of every synapse are then 2 B each, not 8
+            same = self.cluster_of(pre).astype(np.int16)[i] == self.cluster_of(post).astype(np.int16)[j]
             drawn[f"{pre}_to_{post}_within"] = (i[same], j[same])
             drawn[f"{pre}_to_{post}_across"] = (i[~same], j[~same])
         self._connections_cache = (streams.master_seed, drawn)
