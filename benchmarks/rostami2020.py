@@ -22,6 +22,10 @@ Configurations, each in its own Python process (so that the peak resident memory
   ``on_pre`` adding the weight to the current, ``connect(condition='i != j', p=p)``, weights set by
   a within/across-cluster expression, a scalar delay, the stimulus as a TimedArray, a
   SpikeMonitor per group.
+* ``brian2/native-split``: the native Brian2 script with the zoo model's layout: two Synapses per
+  pathway, within and across clusters (``connect(condition=..., p=p)``), scalar weights. Only its
+  simulation is compared (the zoo / native simulate ratio with the same 8 pathways): it shows
+  what the layout costs and what the zoo adds.
 * ``brian2/zoo``:    as nest/zoo on Brian2 (PyNN with the zoo's batched builder).
 * ``brian2/stock``:  build only, stock PyNN 0.13 on Brian2 (``zoo.brian2_batch.uninstall()`` after
   the zoo's setup), at ``--stock-scale``, next to a build-only ``brian2/zoo`` at the same size.
@@ -79,6 +83,7 @@ TARGETS = {
     ("peak", "brian2"): 1.5,
 }
 STOCK_SPEEDUP_TARGET = 30.0
+IMPLEMENTATIONS = {"nest": ("native", "zoo"), "brian2": ("native", "native-split", "zoo")}
 STOCK_SCALE = 0.16  # 640 E + 160 I, ~197 k synapses: stock PyNN-Brian2 takes ~1 CPU-min (< 3 min wall)
 CLOCK = {"name": "cpu"}  # which seconds the table and the ratios use: "cpu" or "wall" (--clock)
 
@@ -309,7 +314,7 @@ dI_inh/dt = -I_inh/tau_syn_I : amp
 """
 
 
-def run_brian2_native(params):
+def run_brian2_native(params, split=False):
     sys.path.insert(0, str(ROOT))
     from models.rostami2020 import formulas  # numbers only: drive and weights
 
@@ -359,12 +364,20 @@ def run_brian2_native(params):
             key = post + pre
             within, across = weights[key]
             target = "I_exc" if pre == "E" else "I_inh"
+            namespace = {"w_plus": within * pA, "w_minus": across * pA, "n_pre": size[pre] // p.Q,
+                         "n_post": size[post] // p.Q, "p_connect": probability[key]}
+            if split:  # the zoo model's layout: within and across clusters apart, scalar weights
+                for part, weight, same in (("within", "w_plus", "=="), ("across", "w_minus", "!=")):
+                    syn = b2.Synapses(groups[pre], groups[post], on_pre=f"{target}_post += {weight}",
+                                      delay=p.delay * ms, name=f"synapses_{pre}_{post}_{part}",
+                                      namespace=namespace)
+                    syn.connect(condition=f"i // n_pre {same} j // n_post" + (" and i != j" if pre == post else ""),
+                                p="p_connect")
+                    synapses.append(syn)
+                continue
             syn = b2.Synapses(groups[pre], groups[post], "w : amp (constant)",
                               on_pre=f"{target}_post += w", delay=p.delay * ms,
-                              name=f"synapses_{pre}_{post}",
-                              namespace={"w_plus": within * pA, "w_minus": across * pA,
-                                         "n_pre": size[pre] // p.Q, "n_post": size[post] // p.Q,
-                                         "p_connect": probability[key]})
+                              name=f"synapses_{pre}_{post}", namespace=namespace)
             # p by name: a number would be written into the generated code, and every scale
             # (other probabilities) would compile new Cython code inside the timed build
             syn.connect(condition="i != j" if pre == post else None, p="p_connect")
@@ -397,6 +410,8 @@ def run_configuration(config):
         if backend == "nest":
             return run_nest_native(params, config["threads"])
         return run_brian2_native(params)
+    if impl == "native-split":
+        return run_brian2_native(params, split=True)
     if backend == "brian2":
         os.environ["ZOO_BRIAN2_CODEGEN"] = "cython"  # as the native script: no 'auto' probing
     return run_zoo(backend, params, config["threads"], build_only=config.get("build_only", False),
@@ -498,6 +513,9 @@ def compare(results, args):
                                 ("simulate", key("simulate_per_bio_s")), ("peak", "peak_bytes")):
                 row["ratios"][phase] = ratio(zoo, native, name)
             row["ratios"]["total"] = total_time(zoo) / total_time(native)
+            split = results.get((backend, "native-split", scale))
+            if split is not None:  # the zoo's simulation against native code with its 8 pathways
+                row["ratios"]["simulate_same_layout"] = ratio(zoo, split, key("simulate_per_bio_s"))
             row["ratios"]["peak_per_synapse"] = (
                 (zoo["peak_bytes"] / zoo["synapses"]) / (native["peak_bytes"] / native["synapses"]))
             for phase in ("build", "simulate", "total", "peak"):
@@ -528,7 +546,7 @@ def table_rows(results, comparisons, args):
     rows = []
     for scale in args.scales:
         for backend in args.backends:
-            for impl in ("native", "zoo"):
+            for impl in IMPLEMENTATIONS[backend]:
                 r = results.get((backend, impl, scale))
                 if r is None:
                     continue
@@ -543,17 +561,18 @@ def table_rows(results, comparisons, args):
                     return " ok" if t["verdict"] == "met" else " NO"
 
                 n = model_params(scale, args.warmup_ms, args.sim_ms)
+                one = "1" if impl == "native" else "-"  # native-split is compared below the table
                 rows.append({
                     "scale": f"{scale:g}", "neurons": f"{n.N_E + n.N_I}", "synapses": f"{r['synapses'] / 1e6:.2f}M",
                     "config": f"{backend} {impl}",
-                    "build": fmt(r[key("build_s")]), "build_x": (fmt(ratios.get("build")) + mark("build")) if c else "1",
-                    "warmup": fmt(r[key("warmup_s")]), "warmup_x": fmt(ratios.get("warmup")) if c else "1",
+                    "build": fmt(r[key("build_s")]), "build_x": (fmt(ratios.get("build")) + mark("build")) if c else one,
+                    "warmup": fmt(r[key("warmup_s")]), "warmup_x": fmt(ratios.get("warmup")) if c else one,
                     "sim": fmt(r[key("simulate_per_bio_s")]),
-                    "sim_x": (fmt(ratios.get("simulate")) + mark("simulate")) if c else "1",
-                    "total_x": (fmt(ratios.get("total")) + mark("total")) if c else "1",
+                    "sim_x": (fmt(ratios.get("simulate")) + mark("simulate")) if c else one,
+                    "total_x": (fmt(ratios.get("total")) + mark("total")) if c else one,
                     "peak": f"{r['peak_bytes'] / 2**20:.0f}",
                     "per_syn": f"{(r['peak_bytes'] - r['rss_before_build']) / r['synapses']:.0f}",
-                    "peak_x": (fmt(ratios.get("peak")) + mark("peak")) if c else "1",
+                    "peak_x": (fmt(ratios.get("peak")) + mark("peak")) if c else one,
                     "rates": f"{r['rate_E']:.2f}/{r['rate_I']:.2f}",
                 })
     return rows
@@ -586,6 +605,22 @@ def markdown_table(rows):
     for row in rows:
         lines.append("| " + " | ".join(row[key] for key, _ in COLUMNS) + " |")
     return "\n".join(lines)
+
+
+def layout_lines(results, args):
+    """Brian2 simulation: the zoo against native code with the zoo model's 8 pathways."""
+    parts = []
+    for scale in args.scales:
+        native, split, zoo = (results.get(("brian2", impl, scale)) for impl in ("native", "native-split", "zoo"))
+        if split is None:
+            continue
+        name = key("simulate_per_bio_s")
+        parts.append(f"scale {scale:g}: zoo / native-split {fmt(ratio(zoo, split, name))}, "
+                     f"native-split / native {fmt(ratio(split, native, name))}")
+    if not parts:
+        return []
+    return ["Brian2 simulate with the same layout (native-split: the native script with the zoo model's two "
+            "Synapses per pathway, within and across clusters):", "  " + "; ".join(parts)]
 
 
 def stock_lines(results, args):
@@ -656,7 +691,7 @@ def _between_markers(old, block):
     return None
 
 
-def write_readme(path, text_rows, stock, meta, args, json_path):
+def write_readme(path, text_rows, notes, meta, args, json_path):
     """Rewrite the generated block of benchmarks/README.md (create the file if needed); text
     outside the markers (hand-written notes) is kept."""
     date = meta["date"]
@@ -673,7 +708,7 @@ NumPy {versions.get('numpy')}, Python {versions.get('python')}; NEST threads {ar
 
 {markdown_table(text_rows)}
 
-{chr(10).join(stock)}
+{chr(10).join(notes)}
 
 {legend(args)}
 
@@ -758,7 +793,7 @@ def main():
     compiled_before = count_cython_modules()
     if "brian2" in args.backends:
         print("warm-up (untimed): compiling Brian2's Cython code at a small size ...", file=sys.stderr, flush=True)
-        for impl in ["native", "zoo"] + (["stock"] if do_stock else []):
+        for impl in ["native", "native-split", "zoo"] + (["stock"] if do_stock else []):
             scale = 0.2 if impl != "stock" else 0.02
             child({**common, "backend": "brian2", "impl": impl, "scale": scale,
                    "build_only": impl == "stock"}, verbose=True)
@@ -769,7 +804,7 @@ def main():
         print(f"timed runs, round {repeat + 1} of {args.repeat}", file=sys.stderr, flush=True)
         for scale in args.scales:
             for backend in args.backends:
-                for impl in ("native", "zoo"):
+                for impl in IMPLEMENTATIONS[backend]:
                     config = {**common, "backend": backend, "impl": impl, "scale": scale}
                     runs.setdefault((backend, impl, scale), []).append(child(config, verbose=True))
         if do_stock:
@@ -791,13 +826,14 @@ def main():
             "cython_modules_compiled_at_warmup": compiled_at_warmup,
             "cython_modules_compiled_during_timed_runs": compiled_during}
     rows = table_rows(results, comparisons, args)
-    stock = stock_lines(results, args)
+    layout = layout_lines(results, args)
+    notes = layout + ([""] if layout else []) + stock_lines(results, args)
     print(f"rostami2020, zoo vs native, {date}: {machine.get('cpu', '?')}, {machine.get('usable_cores')} cores, "
           f"load average {start_load[0]:.1f} at the start; NEST threads {args.threads}; best of {args.repeat}; "
           f"{args.warmup_ms:g} ms warm-up + {args.sim_ms:g} ms measured; {args.clock} seconds")
     print(text_table(rows))
     print()
-    for line in stock:
+    for line in notes:
         print(line)
     print()
     print(legend(args))
@@ -833,7 +869,7 @@ def main():
     print(f"\nwrote {rel}")
     if not args.no_readme:
         readme = HERE / "README.md"
-        write_readme(readme, rows, stock, meta, args, rel)
+        write_readme(readme, rows, notes, meta, args, rel)
         print(f"wrote {readme.relative_to(ROOT)}")
 
 
