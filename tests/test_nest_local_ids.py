@@ -40,3 +40,25 @@ def test_more_than_one_process_asks_nest(monkeypatch):
     finally:
         nest_local_ids.uninstall()
         sim.end()
+
+
+def test_node_collections_local_as_nest_says_without_asking(monkeypatch):
+    import nest
+
+    nest_local_ids.uninstall()
+    sim.setup()
+    try:
+        a, b = nest.Create("iaf_psc_exp", 5), nest.Create("parrot_neuron", 3)
+        collections = [a, a[0], a[1:3], a + b, a[::2]]
+        stock = [c.local for c in collections]
+        nest_local_ids.install()
+        asked = []
+        stock_get = nest.NodeCollection.get
+        monkeypatch.setattr(nest.NodeCollection, "get", lambda self, *a, **k: asked.append(a) or stock_get(self, *a, **k))
+        assert [c.local for c in collections] == stock
+        a.set(V_m=[-60.0, -61.0, -62.0, -63.0, -64.0])  # PyNEST's set reads .local
+        assert ("local",) not in asked and a[3].V_m == -63.0
+        assert a.V_m == (-60.0, -61.0, -62.0, -63.0, -64.0)  # other attributes still ask NEST
+    finally:
+        nest_local_ids.uninstall()
+        sim.end()
