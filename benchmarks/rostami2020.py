@@ -83,8 +83,8 @@ TARGETS = {
     ("peak", "brian2"): 1.5,
 }
 STOCK_SPEEDUP_TARGET = 30.0
-IMPLEMENTATIONS = {"nest": ("native", "zoo"), "brian2": ("native", "native-split", "zoo")}
 STOCK_SCALE = 0.16  # 640 E + 160 I, ~197 k synapses: stock PyNN-Brian2 takes ~1 CPU-min (< 3 min wall)
+IMPLEMENTATIONS = {"nest": ("native", "zoo"), "brian2": ("native", "native-split", "zoo")}
 CLOCK = {"name": "cpu"}  # which seconds the table and the ratios use: "cpu" or "wall" (--clock)
 
 
@@ -793,7 +793,7 @@ def main():
     compiled_before = count_cython_modules()
     if "brian2" in args.backends:
         print("warm-up (untimed): compiling Brian2's Cython code at a small size ...", file=sys.stderr, flush=True)
-        for impl in ["native", "native-split", "zoo"] + (["stock"] if do_stock else []):
+        for impl in list(IMPLEMENTATIONS["brian2"]) + (["stock"] if do_stock else []):
             scale = 0.2 if impl != "stock" else 0.02
             child({**common, "backend": "brian2", "impl": impl, "scale": scale,
                    "build_only": impl == "stock"}, verbose=True)
