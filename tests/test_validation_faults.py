@@ -1,5 +1,8 @@
 """Injected faults change exactly what they say, on both backends, without editing the model."""
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -17,7 +20,8 @@ def _build(simulator, model):
     try:
         network = model.build(b.sim, streams)
         tables = {name: connection_table(p) for name, p in network.projections.items()}
-        tau_m = {name: np.unique(p.get("tau_m")) for name, p in network.populations.items()}
+        tau_m = {name: np.asarray(p.get("tau_m")) for name, p in network.populations.items()
+                 if "tau_m" in p.celltype.get_parameter_names()}
     finally:
         b.end()
     return tables, tau_m
@@ -101,3 +105,81 @@ def test_a_fault_that_matches_nothing_stops_the_build():
 def test_unknown_fault_kind_is_rejected():
     with pytest.raises(ZooError, match="unknown fault kind"):
         faults.Fault("x", "scale_everything")
+
+
+# --- models whose projections merge pathways (schmidt2018) or carry weights and delays in lists --------------
+
+needs_multiarea_data = pytest.mark.skipif(
+    not (Path(os.environ.get("ZOO_DATA_DIR", "/nonexistent")) / "multiarea").is_dir(),
+    reason="the multi-area data set is not in ZOO_DATA_DIR",
+)
+
+
+def _pathway_of(model, table):
+    """The model population names of each connection's cells (schmidt2018: cells numbered in order)."""
+    structure = model.structure(SeedStreams(1))
+    names = np.array([p.name for p in structure.populations])
+    ends = np.cumsum([p.size for p in structure.populations])
+    return names[np.searchsorted(ends, table[0], side="right")], names[np.searchsorted(ends, table[1], side="right")]
+
+
+@needs_multiarea_data
+def test_faults_reach_single_pathways_of_merged_projections(simulator):
+    model = registry.create_model("schmidt2018.tiny")
+    found = {f.name: f for f in faults.default_faults(model, SeedStreams(1))}
+    assert set(found) == {"exc_weight_x1.2", "tau_m_x1.2", "drop_V1-23I_to_V1-4E", "delay_0.5ms"}
+    base, base_tau = _build(simulator, model)
+    recurrent = [name for name in base if name.startswith(("excitatory", "inhibitory"))]
+
+    scaled, _ = _build(simulator, faults.inject(model, found["exc_weight_x1.2"]))
+    dropped, _ = _build(simulator, faults.inject(model, found["drop_V1-23I_to_V1-4E"]))
+    changed = {"scaled": 0, "dropped": 0}
+    for name in recurrent:
+        pre, post = _pathway_of(model, base[name])
+        assert np.array_equal(scaled[name][0], base[name][0]) and np.array_equal(dropped[name][1], base[name][1])
+        in_4E = (pre == "V1-4E") & (post == "V1-4E")
+        assert np.allclose(scaled[name][2], np.where(in_4E, 1.2, 1.0) * base[name][2]), name
+        from_23I = (pre == "V1-23I") & (post == "V1-4E")
+        assert np.array_equal(dropped[name][2], np.where(from_23I, 0.0, base[name][2])), name
+        changed["scaled"] += int(in_4E.sum())
+        changed["dropped"] += int(from_23I.sum())
+    assert changed["scaled"] > 0 and changed["dropped"] > 0
+
+    delayed, _ = _build(simulator, faults.inject(model, found["delay_0.5ms"]))
+    assert all(np.allclose(table[3], 0.5) for table in delayed.values())  # list columns and the Poisson input
+
+    _, tau = _build(simulator, faults.inject(model, found["tau_m_x1.2"]))
+    for name in base_tau:
+        assert np.allclose(tau[name], (1.2 if name == "V1-4E" else 1.0) * base_tau[name]), name
+
+
+def test_a_delay_fault_changes_list_delays_and_widens_the_delay_range():
+    model = registry.create_model("fore2020.tiny")
+    fault = next(f for f in faults.default_faults(model, SeedStreams(1)) if f.name == "delay_0.5ms")
+    faulty = faults.inject(model, fault)
+    assert model.simulation_settings()["min_delay"] > 0.5 and faulty.simulation_settings()["min_delay"] == 0.5
+    tables, _ = _build("nest", faulty)
+    assert {"MF_to_GrC", "MF_to_GoC"} <= set(tables)  # their delays are a column of the list
+    assert all(table[3].size and np.allclose(table[3], 0.5) for table in tables.values())
+
+
+def test_a_fault_on_part_of_a_projection_needs_a_connection_list():
+    from pyNN.connectors import FixedProbabilityConnector
+
+    class TwoViews:
+        def build(self, sim, streams):
+            cells = sim.Population(20, sim.IF_curr_exp(), label="all")
+            sim.PopulationView(cells, slice(0, 10), label="A")
+            sim.PopulationView(cells, slice(10, 20), label="B")
+            return sim.Projection(cells, cells, FixedProbabilityConnector(0.5), label="merged")
+
+    streams = SeedStreams(1)
+    b = backends.setup("nest", streams)
+    try:
+        with pytest.raises(ZooError, match="cannot be changed in part"):
+            TwoViews().build(faults.FaultySim(b.sim, faults.Fault("w", "scale_weight", ("A_to_B",), value=2.0)), streams)
+        whole = faults.FaultySim(b.sim, faults.Fault("w", "scale_weight", ("*_to_*",), value=2.0))
+        projection = TwoViews().build(whole, streams)
+        assert whole.matched == ["merged"] and np.allclose(connection_table(projection)[2], 0.0)  # 2 x PyNN's 0
+    finally:
+        b.end()

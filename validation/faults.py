@@ -17,14 +17,19 @@ scale_parameter       model `parameter` x value, through params.replace     fact
 
 A dropped projection keeps its connections at zero weight, which acts as if it were left out:
 an empty projection is an error on Brian2 ("Synapses object ... does not do anything").
-`targets` are glob patterns over projection or population labels. A fault that matches nothing
-raises ZooError when the model is built: a fault that silently does nothing would make an
-undetected fault look like a weak check.
+`targets` are glob patterns over projection or population labels, or over pathways ``A_to_B``
+between labelled populations (see :class:`FaultySim`). A weight or delay given in a connection
+list's column is changed there; a wrong delay widens the simulator's delay range to fit it.
+A fault that matches nothing raises ZooError
+when the model is built: a fault that silently does nothing would make an undetected fault look
+like a weak check.
 """
 
 import copy
 import dataclasses
 import fnmatch
+
+import numpy as np
 
 from zoo.errors import ZooError
 
@@ -65,28 +70,43 @@ def _with_parameters(model_type, **changes):
     return changed
 
 
+CONNECTION_KINDS = {"scale_weight": "weight", "drop_projection": "weight", "set_delay": "delay"}
+
+
 class FaultySim:
-    """The PyNN module `sim`, except that Projection and Population apply `fault` to matching labels."""
+    """The PyNN module `sim`, except that Projection, Population and PopulationView apply `fault`.
+
+    Populations are matched by label, labelled PopulationViews included (schmidt2018's 254
+    populations are views of one). A projection is matched by its label, or else pathway by pathway:
+    its connections from population (or view) A to B count as ``A_to_B``, so a fault can change part
+    of a projection that merges several pathways, if its connector is a FromListConnector. Where a
+    FromListConnector gives the weight or delay in a column, the column is changed too.
+    """
 
     def __init__(self, sim, fault):
         self._sim = sim
         self._fault = fault
         self.matched = []
+        self._views = {}  # id(grandparent population) -> [(view label, its cells' indices there)]
 
     def __getattr__(self, name):
         return getattr(self._sim, name)
 
     def Projection(self, presynaptic, postsynaptic, connector, synapse_type=None, *args, **kwargs):
         fault, label = self._fault, kwargs.get("label")
-        if fault.kind in ("scale_weight", "drop_projection", "set_delay") and fault.matches(label):
-            self.matched.append(label)
+        if fault.kind in CONNECTION_KINDS:
             synapse_type = synapse_type if synapse_type is not None else self._sim.StaticSynapse()
-            if fault.kind == "scale_weight":
-                synapse_type = _with_parameters(synapse_type, weight=lambda w: w * fault.value)
-            elif fault.kind == "set_delay":
-                synapse_type = _with_parameters(synapse_type, delay=lambda d: d * 0 + fault.value)
-            else:  # zero weight: an empty projection is an error on Brian2 ("Synapses ... does not do anything")
-                synapse_type = _with_parameters(synapse_type, weight=lambda w: w * 0.0)
+            if fault.matches(label):
+                self.matched.append(label)
+                synapse_type, connector = self._changed(synapse_type, connector)
+            else:
+                rows = self._matching_rows(presynaptic, postsynaptic, connector, label)
+                if rows is True:
+                    self.matched.append(label)
+                    synapse_type, connector = self._changed(synapse_type, connector)
+                elif rows is not None:
+                    self.matched.append(f"{label} ({int(rows.sum())} connections)")
+                    synapse_type, connector = self._changed(synapse_type, connector, rows)
         return self._sim.Projection(presynaptic, postsynaptic, connector, synapse_type, *args, **kwargs)
 
     def Population(self, size, cellclass, *args, **kwargs):
@@ -95,6 +115,82 @@ class FaultySim:
             self.matched.append(label)
             cellclass = _with_parameters(cellclass, **{fault.parameter: lambda v: v * fault.value})
         return self._sim.Population(size, cellclass, *args, **kwargs)
+
+    def PopulationView(self, parent, selector, label=None):
+        view = self._sim.PopulationView(parent, selector, label=label)
+        if label is not None:
+            cells = view.index_in_grandparent(np.arange(view.size))
+            self._views.setdefault(id(view.grandparent), []).append((label, cells))
+            fault = self._fault
+            if fault.kind == "scale_cell_parameter" and fault.matches(label):
+                self.matched.append(label)
+                view.set(**{fault.parameter: np.asarray(view.get(fault.parameter)) * fault.value})
+        return view
+
+    def _change(self, values):
+        fault = self._fault
+        if fault.kind == "scale_weight":
+            return values * fault.value
+        if fault.kind == "drop_projection":
+            return values * 0.0
+        return values * 0 + fault.value
+
+    def _changed(self, synapse_type, connector, rows=None):
+        """(synapse type, connector) with the fault applied to every connection, or to `rows` of a
+        FromListConnector's list."""
+        name = CONNECTION_KINDS[self._fault.kind]
+        if rows is None:
+            synapse_type = _with_parameters(synapse_type, **{name: self._change})
+        if isinstance(connector, self._sim.FromListConnector) and (rows is not None or name in connector.column_names):
+            conn_list, columns = np.array(connector.conn_list, dtype=float), list(connector.column_names)
+            if name not in columns:  # the synapse type's value, as a column to change part of
+                value = synapse_type.parameter_space[name]
+                if not value.is_homogeneous:
+                    raise ZooError(f"fault '{self._fault.name}': the {name}s of part of a projection can only be "
+                                   f"changed where they are one value or a column of the list")
+                conn_list = np.column_stack((conn_list, np.full(len(conn_list), value.evaluate(simplify=True))))
+                columns.append(name)
+            selected = slice(None) if rows is None else rows
+            column = 2 + columns.index(name)
+            conn_list[selected, column] = self._change(conn_list[selected, column])
+            connector = self._sim.FromListConnector(conn_list, column_names=columns)
+        return synapse_type, connector
+
+    def _matching_rows(self, presynaptic, postsynaptic, connector, label):
+        """Where the projection runs along matching pathways ``A_to_B``: None (nowhere), True (all of
+        it), or a boolean per row of its FromListConnector."""
+        pre_names, pre_codes = self._populations_of(presynaptic)
+        post_names, post_codes = self._populations_of(postsynaptic)
+        # one more row and column, all False, for cells of no labelled population (code -1)
+        matching = np.zeros((len(pre_names) + 1, len(post_names) + 1), dtype=bool)
+        for a, pre in enumerate(pre_names):
+            for b, post in enumerate(post_names):
+                matching[a, b] = self._fault.matches(f"{pre}_to_{post}")
+        if not matching.any():
+            return None
+        if matching[np.ix_(np.unique(pre_codes), np.unique(post_codes))].all():
+            return True
+        if not isinstance(connector, self._sim.FromListConnector):
+            raise ZooError(f"fault '{self._fault.name}' matches part of projection {label}, whose connector "
+                           f"({type(connector).__name__}) cannot be changed in part; only a FromListConnector's can")
+        conn_list = np.asarray(connector.conn_list)
+        rows = matching[pre_codes[conn_list[:, 0].astype(np.intp)], post_codes[conn_list[:, 1].astype(np.intp)]]
+        return rows if rows.any() else None
+
+    def _populations_of(self, population):
+        """(labels, for each cell of `population` the index of its label or -1): the labelled views
+        of its grandparent if it has any, else its own label."""
+        grandparent = getattr(population, "grandparent", population)
+        views = self._views.get(id(grandparent))
+        if not views:
+            labels = [population.label] if population.label else []
+            return labels, np.full(population.size, 0 if labels else -1, dtype=np.intp)
+        codes = np.full(grandparent.size, -1, dtype=np.intp)
+        for code, (_, cells) in enumerate(views):
+            codes[cells] = code
+        if population is not grandparent:
+            codes = codes[population.index_in_grandparent(np.arange(population.size))]
+        return [name for name, _ in views], codes
 
 
 def inject(model, fault):
@@ -112,7 +208,15 @@ def inject(model, fault):
                            f"of {self.name} (targets {', '.join(fault.targets)})")
         return network
 
-    faulty_cls = type(cls.__name__, (cls,), {"build": build, "__module__": cls.__module__, "fault": fault})
+    def simulation_settings(self):
+        settings = cls.simulation_settings(self)
+        if fault.kind == "set_delay":  # the simulator must accept the wrong delay
+            settings = {**settings, "min_delay": min(settings.get("min_delay", fault.value), fault.value),
+                        "max_delay": max(settings.get("max_delay", fault.value), fault.value)}
+        return settings
+
+    faulty_cls = type(cls.__name__, (cls,), {"build": build, "simulation_settings": simulation_settings,
+                                             "__module__": cls.__module__, "fault": fault})
     return faulty_cls(model.params, variant=model.variant_name)
 
 
