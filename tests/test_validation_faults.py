@@ -183,3 +183,21 @@ def test_a_fault_on_part_of_a_projection_needs_a_connection_list():
         assert whole.matched == ["merged"] and np.allclose(connection_table(projection)[2], 0.0)  # 2 x PyNN's 0
     finally:
         b.end()
+
+
+def test_a_cell_type_without_tau_m_gets_its_capacitance_scaled():
+    model = registry.create_model("fore2020.tiny")
+    fault = next(f for f in faults.default_faults(model, SeedStreams(1)) if f.kind == "scale_cell_parameter")
+    assert (fault.name, fault.targets, fault.parameter) == ("C_m_x1.2", ("GrC",), "C_m")
+
+    def capacitances(m):
+        streams = SeedStreams(1)
+        b = backends.setup("nest", streams, **m.simulation_settings())
+        try:
+            network = m.build(b.sim, streams)
+            return {name: np.asarray(network.populations[name].get("C_m")) for name in ("GrC", "GoC")}
+        finally:
+            b.end()
+
+    base, faulty = capacitances(model), capacitances(faults.inject(model, fault))
+    assert np.allclose(faulty["GrC"], 1.2 * base["GrC"]) and np.allclose(faulty["GoC"], base["GoC"])

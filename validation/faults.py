@@ -226,6 +226,7 @@ def default_faults(model, streams):
     - ``exc_weight_x1.2``: recurrent excitatory weights of the largest population x 1.2;
     - ``tau_m_x1.2``: membrane time constant of the largest population x 1.2 (cells only: the
       drive and weights the model derived from tau_m stay as they were, as in a backend bug);
+      for a cell type without tau_m its capacitance x 1.2 instead (``C_m_x1.2`` or ``cm_x1.2``);
     - ``drop_<projection>``: the inhibitory projection onto the largest population with the
       fewest synapses is left out;
     - ``delay_0.5ms``: every synaptic delay 0.5 ms.
@@ -238,11 +239,34 @@ def default_faults(model, streams):
     if excitatory:
         faults.append(Fault("exc_weight_x1.2", "scale_weight", tuple(excitatory), value=1.2,
                             description=f"weights of {', '.join(excitatory)} x 1.2"))
-    faults.append(Fault("tau_m_x1.2", "scale_cell_parameter", (largest,), "tau_m", 1.2,
-                        description=f"tau_m of population {largest} x 1.2 (drive and weights unchanged)"))
+    cell_type = next(p.cell_type for p in structure.populations if p.name == largest)
+    parameter = _time_constant_parameter(cell_type)
+    if parameter == "tau_m":
+        faults.append(Fault("tau_m_x1.2", "scale_cell_parameter", (largest,), "tau_m", 1.2,
+                            description=f"tau_m of population {largest} x 1.2 (drive and weights unchanged)"))
+    elif parameter:
+        faults.append(Fault(f"{parameter}_x1.2", "scale_cell_parameter", (largest,), parameter, 1.2,
+                            description=f"{parameter} of population {largest} x 1.2 (membrane time constant "
+                                        "x 1.2, drive and weights unchanged)"))
     if inhibitory:
         smallest = min(inhibitory, key=lambda p: p.synapses).name
         faults.append(Fault(f"drop_{smallest}", "drop_projection", (smallest,),
                             description=f"projection {smallest} left out"))
     faults.append(Fault("delay_0.5ms", "set_delay", ("*",), value=0.5, description="every synaptic delay 0.5 ms"))
     return faults
+
+
+def _time_constant_parameter(cell_type):
+    """The parameter of cell type `cell_type` (a PyNN standard or zoo.neurons type name) that scales the
+    membrane time constant alone: tau_m, else the capacitance over a leak conductance; None if neither."""
+    from pyNN.standardmodels import cells
+
+    from zoo.neurons import NeuronType, library
+
+    standard = getattr(cells, cell_type, None)
+    if isinstance(standard, type):
+        names = set(standard.default_parameters)
+    else:
+        names = {p.name for neuron in vars(library).values() if isinstance(neuron, NeuronType)
+                 and neuron.name == cell_type for p in neuron.parameters}
+    return next((name for name in ("tau_m", "C_m", "cm") if name in names), None)
