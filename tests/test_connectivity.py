@@ -27,6 +27,8 @@ def test_autapses_excluded_only_when_asked():
     assert not np.any(pre == post)
     pre, post = _draw(n_pre=200, p=0.5)
     assert np.any(pre == post)
+    pre, post = _draw(n_pre=50, n_post=50, p=1.0, allow_autapses=False)
+    assert pre.size == 50 * 49 and not np.any(pre == post)
 
 
 def test_reproducible_and_independent_of_block_size(monkeypatch):
