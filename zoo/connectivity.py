@@ -37,6 +37,7 @@ def bernoulli(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
         post_parts.append(post.astype(dtype))
     return np.concatenate(pre_parts), np.concatenate(post_parts)
 
+
 def fixed_in_degree(rng, n_pre, n_post, k, allow_autapses=True):
     """Every target gets exactly `k` sources drawn uniformly *with replacement* (multapses allowed).
 
