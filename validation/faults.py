@@ -19,10 +19,9 @@ A dropped projection keeps its connections at zero weight, which acts as if it w
 an empty projection is an error on Brian2 ("Synapses object ... does not do anything").
 `targets` are glob patterns over projection or population labels, or over pathways ``A_to_B``
 between labelled populations (see :class:`FaultySim`). A weight or delay given in a connection
-list's column is changed there; a wrong delay widens the simulator's delay range to fit it.
-A fault that matches nothing raises ZooError
-when the model is built: a fault that silently does nothing would make an undetected fault look
-like a weak check.
+list's column is changed there; a wrong delay widens the simulator's delay range to fit it. A
+fault that matches nothing raises ZooError when the model is built: a fault that silently does
+nothing would make an undetected fault look like a weak check.
 """
 
 import copy
@@ -96,17 +95,13 @@ class FaultySim:
         fault, label = self._fault, kwargs.get("label")
         if fault.kind in CONNECTION_KINDS:
             synapse_type = synapse_type if synapse_type is not None else self._sim.StaticSynapse()
-            if fault.matches(label):
+            rows = True if fault.matches(label) else self._matching_rows(presynaptic, postsynaptic, connector, label)
+            if rows is True:
                 self.matched.append(label)
                 synapse_type, connector = self._changed(synapse_type, connector)
-            else:
-                rows = self._matching_rows(presynaptic, postsynaptic, connector, label)
-                if rows is True:
-                    self.matched.append(label)
-                    synapse_type, connector = self._changed(synapse_type, connector)
-                elif rows is not None:
-                    self.matched.append(f"{label} ({int(rows.sum())} connections)")
-                    synapse_type, connector = self._changed(synapse_type, connector, rows)
+            elif rows is not None:
+                self.matched.append(f"{label} ({int(rows.sum())} connections)")
+                synapse_type, connector = self._changed(synapse_type, connector, rows)
         return self._sim.Projection(presynaptic, postsynaptic, connector, synapse_type, *args, **kwargs)
 
     def Population(self, size, cellclass, *args, **kwargs):
@@ -241,13 +236,10 @@ def default_faults(model, streams):
                             description=f"weights of {', '.join(excitatory)} x 1.2"))
     cell_type = next(p.cell_type for p in structure.populations if p.name == largest)
     parameter = _time_constant_parameter(cell_type)
-    if parameter == "tau_m":
-        faults.append(Fault("tau_m_x1.2", "scale_cell_parameter", (largest,), "tau_m", 1.2,
-                            description=f"tau_m of population {largest} x 1.2 (drive and weights unchanged)"))
-    elif parameter:
+    if parameter:
+        effect = "" if parameter == "tau_m" else "membrane time constant x 1.2, "
         faults.append(Fault(f"{parameter}_x1.2", "scale_cell_parameter", (largest,), parameter, 1.2,
-                            description=f"{parameter} of population {largest} x 1.2 (membrane time constant "
-                                        "x 1.2, drive and weights unchanged)"))
+                            description=f"{parameter} of population {largest} x 1.2 ({effect}drive and weights unchanged)"))
     if inhibitory:
         smallest = min(inhibitory, key=lambda p: p.synapses).name
         faults.append(Fault(f"drop_{smallest}", "drop_projection", (smallest,),
@@ -258,7 +250,7 @@ def default_faults(model, streams):
 
 def _time_constant_parameter(cell_type):
     """The parameter of cell type `cell_type` (a PyNN standard or zoo.neurons type name) that scales the
-    membrane time constant alone: tau_m, else the capacitance over a leak conductance; None if neither."""
+    membrane time constant alone: tau_m, else the capacitance (tau_m = C_m / g_L); None if neither."""
     from pyNN.standardmodels import cells
 
     from zoo.neurons import NeuronType, library
