@@ -112,10 +112,18 @@ def from_list_without_parameters():
 
 
 def from_list_sorted_by_target():
-    """Ordered by target, as zoo.connectivity draws lists (a shortcut in the presynaptic order)."""
+    """Ordered by target (a shortcut in the presynaptic order)."""
     pre, post = pops()
     pairs = np.random.default_rng(5).integers(0, 30, size=(150, 2))  # contains repeated pairs
     pairs = pairs[np.argsort(pairs[:, 1], kind="stable")]
+    return sim.Projection(pre, post, sim.FromListConnector(pairs), static(0.3, 0.7))
+
+
+def from_list_sorted_by_source():
+    """Distinct pairs by source, then target, as zoo.connectivity draws lists (already in the
+    presynaptic order: no sort)."""
+    pre, post = pops()
+    pairs = np.argwhere(np.random.default_rng(6).random((40, 30)) < 0.2)
     return sim.Projection(pre, post, sim.FromListConnector(pairs), static(0.3, 0.7))
 
 
@@ -207,7 +215,8 @@ def views_on_both_sides():
                           sim.AllToAllConnector(), static(uniform(0.1, 1.0, 24), 0.6))
 
 
-CASES = [array_connector, from_list_without_parameters, from_list_sorted_by_target, from_list_with_weight_and_delay,
+CASES = [array_connector, from_list_without_parameters, from_list_sorted_by_target, from_list_sorted_by_source,
+         from_list_with_weight_and_delay,
          from_list_with_weight_only, fixed_probability_random_parameters,
          fixed_number_pre_with_multapses, fixed_number_pre_with_replacement, fixed_number_post,
          distance_dependent, one_to_one_with_arrays, all_to_all_with_arrays,

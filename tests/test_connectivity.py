@@ -29,11 +29,13 @@ def test_autapses_excluded_only_when_asked():
     assert np.any(pre == post)
     pre, post = _draw(n_pre=50, n_post=50, p=1.0, allow_autapses=False)
     assert pre.size == 50 * 49 and not np.any(pre == post)
+    pre, post = _draw(n_pre=60, n_post=50, p=1.0, allow_autapses=False)
+    assert pre.size == 60 * 50 - 50 and not np.any(pre == post)
 
 
 def test_reproducible_and_independent_of_block_size(monkeypatch):
     first = _draw()
-    monkeypatch.setattr(connectivity, "_BLOCK_DRAWS", 1000)
+    monkeypatch.setattr(connectivity, "_BLOCK", 1000)
     second = _draw()
     assert all(np.array_equal(a, b) for a, b in zip(first, second))
     assert not np.array_equal(_draw(seed=4)[0][:100], first[0][:100])
@@ -51,14 +53,39 @@ def test_bad_probability():
         _draw(p=1.5)
 
 
-@pytest.mark.parametrize("block", [1000, 2_000_000])
-def test_pair_connected_exactly_when_its_uniform_draw_is_below_p(monkeypatch, block):
-    """The network for a seed is fixed: one uniform per pair, targets outer, sources inner."""
-    monkeypatch.setattr(connectivity, "_BLOCK_DRAWS", block)
-    post, pre = np.nonzero(np.random.default_rng(5).random((200, 300)) < 0.3)
-    keep = pre != post
+@pytest.mark.parametrize("block", [100, 1 << 20])
+def test_steps_between_connected_pairs_come_from_consecutive_uniforms(monkeypatch, block):
+    """The network for a seed is fixed: the pairs without autapses, pre-major, are skipped by
+    floor(log(1 - U) / log(1 - p)) + 1 for consecutive uniforms U."""
+    monkeypatch.setattr(connectivity, "_BLOCK", block)
+    steps = np.floor(np.log(1.0 - np.random.default_rng(5).random(20000)) / np.log1p(-0.3)) + 1
+    position = np.cumsum(steps).astype(int) - 1
+    all_pairs = [(i, j) for i in range(300) for j in range(200) if i != j]
+    expected = np.array([all_pairs[k] for k in position[position < len(all_pairs)]])
     drawn = _draw(seed=5, p=0.3, allow_autapses=False)
-    assert np.array_equal(drawn[0], pre[keep]) and np.array_equal(drawn[1], post[keep])
+    assert np.array_equal(np.column_stack(drawn), expected)
+
+
+@pytest.mark.parametrize("n_pre, n_post, autapses", [(3, 4, True), (4, 4, False), (5, 3, False), (3, 5, False)])
+def test_every_pair_connected_with_p_and_independently_of_its_neighbour(n_pre, n_post, autapses):
+    """Over many draws each allowed pair is connected with frequency p, two consecutive pairs
+    together with p**2, and no pair twice or out of order (5 sigma)."""
+    rng, p, draws = np.random.default_rng(0), 0.3, 8000
+    counts, both = np.zeros((n_pre, n_post)), 0
+    allowed = np.ones((n_pre, n_post), dtype=bool)
+    if not autapses:
+        np.fill_diagonal(allowed, False)
+    first, second = np.argwhere(allowed)[:2]
+    for _ in range(draws):
+        pre, post = connectivity.bernoulli(rng, n_pre, n_post, p, allow_autapses=autapses)
+        assert np.all(np.diff(pre * n_post + post) > 0)
+        connected = np.zeros((n_pre, n_post), dtype=bool)
+        connected[pre, post] = True
+        counts += connected
+        both += connected[tuple(first)] and connected[tuple(second)]
+    assert not counts[~allowed].any()
+    assert np.all(np.abs(counts[allowed] / draws - p) < 5 * np.sqrt(p * (1 - p) / draws))
+    assert abs(both / draws - p**2) < 5 * np.sqrt(p**2 * (1 - p**2) / draws)
 
 
 def test_empty_populations_give_no_pairs():

@@ -284,12 +284,14 @@ def _connect_from_list(connector, projection, pending):
     if indices is None:
         return False  # the stock code raises, drops the targets it does not have, or truncates
     pre, post = indices
-    if _options["presynaptic_order"] and not connector.column_names and np.all(post[1:] >= post[:-1]):
+    if _options["presynaptic_order"] and not connector.column_names and (
+            np.all(post[1:] >= post[:-1]) or _strictly_increasing_pairs(pre, post, projection.post.size)):
         parameters = from_list.row_parameters(connector, projection.synapse_type, slice(None), simplify=True)
         if all(np.ndim(value) == 0 for value in parameters.values()):
-            # Already in the stock order but for ties of equal targets, which the sort by source
-            # that follows resolves to the same synapses: the same values everywhere, and within
-            # one source, ascending targets.
+            # Ordered by target (the stock order but for ties of equal targets) or already in
+            # the final order (by source, then target, as zoo.connectivity draws): the sort by
+            # source that follows gives the same synapses either way, with the same values
+            # everywhere and, within one source, ascending targets.
             pending.add_many(pre, post, parameters)
             return True
     if _options["presynaptic_order"] and _options["distinct_multapse_values"]:
