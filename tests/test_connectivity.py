@@ -92,3 +92,21 @@ def test_empty_populations_give_no_pairs():
     for n_pre, n_post in ((0, 5), (5, 0)):
         pre, post = _draw(n_pre=n_pre, n_post=n_post)
         assert pre.size == post.size == 0
+
+
+def test_pairs_are_the_columns_of_the_same_draw():
+    pairs = connectivity.bernoulli_pairs(np.random.default_rng(3), 300, 200, 0.2, dtype=np.int32)
+    pre, post = _draw(dtype=np.int32)
+    assert pairs.shape == (pre.size, 2) and pairs.dtype == np.int32
+    assert np.array_equal(pairs[:, 0], pre) and np.array_equal(pairs[:, 1], post)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.uint32, np.int64])
+def test_rows_where_keeps_whole_rows_in_order(dtype):
+    rng = np.random.default_rng(5)
+    pairs = rng.integers(0, 1000, size=(5000, 2)).astype(dtype)
+    keep = rng.random(5000) < 0.3
+    selected = connectivity.rows_where(pairs, keep)
+    assert selected.dtype == dtype
+    assert np.array_equal(selected, pairs[keep])
+    assert connectivity.rows_where(pairs[:0], keep[:0]).shape == (0, 2)

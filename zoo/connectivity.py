@@ -14,7 +14,15 @@ def bernoulli(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
 
     Every (pre, post) pair is connected independently with probability `p`. With
     ``allow_autapses=False`` (pre and post the same population) the pairs i == i are left out.
-    Returns (pre, post) index arrays of `dtype`, ordered by pre, then post.
+    Returns (pre, post) index arrays of `dtype`, ordered by pre, then post: the columns of
+    :func:`bernoulli_pairs`.
+    """
+    pairs = bernoulli_pairs(rng, n_pre, n_post, p, allow_autapses, dtype)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def bernoulli_pairs(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
+    """:func:`bernoulli` as one (n, 2) array of (pre, post) rows, the layout of a PyNN connection list.
 
     The pairs are enumerated pre-major and the connected ones found by skipping: the steps from
     one connected pair to the next are Geometric(p), drawn by inversion from consecutive
@@ -28,11 +36,11 @@ def bernoulli(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
     diagonal = 0 if allow_autapses else min(n_pre, n_post)
     pairs = n_pre * n_post - diagonal
     if pairs <= 0 or p == 0:
-        return np.empty(0, dtype), np.empty(0, dtype)
+        return np.empty((0, 2), dtype)
     per_log = 1.0 / np.log1p(-p) if p < 1 else -0.0  # p = 1: every step is 1
     expected = pairs * p
     capacity = int(min(pairs, expected + 6 * np.sqrt(expected) + 16))  # exceeded: 1 in 10**9
-    pre, post = np.empty(capacity, dtype), np.empty(capacity, dtype)
+    rows = np.empty((capacity, 2), dtype)
     # buffers reused block after block: fresh arrays cost page faults on every block
     block = min(_BLOCK, capacity)
     draws, position, skipped = np.empty(block), np.empty(block, np.int64), np.empty(block, np.int64)
@@ -56,12 +64,23 @@ def bernoulli(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
             skipped[:new] += 1
             np.minimum(skipped[:new], diagonal, out=skipped[:new])
             found += skipped[:new]
-        if count + new > pre.size:
-            pre, post = (np.concatenate((a, np.empty(a.size, dtype))) for a in (pre, post))
-        np.divmod(found, n_post, out=(pre[count:count + new], post[count:count + new]))
+        if count + new > len(rows):
+            rows = np.concatenate((rows, np.empty_like(rows)))
+        np.divmod(found, n_post, out=(rows[count:count + new, 0], rows[count:count + new, 1]))
         count += new
         if new < block:
-            return pre[:count], post[:count]
+            return rows[:count]
+
+
+def rows_where(pairs, keep):
+    """The rows of an (n, 2) array where the boolean `keep` is true, as a new (m, 2) array.
+
+    A row of two 4-byte indices is selected as one 8-byte item: NumPy's boolean indexing is
+    several times slower on the 2-D array, and selecting each column allocates twice.
+    """
+    if pairs.dtype.itemsize != 4 or not pairs.flags.c_contiguous:
+        return pairs[keep]
+    return pairs.view(np.int64)[:, 0][keep].view(pairs.dtype).reshape(-1, 2)
 
 
 def fixed_in_degree(rng, n_pre, n_post, k, allow_autapses=True):

@@ -22,7 +22,10 @@ def batchable(connector, synapse_type):
 
 def plain_indices(conn_list, projection, dtype=np.int64):
     """(presynaptic, postsynaptic) indices, as `dtype`, of a non-empty, 2-D, numeric connection
-    list whose indices are whole numbers within range; None for any other list."""
+    list whose indices are whole numbers within range; None for any other list.
+
+    Columns already of `dtype` come back as views of the list, not copies: treat them as read-only.
+    """
     if conn_list.ndim != 2 or conn_list.shape[0] == 0 or conn_list.shape[1] < 2 \
             or conn_list.dtype.kind not in "iuf":
         return None
@@ -31,7 +34,7 @@ def plain_indices(conn_list, projection, dtype=np.int64):
         given = conn_list[:, column]
         if size > np.iinfo(dtype).max + 1:
             return None
-        index = given.astype(dtype)
+        index = given.astype(dtype, copy=False)
         exact = np.can_cast(given.dtype, dtype) or np.array_equal(index, given)  # no float, no wrap
         if not (exact and index.min() >= 0 and index.max() < size):
             return None

@@ -53,6 +53,10 @@ class Rostami2020(ZooModel):
     # --- connectivity (pure NumPy, shared by structure() and build()) -----------------------
     def connections(self, streams):
         """(pre, post) index arrays per projection name, e.g. 'I_to_E_within'. Cached per seed."""
+        return {name: (pairs[:, 0], pairs[:, 1]) for name, pairs in self._pair_lists(streams).items()}
+
+    def _pair_lists(self, streams):
+        """int32 (n, 2) connection lists per projection name, as FromListConnector takes them."""
         cache = getattr(self, "_connections_cache", None)
         if cache is not None and cache[0] == streams.master_seed:
             return cache[1]
@@ -62,13 +66,13 @@ class Rostami2020(ZooModel):
         progress.step("drawing connectivity for seed %d", streams.master_seed)
         for pre, post in PATHWAYS:
             rng = streams.generator(f"connectivity/{pre}_to_{post}")
-            i, j = connectivity.bernoulli(  # int32: the connectors keep their lists for the whole run
+            pairs = connectivity.bernoulli_pairs(  # int32: the connectors keep their lists for the whole run
                 rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], allow_autapses=pre != post, dtype=np.int32
             )
             # int16 tables: the lookups of every synapse are then 2 B each, not 8
-            same = self.cluster_of(pre).astype(np.int16)[i] == self.cluster_of(post).astype(np.int16)[j]
-            drawn[f"{pre}_to_{post}_within"] = (i[same], j[same])
-            drawn[f"{pre}_to_{post}_across"] = (i[~same], j[~same])
+            same = self.cluster_of(pre).astype(np.int16)[pairs[:, 0]] == self.cluster_of(post).astype(np.int16)[pairs[:, 1]]
+            drawn[f"{pre}_to_{post}_within"] = connectivity.rows_where(pairs, same)
+            drawn[f"{pre}_to_{post}_across"] = connectivity.rows_where(pairs, np.logical_not(same, out=same))
         self._connections_cache = (streams.master_seed, drawn)
         return drawn
 
@@ -123,17 +127,15 @@ class Rostami2020(ZooModel):
         The drawn lists are handed over one projection at a time: the connector keeps its own copy.
         """
         weights = formulas.clustered_weights(self.params)
-        drawn = dict(self.connections(streams))
+        drawn = dict(self._pair_lists(streams))
         self._connections_cache = None
         projections = {}
         for name in list(drawn):
-            i, j = drawn.pop(name)
+            pairs = drawn.pop(name)
             pre, _, post, kind = name.split("_")
             within, across = weights[post + pre]
             weight = within if kind == "within" else across
-            progress.step("connecting %s: %d synapses", name, i.size)
-            pairs = np.column_stack((i, j))
-            del i, j
+            progress.step("connecting %s: %d synapses", name, len(pairs))
             projections[name] = sim.Projection(
                 populations[pre],
                 populations[post],
