@@ -285,13 +285,14 @@ def _connect_from_list(connector, projection, pending):
         return False  # the stock code raises, drops the targets it does not have, or truncates
     pre, post = indices
     if _options["presynaptic_order"] and not connector.column_names and (
-            np.all(post[1:] >= post[:-1]) or _strictly_increasing_pairs(pre, post, projection.post.size)):
+            _strictly_increasing_pairs(pre, post, projection.post.size) or np.all(post[1:] >= post[:-1])):
         parameters = from_list.row_parameters(connector, projection.synapse_type, slice(None), simplify=True)
         if all(np.ndim(value) == 0 for value in parameters.values()):
-            # Ordered by target (the stock order but for ties of equal targets) or already in
-            # the final order (by source, then target, as zoo.connectivity draws): the sort by
-            # source that follows gives the same synapses either way, with the same values
-            # everywhere and, within one source, ascending targets.
+            # Already in the final order (by source, then target, as zoo.connectivity draws;
+            # checked first, as it stops at the first block out of order) or ordered by target
+            # (the stock order but for ties of equal targets): the sort by source that follows
+            # gives the same synapses either way, with the same values everywhere and, within
+            # one source, ascending targets.
             pending.add_many(pre, post, parameters)
             return True
     if _options["presynaptic_order"] and _options["distinct_multapse_values"]:
