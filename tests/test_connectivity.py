@@ -110,3 +110,17 @@ def test_rows_where_keeps_whole_rows_in_order(dtype):
     assert selected.dtype == dtype
     assert np.array_equal(selected, pairs[keep])
     assert connectivity.rows_where(pairs[:0], keep[:0]).shape == (0, 2)
+
+
+@pytest.mark.parametrize("labels", ["clusters", "negative", "wide", "float"])
+def test_same_group_looks_up_both_cells_of_every_row(monkeypatch, labels):
+    monkeypatch.setattr(connectivity, "_BLOCK", 7)  # many blocks, the last one short
+    gen = np.random.default_rng(3)
+    pre_group = {"clusters": np.arange(40) // 8, "negative": gen.integers(-3, 3, 40),
+                 "wide": gen.integers(0, 3, 40) * 100_000, "float": gen.integers(0, 3, 40) * 1000.5}[labels]
+    post_group = pre_group[:30][::-1].copy()
+    pairs = gen.integers(0, 30, size=(100, 2)).astype(np.int32)
+    same = connectivity.same_group(pairs, pre_group, post_group)
+    assert same.dtype == bool and 0 < same.sum() < len(pairs)
+    np.testing.assert_array_equal(same, pre_group[pairs[:, 0]] == post_group[pairs[:, 1]])
+    assert connectivity.same_group(pairs[:0], pre_group, post_group).shape == (0,)

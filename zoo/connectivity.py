@@ -6,7 +6,7 @@ thread count; the simulator then only receives explicit (pre, post) lists.
 
 import numpy as np
 
-_BLOCK = 1 << 20  # connections per block: bounds each transient at 8 MB whatever the size
+_BLOCK = 1 << 16  # connections per block: the block's buffers (512 kB each) stay in the CPU cache
 
 
 def bernoulli(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
@@ -43,7 +43,7 @@ def bernoulli_pairs(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
     rows = np.empty((capacity, 2), dtype)
     # buffers reused block after block: fresh arrays cost page faults on every block
     block = min(_BLOCK, capacity)
-    draws, position, skipped = np.empty(block), np.empty(block, np.int64), np.empty(block, np.int64)
+    draws, position, row = np.empty(block), np.empty(block, np.int64), np.empty(block, np.int64)
     count, last = 0, -1  # connections so far; the last one's place among the pairs without autapses
     while True:
         rng.random(out=draws)
@@ -60,16 +60,49 @@ def bernoulli_pairs(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
         if new:
             last = int(found[-1])
         if diagonal:  # skip the pairs i == i: the k-th lies before every place >= k * n_post
-            np.floor_divide(found, n_post, out=skipped[:new])
-            skipped[:new] += 1
-            np.minimum(skipped[:new], diagonal, out=skipped[:new])
-            found += skipped[:new]
+            skipped = np.floor_divide(found, n_post, out=row[:new])
+            skipped += 1
+            np.minimum(skipped, diagonal, out=skipped)
+            found += skipped
         if count + new > len(rows):
             rows = np.concatenate((rows, np.empty_like(rows)))
-        np.divmod(found, n_post, out=(rows[count:count + new, 0], rows[count:count + new, 1]))
+        # pair place -> (pre, post); slower as one np.divmod into the two strided columns
+        pre = np.floor_divide(found, n_post, out=row[:new])
+        np.copyto(rows[count:count + new, 0], pre, casting="unsafe")
+        pre *= n_post
+        found -= pre
+        np.copyto(rows[count:count + new, 1], found, casting="unsafe")
         count += new
         if new < block:
             return rows[:count]
+
+
+def same_group(pairs, pre_group, post_group):
+    """For each (pre, post) row of `pairs`, whether ``pre_group[pre] == post_group[post]``
+    (e.g. both cells in one cluster): a boolean array.
+
+    Looked up in blocks of rows: the lookups of all rows at once would be two transients as large
+    as the result, written to fresh memory.
+    """
+    same = np.empty(len(pairs), bool)
+    if not len(pairs):
+        return same
+    # the labels in the smallest integer type that holds them: lookups that stay in the cache
+    labels = [np.asarray(group) for group in (pre_group, post_group)]
+    if all(group.dtype.kind in "iu" for group in labels):
+        dtype = np.result_type(*(np.min_scalar_type(bound) for group in labels for bound in (group.min(), group.max())))
+    else:
+        dtype = np.result_type(*labels)
+    pre_group, post_group = (group.astype(dtype, copy=False) for group in labels)
+    block = min(_BLOCK, len(pairs))
+    pre_values, post_values = np.empty(block, dtype), np.empty(block, dtype)
+    for start in range(0, len(pairs), block):
+        rows = pairs[start:start + block]
+        n = len(rows)
+        np.take(pre_group, rows[:, 0], out=pre_values[:n])
+        np.take(post_group, rows[:, 1], out=post_values[:n])
+        np.equal(pre_values[:n], post_values[:n], out=same[start:start + n])
+    return same
 
 
 def rows_where(pairs, keep):

@@ -69,8 +69,7 @@ class Rostami2020(ZooModel):
             pairs = connectivity.bernoulli_pairs(  # int32: the connectors keep their lists for the whole run
                 rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], allow_autapses=pre != post, dtype=np.int32
             )
-            # int16 tables: the lookups of every synapse are then 2 B each, not 8
-            same = self.cluster_of(pre).astype(np.int16)[pairs[:, 0]] == self.cluster_of(post).astype(np.int16)[pairs[:, 1]]
+            same = connectivity.same_group(pairs, self.cluster_of(pre), self.cluster_of(post))
             drawn[f"{pre}_to_{post}_within"] = connectivity.rows_where(pairs, same)
             drawn[f"{pre}_to_{post}_across"] = connectivity.rows_where(pairs, np.logical_not(same, out=same))
         self._connections_cache = (streams.master_seed, drawn)
