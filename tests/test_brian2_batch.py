@@ -239,7 +239,7 @@ def from_list_with_random_delays():
 
 
 CASES = CASES + [from_list_between_views, from_list_with_random_delays]
-RAW = STATIC + ("synapse_number",)
+RAW = STATIC + ("synapse_number", "N_incoming", "N_outgoing")  # the counts per neuron, read per synapse
 
 
 @pytest.mark.parametrize("make", CASES, ids=lambda f: f.__name__)
@@ -567,3 +567,21 @@ def test_repeated_pair_found_across_a_block_boundary():
     targets[2] = 2  # pair (1, 2) twice, as elements 1 and 2: the last of one block, the first of the next
     assert not brian2_batch._strictly_increasing_pairs(sources, targets, 6, block=2)
     assert brian2_batch._multapse_numbers(sources, targets, 6).tolist() == [0, 0, 1, 0, 0]
+
+
+def test_synapses_per_neuron_counted_in_blocks_as_brian2_counts_them(numpy_codegen):
+    source, target = brian2.NeuronGroup(9, "v : 1"), brian2.NeuronGroup(11, "v : 1")
+    gen = np.random.default_rng(4)
+    sources, targets = (gen.integers(0, n, 50).astype(np.int32) for n in (9, 11))
+    counted = {}
+    for how in ("brian2", "blocks of 7"):
+        syn = brian2.Synapses(source, target)
+        if how == "brian2":
+            syn.connect(i=sources, j=targets)
+        else:
+            syn._resize(sources.size)
+            brian2_batch._count_synapses_per_neuron(syn, sources, targets, block=7)
+        counted[how] = [syn.variables[name].get_value().copy() for name in ("N_outgoing", "N_incoming")]
+    for brian2_counts, block_counts in zip(*counted.values()):
+        assert brian2_counts.sum() == 50
+        np.testing.assert_array_equal(block_counts, brian2_counts)

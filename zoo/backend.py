@@ -87,8 +87,9 @@ def _import_pynn_brian2():
         patch.install()
     # Then the batch builder's options (install sets them on every call): distinct values per
     # multapse, as NEST keeps them (stock PyNN-Brian2 gives every synapse of a pair the value set
-    # last); synapses in presynaptic order, for faster spike propagation.
-    brian2_batch.install(distinct_multapse_values=True, presynaptic_order=True)
+    # last); synapses in presynaptic order, for faster spike propagation; static projections
+    # between the same groups in one Synapses object (Brian2 pays per object and time step).
+    brian2_batch.install(distinct_multapse_values=True, presynaptic_order=True, merge_projections=True)
     return module
 
 

@@ -60,6 +60,14 @@ Further speed-ups, measured on rostami2020 (7.7 M synapses):
   (`_append_synapses`) rather than through ``connect``, which copies both
   index arrays three times and generates a code object per Synapses object.
 
+* Brian2's counts of synapses per neuron (``N_incoming``, ``N_outgoing``)
+  are made in blocks: its own ``np.bincount`` first copies every index to
+  int64.
+
+``install(merge_projections=True)`` lets static projections with one delay
+between the same two groups share one Synapses object
+(``zoo.brian2_merged_synapses``).
+
 ``install(presynaptic_order=True)`` creates each batch's synapses ordered by
 presynaptic neuron (a stable sort of the connector's order), so that a
 spike's synapses lie side by side in memory: Brian2's spike propagation was
@@ -91,12 +99,12 @@ __all__ = ["install", "uninstall", "is_installed", "synapses_of"]
 logger = logging.getLogger("PyNN")
 
 _patches = Patches()
-_options = {"distinct_multapse_values": False, "presynaptic_order": False}
+_options = {"distinct_multapse_values": False, "presynaptic_order": False, "merge_projections": False}
 
 
 # -- installation -------------------------------------------------------------
 
-def install(distinct_multapse_values=False, presynaptic_order=False):
+def install(distinct_multapse_values=False, presynaptic_order=False, merge_projections=False):
     """Make ``pyNN.brian2.Projection`` build its connections in batches.
 
     Calling it again only updates the options (see the module docstring); it
@@ -106,6 +114,7 @@ def install(distinct_multapse_values=False, presynaptic_order=False):
 
     _options["distinct_multapse_values"] = bool(distinct_multapse_values)
     _options["presynaptic_order"] = bool(presynaptic_order)
+    _options["merge_projections"] = bool(merge_projections)
     if _patches:
         return
     _patches.wrap(Projection, "__init__", _make_batching_init)
@@ -115,8 +124,8 @@ def install(distinct_multapse_values=False, presynaptic_order=False):
 def uninstall():
     """Restore the stock ``pyNN.brian2.Projection``; harmless if not installed."""
     _patches.undo()
-    _options["distinct_multapse_values"] = False
-    _options["presynaptic_order"] = False
+    for name in _options:
+        _options[name] = False
 
 
 def is_installed():
@@ -125,7 +134,8 @@ def is_installed():
 
 
 def synapses_of(projection):
-    """The Brian2 Synapses objects of a PyNN projection (one per pre/post population pair)."""
+    """The Brian2 Synapses objects of a PyNN projection (one per pre/post population pair),
+    or the parts of shared ones it holds (zoo.brian2_merged_synapses)."""
     return [syn_obj for by_post in projection._brian2_synapses.values() for syn_obj in by_post.values()]
 
 
@@ -235,15 +245,19 @@ class _PendingConnections:
                                  for name, value in parameters.items()})
             offset += i.size
 
-    def add_many(self, presynaptic_indices, postsynaptic_indices, connection_parameters):
+    def add_many(self, presynaptic_indices, postsynaptic_indices, connection_parameters, distinct_pairs=False):
         """Record connections i -> j for each pair of the two index arrays (one Population
-        or PopulationView on each side); array parameters hold one value per pair."""
+        or PopulationView on each side); array parameters hold one value per pair.
+
+        `distinct_pairs`: the caller found the (i, j) pairs strictly increasing, i first, so
+        creating them needs neither a sort nor multapse numbers."""
         projection = self.projection
         parameters = self._completed(connection_parameters)
         sources = projection._partition(presynaptic_indices)[0]
         _, targets = projection._localize_index(postsynaptic_indices)
         batch = _SynapseBatch(projection._brian2_synapses[0][0], tuple(parameters))
         batch.add(sources, targets, parameters)
+        batch.distinct_pairs = distinct_pairs
         self.batches[0, 0] = batch
 
     def _completed(self, connection_parameters):
@@ -258,9 +272,27 @@ class _PendingConnections:
 
     def create(self):
         """Create all recorded connections in Brian2 and set their parameters."""
-        for batch in self.batches.values():
-            batch.create(self.projection)
+        if _options["merge_projections"] and list(self.batches) == [(0, 0)]:
+            self._create_merging(self.batches[0, 0])
+        else:
+            for batch in self.batches.values():
+                batch.create(self.projection)
         self.batches = {}
+
+    def _create_merging(self, batch):
+        """Create the batch in an earlier projection's Synapses object where it can share it."""
+        from . import brian2_merged_synapses as merged
+        from .brian2_shared_delays import shared_delay
+
+        own = batch.synapses
+        target = merged.target_for(self.projection, own, shared_delay(own))
+        if target is own and not hasattr(own, "_zoo_parts"):
+            batch.create(self.projection)
+            return
+        start = len(target)
+        batch.synapses = target
+        batch.create(self.projection, others_before=start > 0)
+        merged.attach(self.projection, own, target, start, len(target))
 
 
 def _connect_from_list(connector, projection, pending):
@@ -284,8 +316,9 @@ def _connect_from_list(connector, projection, pending):
     if indices is None:
         return False  # the stock code raises, drops the targets it does not have, or truncates
     pre, post = indices
-    if _options["presynaptic_order"] and not connector.column_names and (
-            _strictly_increasing_pairs(pre, post, projection.post.size) or np.all(post[1:] >= post[:-1])):
+    shortcut = _options["presynaptic_order"] and not connector.column_names
+    distinct_pairs = shortcut and _strictly_increasing_pairs(pre, post, projection.post.size)
+    if shortcut and (distinct_pairs or np.all(post[1:] >= post[:-1])):
         parameters = from_list.row_parameters(connector, projection.synapse_type, slice(None), simplify=True)
         if all(np.ndim(value) == 0 for value in parameters.values()):
             # Already in the final order (by source, then target, as zoo.connectivity draws;
@@ -293,7 +326,7 @@ def _connect_from_list(connector, projection, pending):
             # (the stock order but for ties of equal targets): the sort by source that follows
             # gives the same synapses either way, with the same values everywhere and, within
             # one source, ascending targets.
-            pending.add_many(pre, post, parameters)
+            pending.add_many(pre, post, parameters, distinct_pairs=distinct_pairs)
             return True
     if _options["presynaptic_order"] and _options["distinct_multapse_values"]:
         # Every parameter is a constant or a column and no synapse takes another's value (the
@@ -343,6 +376,7 @@ class _SynapseBatch:
         self.targets = []
         self.values = {name: [] for name in names}  # name -> [(size, raw, dim, is_scalar)]
         self.size = 0
+        self.distinct_pairs = False  # known to be strictly increasing (source, target) pairs
 
     def add(self, i, j, parameters):
         """Connections i -> j: `j` is one index or an array of one index per element of `i`."""
@@ -353,21 +387,25 @@ class _SynapseBatch:
             self.values[name].append((i.size, raw, dim, raw.ndim == 0))
         self.size += i.size
 
-    def create(self, projection):
+    def create(self, projection, others_before=False):
+        """Create the synapses in ``self.synapses``; `others_before`: the synapses it already has
+        belong to other projections (zoo.brian2_merged_synapses), so none of them is this
+        projection's synapse of a pair or takes its values."""
         if self.size == 0:
             return
         syn_obj = self.synapses
         sources, targets = _joined(self.sources), _joined(self.targets)
         self.sources = self.targets = None  # a batch is created once: hold no second copy
         order = None
-        if _options["presynaptic_order"] and np.any(sources[1:] < sources[:-1]):
+        if _options["presynaptic_order"] and not self.distinct_pairs and np.any(sources[1:] < sources[:-1]):
             # stable, so the synapses of one pair keep their order ("last value" stays last)
             order = _stable_order(sources)
             sources, targets = sources[order], targets[order]
         first = len(syn_obj)
-        _connect_numbering_multapses(syn_obj, sources, targets)
+        _connect_numbering_multapses(syn_obj, sources, targets, self.distinct_pairs, others_before)
         projection._n_connections += self.size
         new = slice(first, first + self.size)
+        only_new = first == 0 or others_before  # no earlier synapse of this projection
 
         for name in self.names:
             chunks = self.values[name]
@@ -378,29 +416,32 @@ class _SynapseBatch:
                 continue
             if _options["distinct_multapse_values"]:
                 index, raw = new, (_expand(chunks, order) if constant is None else constant)
-            elif constant is not None and first == 0:
+            elif constant is not None and only_new:
                 index, raw = new, constant  # the same value everywhere: no pair to care about
             else:
                 index, raw = _pairwise_last_values(syn_obj, first, sources, targets,
-                                                   _expand(chunks, order))
+                                                   _expand(chunks, order), only_new)
             _assign(syn_obj, name, index, raw, dim, tolerate_read_only)
 
 
-def _connect_numbering_multapses(syn_obj, sources, targets):
+def _connect_numbering_multapses(syn_obj, sources, targets, distinct_pairs=False, others_before=False):
     """``syn_obj.connect(i=sources, j=targets)``, with the synapse numbers of repeated
-    pairs computed here (Brian2 would sort every synapse of the object to find them)."""
+    pairs computed here (Brian2 would sort every synapse of the object to find them);
+    `distinct_pairs`: the pairs are known to differ, so every number is 0; `others_before`: the
+    synapses already there belong to other projections, whose pairs are not counted."""
     index_name = syn_obj.multisynaptic_index
-    if index_name is None or len(syn_obj) > 0:  # earlier synapses may share pairs: Brian2 counts
+    first = len(syn_obj)
+    if index_name is None or (first > 0 and not others_before):  # earlier synapses may share pairs: Brian2 counts
         _append_synapses(syn_obj, sources, targets)
         return
-    numbers = _multapse_numbers(sources, targets, len(syn_obj.target))
+    numbers = None if distinct_pairs else _multapse_numbers(sources, targets, len(syn_obj.target))
     syn_obj.multisynaptic_index = None
     try:
         _append_synapses(syn_obj, sources, targets)
     finally:
         syn_obj.multisynaptic_index = index_name
-    if numbers is not None:
-        syn_obj.variables[index_name].get_value()[:] = numbers
+    if numbers is not None:  # else they stay 0, as Brian2's resize leaves new entries
+        syn_obj.variables[index_name].get_value()[first:] = numbers
 
 
 def _append_synapses(syn_obj, sources, targets):
@@ -429,7 +470,26 @@ def _append_synapses(syn_obj, sources, targets):
     syn_obj._resize(first + sources.size)  # every per-synapse variable, _synaptic_pre/post included
     syn_obj.variables["_synaptic_pre"].get_value()[first:] = sources
     syn_obj.variables["_synaptic_post"].get_value()[first:] = targets
-    syn_obj._update_synapse_numbers(first)  # N_incoming, N_outgoing (and synapse_number)
+    if syn_obj.multisynaptic_index is None:
+        _count_synapses_per_neuron(syn_obj, sources, targets)
+    else:
+        syn_obj._update_synapse_numbers(first)  # N_incoming, N_outgoing and synapse_number
+
+
+def _count_synapses_per_neuron(syn_obj, sources, targets, block=1 << 16):
+    """Add the new synapses to ``N_outgoing`` and ``N_incoming``, as Brian2's
+    ``_update_synapse_numbers`` does for a Synapses object without a multisynaptic index.
+
+    Counted in blocks: ``np.bincount`` of int32 indices first copies all of them to int64, a
+    transient of 8 B per synapse and array.
+    """
+    variables = syn_obj.variables
+    for count, size, indices in (("N_outgoing", "N_pre", sources), ("N_incoming", "N_post", targets)):
+        neurons = variables[size].item()  # the groups have no offsets here (see _append_synapses)
+        variables[count].resize(neurons)
+        counts = variables[count].get_value()
+        for start in range(0, indices.size, block):
+            counts += np.bincount(indices[start:start + block], minlength=neurons)
 
 
 def _is_the_shared_delay(syn_obj, constant, dim):
@@ -527,21 +587,21 @@ def _expand(chunks, order=None):
     return values if order is None else values[order]
 
 
-def _pairwise_last_values(syn_obj, first, sources, targets, values):
+def _pairwise_last_values(syn_obj, first, sources, targets, values, only_new=None):
     """Reproduce stock PyNN's ``brian2_var[i, j] = v``, which writes *every*
     synapse between neurons i and j: each such synapse ends up with the value
     given last for its pair.  Returns (synapse indices, values) to assign.
 
     `sources`, `targets` and `values` describe the synapses from index `first`
-    onwards, in creation order.
+    onwards, in creation order. `only_new`: the synapses before `first` are not the
+    projection's (default: only if there are none).
     """
     n_targets = len(syn_obj.target)
     keys = sources.astype(np.int64) * n_targets + targets
     last = _index_of_last_occurrence(keys)
-    if first == 0:
-        if last is None:
-            return slice(0, len(keys)), values
-        return slice(0, len(keys)), values[last]
+    if first == 0 or only_new:
+        new = slice(first, first + len(keys))
+        return new, (values if last is None else values[last])
     # synapses created earlier between the same pairs are overwritten too
     all_keys = np.asarray(syn_obj.i[:], dtype=np.int64) * n_targets + np.asarray(syn_obj.j[:])
     if last is not None:

@@ -163,7 +163,9 @@ def _reading_per_synapse(synapses_of):
 
 @contextlib.contextmanager
 def _delay_per_synapse(synapses):
-    ids = {id(syn_obj) for syn_obj in synapses if shared_delay(syn_obj) is not None}
+    from .brian2_merged_synapses import whole
+
+    ids = {id(whole(syn_obj)) for syn_obj in synapses if shared_delay(syn_obj) is not None}
     _per_synapse.update(ids)
     try:
         yield
