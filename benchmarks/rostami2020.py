@@ -22,10 +22,6 @@ Configurations, each in its own Python process (so that the peak resident memory
   ``on_pre`` adding the weight to the current, ``connect(condition='i != j', p=p)``, weights set by
   a within/across-cluster expression, a scalar delay, the stimulus as a TimedArray, a
   SpikeMonitor per group.
-* ``brian2/native-split``: the native Brian2 script with the zoo model's layout: two Synapses per
-  pathway, within and across clusters (``connect(condition=..., p=p)``), scalar weights. Only its
-  simulation is compared (the zoo / native simulate ratio with the same 8 pathways): it shows
-  what the layout costs and what the zoo adds.
 * ``brian2/zoo``:    as nest/zoo on Brian2 (PyNN with the zoo's batched builder).
 * ``brian2/stock``:  build only, stock PyNN 0.13 on Brian2 (``zoo.brian2_batch.uninstall()`` after
   the zoo's setup), at ``--stock-scale``, next to a build-only ``brian2/zoo`` at the same size.
@@ -84,7 +80,7 @@ TARGETS = {
 }
 STOCK_SPEEDUP_TARGET = 30.0
 STOCK_SCALE = 0.16  # 640 E + 160 I, ~197 k synapses: stock PyNN-Brian2 takes ~1 CPU-min (< 3 min wall)
-IMPLEMENTATIONS = {"nest": ("native", "zoo"), "brian2": ("native", "native-split", "zoo")}
+IMPLEMENTATIONS = {"nest": ("native", "zoo"), "brian2": ("native", "zoo")}
 CLOCK = {"name": "cpu"}  # which seconds the table and the ratios use: "cpu" or "wall" (--clock)
 
 
@@ -314,7 +310,7 @@ dI_inh/dt = -I_inh/tau_syn_I : amp
 """
 
 
-def run_brian2_native(params, split=False):
+def run_brian2_native(params):
     sys.path.insert(0, str(ROOT))
     from models.rostami2020 import formulas  # numbers only: drive and weights
 
@@ -366,15 +362,6 @@ def run_brian2_native(params, split=False):
             target = "I_exc" if pre == "E" else "I_inh"
             namespace = {"w_plus": within * pA, "w_minus": across * pA, "n_pre": size[pre] // p.Q,
                          "n_post": size[post] // p.Q, "p_connect": probability[key]}
-            if split:  # the zoo model's layout: within and across clusters apart, scalar weights
-                for part, weight, same in (("within", "w_plus", "=="), ("across", "w_minus", "!=")):
-                    syn = b2.Synapses(groups[pre], groups[post], on_pre=f"{target}_post += {weight}",
-                                      delay=p.delay * ms, name=f"synapses_{pre}_{post}_{part}",
-                                      namespace=namespace)
-                    syn.connect(condition=f"i // n_pre {same} j // n_post" + (" and i != j" if pre == post else ""),
-                                p="p_connect")
-                    synapses.append(syn)
-                continue
             syn = b2.Synapses(groups[pre], groups[post], "w : amp (constant)",
                               on_pre=f"{target}_post += w", delay=p.delay * ms,
                               name=f"synapses_{pre}_{post}", namespace=namespace)
@@ -410,8 +397,6 @@ def run_configuration(config):
         if backend == "nest":
             return run_nest_native(params, config["threads"])
         return run_brian2_native(params)
-    if impl == "native-split":
-        return run_brian2_native(params, split=True)
     if backend == "brian2":
         os.environ["ZOO_BRIAN2_CODEGEN"] = "cython"  # as the native script: no 'auto' probing
     return run_zoo(backend, params, config["threads"], build_only=config.get("build_only", False),
@@ -513,9 +498,6 @@ def compare(results, args):
                                 ("simulate", key("simulate_per_bio_s")), ("peak", "peak_bytes")):
                 row["ratios"][phase] = ratio(zoo, native, name)
             row["ratios"]["total"] = total_time(zoo) / total_time(native)
-            split = results.get((backend, "native-split", scale))
-            if split is not None:  # the zoo's simulation against native code with its 8 pathways
-                row["ratios"]["simulate_same_layout"] = ratio(zoo, split, key("simulate_per_bio_s"))
             row["ratios"]["peak_per_synapse"] = (
                 (zoo["peak_bytes"] / zoo["synapses"]) / (native["peak_bytes"] / native["synapses"]))
             for phase in ("build", "simulate", "total", "peak"):
@@ -561,18 +543,17 @@ def table_rows(results, comparisons, args):
                     return " ok" if t["verdict"] == "met" else " NO"
 
                 n = model_params(scale, args.warmup_ms, args.sim_ms)
-                one = "1" if impl == "native" else "-"  # native-split is compared below the table
                 rows.append({
                     "scale": f"{scale:g}", "neurons": f"{n.N_E + n.N_I}", "synapses": f"{r['synapses'] / 1e6:.2f}M",
                     "config": f"{backend} {impl}",
-                    "build": fmt(r[key("build_s")]), "build_x": (fmt(ratios.get("build")) + mark("build")) if c else one,
-                    "warmup": fmt(r[key("warmup_s")]), "warmup_x": fmt(ratios.get("warmup")) if c else one,
+                    "build": fmt(r[key("build_s")]), "build_x": (fmt(ratios.get("build")) + mark("build")) if c else "1",
+                    "warmup": fmt(r[key("warmup_s")]), "warmup_x": fmt(ratios.get("warmup")) if c else "1",
                     "sim": fmt(r[key("simulate_per_bio_s")]),
-                    "sim_x": (fmt(ratios.get("simulate")) + mark("simulate")) if c else one,
-                    "total_x": (fmt(ratios.get("total")) + mark("total")) if c else one,
+                    "sim_x": (fmt(ratios.get("simulate")) + mark("simulate")) if c else "1",
+                    "total_x": (fmt(ratios.get("total")) + mark("total")) if c else "1",
                     "peak": f"{r['peak_bytes'] / 2**20:.0f}",
                     "per_syn": f"{(r['peak_bytes'] - r['rss_before_build']) / r['synapses']:.0f}",
-                    "peak_x": (fmt(ratios.get("peak")) + mark("peak")) if c else one,
+                    "peak_x": (fmt(ratios.get("peak")) + mark("peak")) if c else "1",
                     "rates": f"{r['rate_E']:.2f}/{r['rate_I']:.2f}",
                 })
     return rows
@@ -605,22 +586,6 @@ def markdown_table(rows):
     for row in rows:
         lines.append("| " + " | ".join(row[key] for key, _ in COLUMNS) + " |")
     return "\n".join(lines)
-
-
-def layout_lines(results, args):
-    """Brian2 simulation: the zoo against native code with the zoo model's 8 pathways."""
-    parts = []
-    for scale in args.scales:
-        native, split, zoo = (results.get(("brian2", impl, scale)) for impl in ("native", "native-split", "zoo"))
-        if split is None:
-            continue
-        name = key("simulate_per_bio_s")
-        parts.append(f"scale {scale:g}: zoo / native-split {fmt(ratio(zoo, split, name))}, "
-                     f"native-split / native {fmt(ratio(split, native, name))}")
-    if not parts:
-        return []
-    return ["Brian2 simulate with the same layout (native-split: the native script with the zoo model's two "
-            "Synapses per pathway, within and across clusters):", "  " + "; ".join(parts)]
 
 
 def stock_lines(results, args):
@@ -826,8 +791,7 @@ def main():
             "cython_modules_compiled_at_warmup": compiled_at_warmup,
             "cython_modules_compiled_during_timed_runs": compiled_during}
     rows = table_rows(results, comparisons, args)
-    layout = layout_lines(results, args)
-    notes = layout + ([""] if layout else []) + stock_lines(results, args)
+    notes = stock_lines(results, args)
     print(f"rostami2020, zoo vs native, {date}: {machine.get('cpu', '?')}, {machine.get('usable_cores')} cores, "
           f"load average {start_load[0]:.1f} at the start; NEST threads {args.threads}; best of {args.repeat}; "
           f"{args.warmup_ms:g} ms warm-up + {args.sim_ms:g} ms measured; {args.clock} seconds")
