@@ -101,26 +101,34 @@ def test_pairs_are_the_columns_of_the_same_draw():
     assert np.array_equal(pairs[:, 0], pre) and np.array_equal(pairs[:, 1], post)
 
 
-@pytest.mark.parametrize("dtype", [np.int32, np.uint32, np.int64])
-def test_rows_where_keeps_whole_rows_in_order(dtype):
-    rng = np.random.default_rng(5)
-    pairs = rng.integers(0, 1000, size=(5000, 2)).astype(dtype)
-    keep = rng.random(5000) < 0.3
-    selected = connectivity.rows_where(pairs, keep)
-    assert selected.dtype == dtype
-    assert np.array_equal(selected, pairs[keep])
-    assert connectivity.rows_where(pairs[:0], keep[:0]).shape == (0, 2)
-
-
 @pytest.mark.parametrize("labels", ["clusters", "negative", "wide", "float"])
-def test_same_group_looks_up_both_cells_of_every_row(monkeypatch, labels):
+@pytest.mark.parametrize("autapses", [True, False])
+def test_divided_by_group_is_the_same_draw_divided(monkeypatch, labels, autapses):
     monkeypatch.setattr(connectivity, "_BLOCK", 7)  # many blocks, the last one short
     gen = np.random.default_rng(3)
     pre_group = {"clusters": np.arange(40) // 8, "negative": gen.integers(-3, 3, 40),
                  "wide": gen.integers(0, 3, 40) * 100_000, "float": gen.integers(0, 3, 40) * 1000.5}[labels]
     post_group = pre_group[:30][::-1].copy()
-    pairs = gen.integers(0, 30, size=(100, 2)).astype(np.int32)
-    same = connectivity.same_group(pairs, pre_group, post_group)
-    assert same.dtype == bool and 0 < same.sum() < len(pairs)
-    np.testing.assert_array_equal(same, pre_group[pairs[:, 0]] == post_group[pairs[:, 1]])
-    assert connectivity.same_group(pairs[:0], pre_group, post_group).shape == (0,)
+    pairs = connectivity.bernoulli_pairs(np.random.default_rng(4), 40, 30, 0.3, autapses, np.int32)
+    same, other = connectivity.bernoulli_pairs_by_group(np.random.default_rng(4), 40, 30, 0.3, pre_group, post_group,
+                                                        autapses, np.int32)
+    keep = pre_group[pairs[:, 0]] == post_group[pairs[:, 1]]
+    assert 0 < keep.sum() < len(pairs)
+    assert same.dtype == other.dtype == np.int32
+    np.testing.assert_array_equal(same, pairs[keep])
+    np.testing.assert_array_equal(other, pairs[~keep])
+    empty = connectivity.bernoulli_pairs_by_group(np.random.default_rng(4), 0, 30, 0.3, pre_group[:0], post_group)
+    assert [part.shape for part in empty] == [(0, 2), (0, 2)]
+
+
+def test_lists_grow_when_the_draw_exceeds_the_room_set_aside(monkeypatch):
+    expected = connectivity.bernoulli_pairs(np.random.default_rng(8), 50, 40, 0.3, dtype=np.int32)
+    groups = np.arange(50) // 10, np.arange(40) // 8
+    divided = connectivity.bernoulli_pairs_by_group(np.random.default_rng(8), 50, 40, 0.3, *groups, dtype=np.int32)
+    monkeypatch.setattr(connectivity, "_capacity", lambda *args: 3)
+    monkeypatch.setattr(connectivity, "_BLOCK", 64)  # blocks larger than the room
+    np.testing.assert_array_equal(connectivity.bernoulli_pairs(np.random.default_rng(8), 50, 40, 0.3, dtype=np.int32),
+                                  expected)
+    for part, grown in zip(divided, connectivity.bernoulli_pairs_by_group(np.random.default_rng(8), 50, 40, 0.3, *groups,
+                                                                          dtype=np.int32)):
+        np.testing.assert_array_equal(grown, part)

@@ -31,20 +31,54 @@ def bernoulli_pairs(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
     E 71:036113). The draw is the same whatever the block size: the blocks take consecutive
     numbers from one stream.
     """
+    rows = _Rows(_capacity(n_pre, n_post, p, allow_autapses), dtype)
+    for pre, post in _bernoulli_blocks(rng, n_pre, n_post, p, allow_autapses):
+        rows.append(pre, post)
+    return rows.array()
+
+
+def bernoulli_pairs_by_group(rng, n_pre, n_post, p, pre_group, post_group, allow_autapses=True,
+                             dtype=np.int64):
+    """:func:`bernoulli_pairs` divided in two: the rows whose cells have the same group label
+    (``pre_group[pre] == post_group[post]``, e.g. one cluster), and the others, each in the order
+    of the draw. The same draw as :func:`bernoulli_pairs` with the same generator state.
+
+    Divided block by block: the undivided list and the label of every row are never held.
+    """
+    pre_group, post_group = _compact_labels(pre_group, post_group)
+    capacity = _capacity(n_pre, n_post, p, allow_autapses)
+    same_rows, other_rows = _Rows(capacity, dtype), _Rows(capacity, dtype)  # untouched memory is free
+    for pre, post in _bernoulli_blocks(rng, n_pre, n_post, p, allow_autapses):
+        same = pre_group[pre] == post_group[post]
+        same_rows.append(pre[same], post[same])
+        np.logical_not(same, out=same)
+        other_rows.append(pre[same], post[same])
+    return same_rows.array(), other_rows.array()
+
+
+def _capacity(n_pre, n_post, p, allow_autapses):
+    """Rows to allocate for a draw: exceeded with probability ~1e-9 (then the array doubles)."""
+    pairs = n_pre * n_post - (0 if allow_autapses else min(n_pre, n_post))
+    expected = max(pairs, 0) * p
+    return int(min(max(pairs, 0), expected + 6 * np.sqrt(expected) + 16))
+
+
+def _bernoulli_blocks(rng, n_pre, n_post, p, allow_autapses):
+    """The connections of :func:`bernoulli_pairs` as (pre, post) int64 arrays, block after block.
+
+    The arrays are buffers reused by the next block: use them before asking for it.
+    """
     if not 0 <= p <= 1:
         raise ValueError(f"connection probability must lie in [0, 1], got {p}")
     diagonal = 0 if allow_autapses else min(n_pre, n_post)
     pairs = n_pre * n_post - diagonal
     if pairs <= 0 or p == 0:
-        return np.empty((0, 2), dtype)
+        return
     per_log = 1.0 / np.log1p(-p) if p < 1 else -0.0  # p = 1: every step is 1
-    expected = pairs * p
-    capacity = int(min(pairs, expected + 6 * np.sqrt(expected) + 16))  # exceeded: 1 in 10**9
-    rows = np.empty((capacity, 2), dtype)
     # buffers reused block after block: fresh arrays cost page faults on every block
-    block = min(_BLOCK, capacity)
+    block = min(_BLOCK, _capacity(n_pre, n_post, p, allow_autapses))
     draws, position, row = np.empty(block), np.empty(block, np.int64), np.empty(block, np.int64)
-    count, last = 0, -1  # connections so far; the last one's place among the pairs without autapses
+    last = -1  # the last connection's place among the pairs without autapses
     while True:
         rng.random(out=draws)
         np.subtract(1.0, draws, out=draws)  # (0, 1]: the logarithm is finite
@@ -64,56 +98,44 @@ def bernoulli_pairs(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
             skipped += 1
             np.minimum(skipped, diagonal, out=skipped)
             found += skipped
-        if count + new > len(rows):
-            rows = np.concatenate((rows, np.empty_like(rows)))
-        # pair place -> (pre, post); slower as one np.divmod into the two strided columns
+        # pair place -> (pre, post), without np.divmod (slower)
         pre = np.floor_divide(found, n_post, out=row[:new])
-        np.copyto(rows[count:count + new, 0], pre, casting="unsafe")
-        pre *= n_post
-        found -= pre
-        np.copyto(rows[count:count + new, 1], found, casting="unsafe")
-        count += new
+        found -= pre * n_post
+        yield pre, found
         if new < block:
-            return rows[:count]
+            return
 
 
-def same_group(pairs, pre_group, post_group):
-    """For each (pre, post) row of `pairs`, whether ``pre_group[pre] == post_group[post]``
-    (e.g. both cells in one cluster): a boolean array.
+class _Rows:
+    """An (n, 2) array filled block by block; grows (at least doubles) if it runs out of room."""
 
-    Looked up in blocks of rows: the lookups of all rows at once would be two transients as large
-    as the result, written to fresh memory.
-    """
-    same = np.empty(len(pairs), bool)
-    if not len(pairs):
-        return same
-    # the labels in the smallest integer type that holds them: lookups that stay in the cache
+    def __init__(self, capacity, dtype):
+        self.rows, self.count = np.empty((capacity, 2), dtype), 0
+
+    def append(self, pre, post):
+        n = len(pre)
+        if self.count + n > len(self.rows):
+            grown = np.empty((max(2 * len(self.rows), self.count + n), 2), self.rows.dtype)
+            grown[:self.count] = self.rows[:self.count]
+            self.rows = grown
+        part = self.rows[self.count:self.count + n]
+        np.copyto(part[:, 0], pre, casting="unsafe")
+        np.copyto(part[:, 1], post, casting="unsafe")
+        self.count += n
+
+    def array(self):
+        return self.rows[:self.count]
+
+
+def _compact_labels(pre_group, post_group):
+    """Group labels as arrays of the smallest integer type that holds them (lookups that stay in
+    the CPU cache); labels that are not integers keep their common type."""
     labels = [np.asarray(group) for group in (pre_group, post_group)]
-    if all(group.dtype.kind in "iu" for group in labels):
-        dtype = np.result_type(*(np.min_scalar_type(bound) for group in labels for bound in (group.min(), group.max())))
-    else:
+    if not all(group.dtype.kind in "iu" and group.size for group in labels):
         dtype = np.result_type(*labels)
-    pre_group, post_group = (group.astype(dtype, copy=False) for group in labels)
-    block = min(_BLOCK, len(pairs))
-    pre_values, post_values = np.empty(block, dtype), np.empty(block, dtype)
-    for start in range(0, len(pairs), block):
-        rows = pairs[start:start + block]
-        n = len(rows)
-        np.take(pre_group, rows[:, 0], out=pre_values[:n])
-        np.take(post_group, rows[:, 1], out=post_values[:n])
-        np.equal(pre_values[:n], post_values[:n], out=same[start:start + n])
-    return same
-
-
-def rows_where(pairs, keep):
-    """The rows of an (n, 2) array where the boolean `keep` is true, as a new (m, 2) array.
-
-    A row of two 4-byte indices is selected as one 8-byte item: NumPy's boolean indexing is
-    several times slower on the 2-D array, and selecting each column allocates twice.
-    """
-    if pairs.dtype.itemsize != 4 or not pairs.flags.c_contiguous:
-        return pairs[keep]
-    return pairs.view(np.int64)[:, 0][keep].view(pairs.dtype).reshape(-1, 2)
+    else:
+        dtype = np.result_type(*(np.min_scalar_type(bound) for group in labels for bound in (group.min(), group.max())))
+    return tuple(group.astype(dtype, copy=False) for group in labels)
 
 
 def fixed_in_degree(rng, n_pre, n_post, k, allow_autapses=True):

@@ -66,12 +66,11 @@ class Rostami2020(ZooModel):
         progress.step("drawing connectivity for seed %d", streams.master_seed)
         for pre, post in PATHWAYS:
             rng = streams.generator(f"connectivity/{pre}_to_{post}")
-            pairs = connectivity.bernoulli_pairs(  # int32: the connectors keep their lists for the whole run
-                rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], allow_autapses=pre != post, dtype=np.int32
+            within, across = connectivity.bernoulli_pairs_by_group(  # int32: the connectors keep their lists for the whole run
+                rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], self.cluster_of(pre),
+                self.cluster_of(post), allow_autapses=pre != post, dtype=np.int32
             )
-            same = connectivity.same_group(pairs, self.cluster_of(pre), self.cluster_of(post))
-            drawn[f"{pre}_to_{post}_within"] = connectivity.rows_where(pairs, same)
-            drawn[f"{pre}_to_{post}_across"] = connectivity.rows_where(pairs, np.logical_not(same, out=same))
+            drawn[f"{pre}_to_{post}_within"], drawn[f"{pre}_to_{post}_across"] = within, across
         self._connections_cache = (streams.master_seed, drawn)
         return drawn
 
