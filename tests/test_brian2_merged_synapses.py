@@ -160,3 +160,17 @@ def test_what_does_not_merge():
         assert len(_synapses_objects()) == 5 and not isinstance(late._brian2_synapses[0][0], SynapsesPart)
     finally:
         sim.end()
+
+
+def test_no_merging_into_an_object_whose_delay_was_set_since():
+    pre, post = _setup(True)
+    try:
+        pairs = np.random.default_rng(6).integers(0, 20, size=(40, 2))
+        first = sim.Projection(pre, post, sim.FromListConnector(pairs), sim.StaticSynapse(weight=0.2, delay=1.0))
+        first.set(delay=2.0)
+        second = sim.Projection(pre, post, sim.FromListConnector(pairs), sim.StaticSynapse(weight=0.2, delay=1.0))
+        assert len(_synapses_objects()) == 2
+        assert set(first.get("delay", format="list", with_address=False)) == {2.0}
+        assert set(second.get("delay", format="list", with_address=False)) == {1.0}
+    finally:
+        sim.end()

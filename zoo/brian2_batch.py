@@ -282,10 +282,9 @@ class _PendingConnections:
     def _create_merging(self, batch):
         """Create the batch in an earlier projection's Synapses object where it can share it."""
         from . import brian2_merged_synapses as merged
-        from .brian2_shared_delays import shared_delay
 
         own = batch.synapses
-        target = merged.target_for(self.projection, own, shared_delay(own))
+        target = merged.target_for(self.projection, own)
         if target is own and not hasattr(own, "_zoo_parts"):
             batch.create(self.projection)
             return

@@ -23,7 +23,7 @@ import numpy as np
 
 from .errors import ZooError
 
-__all__ = ["SynapsesPart", "target_for", "attach", "whole", "is_shared"]
+__all__ = ["SynapsesPart", "target_for", "attach", "whole"]
 
 _SNAPSHOT = "before-first-run"  # pyNN.brian2 stores the network under this name at the first run
 
@@ -33,26 +33,27 @@ def whole(synapses):
     return synapses.whole if isinstance(synapses, SynapsesPart) else synapses
 
 
-def is_shared(synapses):
-    """True if the Synapses object behind `synapses` holds the synapses of several projections."""
-    return len(getattr(whole(synapses), "_zoo_parts", ())) > 1
-
-
-def target_for(projection, synapses, shared_delay):
+def target_for(projection, synapses):
     """The Synapses object `projection`'s synapses go into: an earlier projection's that can take
     them, else its own `synapses` (then registered for later projections); `synapses` itself
-    whenever merging does not apply. `shared_delay` is the one delay of `synapses` or None."""
-    key = _merge_key(projection, synapses, shared_delay)
+    whenever merging does not apply."""
+    key = _merge_key(projection, synapses)
     if key is None:
         return synapses
     network = projection._simulator.state.network
     targets = network.__dict__.setdefault("_zoo_merge_targets", {})
     target = targets.get(key)
-    if target is None:
-        targets[key] = synapses
-        synapses._zoo_parts = []
-        return synapses
-    return target
+    if target is not None and _merge_key(projection, target, allow_synapses=True) == key:
+        return target
+    targets[key] = synapses  # the first of its kind, or the earlier one changed (its delay was set)
+    synapses._zoo_parts = []
+    return synapses
+
+
+def _delay_of(synapses):
+    from .brian2_shared_delays import shared_delay
+
+    return shared_delay(synapses)
 
 
 def attach(projection, synapses, target, start, stop):
@@ -72,22 +73,24 @@ def attach(projection, synapses, target, start, stop):
         member._brian2_synapses[0][0] = SynapsesPart(target, first, last, member.label)
 
 
-def _merge_key(projection, synapses, shared_delay):
+def _merge_key(projection, synapses, allow_synapses=False):
     """What two projections must have in common to share a Synapses object; None if `projection`
-    cannot share (synapse model with state, per-synapse delays, after the first run, ...)."""
+    cannot share (synapse model with state, per-synapse delays, after the first run, ...).
+    `synapses` must be empty unless `allow_synapses`."""
     from pyNN import common
     from pyNN.brian2.standardmodels.synapses import StaticSynapse
 
-    if type(projection.synapse_type) is not StaticSynapse or shared_delay is None:
+    delay = _delay_of(synapses)
+    if type(projection.synapse_type) is not StaticSynapse or delay is None:
         return None
     if isinstance(projection.pre, common.Assembly) or isinstance(projection.post, common.Assembly):
         return None
     network = projection._simulator.state.network
-    if _SNAPSHOT in getattr(network, "_stored_state", {}) or len(synapses) > 0:
+    if _SNAPSHOT in getattr(network, "_stored_state", {}) or (len(synapses) > 0 and not allow_synapses):
         return None
     pathways = tuple((pathway.prepost, pathway.code) for pathway in synapses._pathways)
     return (id(synapses.source), id(synapses.target), str(synapses.equations), pathways,
-            float(shared_delay), id(synapses.clock), synapses.multisynaptic_index)
+            float(delay), id(synapses.clock), synapses.multisynaptic_index)
 
 
 class SynapsesPart:
@@ -117,9 +120,7 @@ class SynapsesPart:
 
     def __setattr__(self, name, value):
         if name.rstrip("_") == "delay":
-            from .brian2_shared_delays import shared_delay
-
-            if np.allclose(np.asarray(value, dtype=float), float(shared_delay(self.whole))):
+            if np.allclose(np.asarray(value, dtype=float), float(_delay_of(self.whole))):
                 return  # the one delay it has
             raise ZooError(
                 f"projection '{self.label}' shares its Brian2 Synapses object with other projections "
