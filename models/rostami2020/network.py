@@ -15,7 +15,7 @@ The two populations E and I hold the clusters as index ranges; each pathway is t
 
 import numpy as np
 
-from zoo import connectivity, progress
+from zoo import connectivity, from_list, progress
 from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
 from zoo.network import Network
 from zoo.units import to_pynn
@@ -122,7 +122,8 @@ class Rostami2020(ZooModel):
     def _connect(self, sim, populations, streams):
         """Two projections per pathway, within and across clusters, with J+ and J- weights.
 
-        The drawn lists are handed over one projection at a time: the connector keeps its own copy.
+        The drawn lists are handed over one projection at a time, and the connectors keep them
+        without a copy (zoo.from_list.HandedOver).
         """
         weights = formulas.clustered_weights(self.params)
         drawn = dict(self._pair_lists(streams))
@@ -137,7 +138,7 @@ class Rostami2020(ZooModel):
             projections[name] = sim.Projection(
                 populations[pre],
                 populations[post],
-                sim.FromListConnector(pairs),
+                sim.FromListConnector(from_list.HandedOver(pairs)),
                 sim.StaticSynapse(weight=to_pynn(weight, "pA"), delay=self.params.delay),
                 receptor_type="excitatory" if pre == "E" else "inhibitory",
                 label=name,
