@@ -146,6 +146,7 @@ def _make_batching_init(stock_init):
         with _connecting_in_batches(connector, self):
             stock_init(self, presynaptic_population, postsynaptic_population, connector,
                        *args, **kwargs)
+        from_list.release_if_handed_over(connector, self)
     return __init__
 
 
