@@ -122,8 +122,8 @@ class Rostami2020(ZooModel):
     def _connect(self, sim, populations, streams):
         """Two projections per pathway, within and across clusters, with J+ and J- weights.
 
-        The drawn lists are handed over one projection at a time, and the connectors keep them
-        without a copy (zoo.from_list.HandedOver).
+        The drawn lists are handed over one projection at a time: the connectors take them
+        without a copy and the zoo's builders release them once built (zoo.from_list.HandedOver).
         """
         weights = formulas.clustered_weights(self.params)
         drawn = dict(self._pair_lists(streams))
