@@ -3,7 +3,7 @@
 Brian2 spends a few microseconds per Synapses object and time step whatever its size (its spike
 queue and pathway code run once per object). A model that splits one pathway into several
 projections -- rostami2020 builds each pathway as a within-cluster and an across-cluster
-projection with one weight each -- pays that cost once per projection: its simulation was 1.1-1.2x
+projection with one weight each -- pays that cost once per projection: its simulation was 1.2-1.3x
 slower than with one Synapses object per pathway.
 
 With ``zoo.brian2_batch.install(merge_projections=True)``, a batched projection whose synapses

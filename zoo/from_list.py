@@ -3,7 +3,8 @@
 Both connect a whole connection list at once instead of one postsynaptic neuron at a time. They
 do so only for lists the stock connector would treat plainly (:func:`batchable`), and evaluate the
 synapse parameters of a block of rows exactly as the stock connector does per target
-(:func:`row_parameters`).
+(:func:`row_parameters`). A list given as :class:`HandedOver` is taken without a copy and dropped
+once its projection is built (:func:`release_if_handed_over`).
 """
 
 import weakref
