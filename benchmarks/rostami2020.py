@@ -38,9 +38,9 @@ Phases, measured the same way for zoo and native:
 
 With ``--repeat`` 2 or more, every other round runs the zoo before the native script, so that
 neither always follows the other (on a virtual machine, what a process's first touch of memory
-costs depends on the process before it). Seconds are process CPU seconds (user + system) by default, which hold up better than wall-clock
-seconds when other jobs share the machine; ``--clock wall`` switches the table to wall-clock time.
-Both are kept in the JSON file.
+costs depends on the process before it). Seconds are process CPU seconds (user + system) by
+default, which hold up better than wall-clock seconds when other jobs share the machine;
+``--clock wall`` switches the table to wall-clock time. Both are kept in the JSON file.
 
 Brian2 compiles Cython code the first time it sees it: every Brian2 implementation first runs once,
 untimed, at a small size in its own process so that compilation is not counted (the Cython cache
