@@ -286,7 +286,7 @@ class _PendingConnections:
 
         own = batch.synapses
         target = merged.target_for(self.projection, own)
-        if target is own and not hasattr(own, "_zoo_parts"):
+        if target is None:
             batch.create(self.projection)
             return
         start = len(target)

@@ -21,6 +21,7 @@ import numbers
 
 import numpy as np
 
+from .brian2_shared_delays import shared_delay
 from .errors import ZooError
 
 __all__ = ["SynapsesPart", "target_for", "attach", "whole"]
@@ -35,11 +36,11 @@ def whole(synapses):
 
 def target_for(projection, synapses):
     """The Synapses object `projection`'s synapses go into: an earlier projection's that can take
-    them, else its own `synapses` (then registered for later projections); `synapses` itself
-    whenever merging does not apply."""
+    them, else its own `synapses` (then registered for later projections); None where merging
+    does not apply."""
     key = _merge_key(projection, synapses)
     if key is None:
-        return synapses
+        return None
     network = projection._simulator.state.network
     targets = network.__dict__.setdefault("_zoo_merge_targets", {})
     target = targets.get(key)
@@ -48,12 +49,6 @@ def target_for(projection, synapses):
     targets[key] = synapses  # the first of its kind, or the earlier one changed (its delay was set)
     synapses._zoo_parts = []
     return synapses
-
-
-def _delay_of(synapses):
-    from .brian2_shared_delays import shared_delay
-
-    return shared_delay(synapses)
 
 
 def attach(projection, synapses, target, start, stop):
@@ -80,7 +75,7 @@ def _merge_key(projection, synapses, allow_synapses=False):
     from pyNN import common
     from pyNN.brian2.standardmodels.synapses import StaticSynapse
 
-    delay = _delay_of(synapses)
+    delay = shared_delay(synapses)
     if type(projection.synapse_type) is not StaticSynapse or delay is None:
         return None
     if isinstance(projection.pre, common.Assembly) or isinstance(projection.post, common.Assembly):
@@ -120,7 +115,7 @@ class SynapsesPart:
 
     def __setattr__(self, name, value):
         if name.rstrip("_") == "delay":
-            if np.allclose(np.asarray(value, dtype=float), float(_delay_of(self.whole))):
+            if np.allclose(np.asarray(value, dtype=float), float(shared_delay(self.whole))):
                 return  # the one delay it has
             raise ZooError(
                 f"projection '{self.label}' shares its Brian2 Synapses object with other projections "

@@ -66,7 +66,7 @@ class Rostami2020(ZooModel):
         progress.step("drawing connectivity for seed %d", streams.master_seed)
         for pre, post in PATHWAYS:
             rng = streams.generator(f"connectivity/{pre}_to_{post}")
-            within, across = connectivity.bernoulli_pairs_by_group(  # int32: the connectors keep their lists for the whole run
+            within, across = connectivity.bernoulli_pairs_by_group(  # int32: Brian2's index type, no conversion
                 rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], self.cluster_of(pre),
                 self.cluster_of(post), allow_autapses=pre != post, dtype=np.int32
             )
