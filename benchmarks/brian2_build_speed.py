@@ -1,4 +1,4 @@
-"""How long PyNN takes to build a projection on Brian2: stock vs batched (zoo.brian2_batch).
+"""How long PyNN takes to build a projection on Brian2: stock vs batched (zoo.backends.brian2.batch).
 
 The network: one population of --n IF_curr_exp neurons (default 1350) connected to
 itself with FixedProbabilityConnector(p=--p), weights and delays drawn from uniform
@@ -32,7 +32,7 @@ def build(variant, n, p, seed):
     import pyNN.brian2 as sim
     from pyNN.random import NumpyRNG, RandomDistribution
 
-    from zoo import brian2_batch
+    from zoo.backends.brian2 import batch as brian2_batch
 
     if variant == "batched":
         brian2_batch.install()

@@ -1,4 +1,4 @@
-"""How long PyNN takes to build a network on NEST: stock, batched (zoo.nest_batch), native PyNEST.
+"""How long PyNN takes to build a network on NEST: stock, batched (zoo.backends.nest.batch), native PyNEST.
 
 The network: 4000 excitatory + 1000 inhibitory IF_cond_exp neurons (times --scale),
 Bernoulli connectivity with p = 0.2 for E->E and p = 0.5 for E->I, I->E and I->I,
@@ -63,8 +63,8 @@ def draw_lists(scale, seed):
 
 def build_pynn(scale, threads, seed, batched):
     sys.path.insert(0, str(ROOT))
-    from zoo import nest_batch
-    from zoo.backend import import_simulator
+    from zoo.backends.nest import batch as nest_batch
+    from zoo.backends import import_simulator
 
     sim = import_simulator("nest")
     import nest

@@ -15,7 +15,7 @@ Configurations, each in its own Python process (so that the peak resident memory
   pathway, ``static_synapse`` copies with the within/across weights, iaf_psc_exp (on grid),
   V(0) = V_th - 20 LogNormal(0, 1) from ``nest.random``, step_current_generator, one
   spike_recorder on all neurons.
-* ``nest/zoo``:      ``zoo.backend.setup("nest")``, ``Rostami2020(params).build``,
+* ``nest/zoo``:      ``zoo.backends.setup("nest")``, ``Rostami2020(params).build``,
   ``zoo.progress.simulate``: what ``python -m zoo.run`` runs.
 * ``brian2/native``: Brian2 runtime mode, Cython: one NeuronGroup per type with the LIF +
   exponential-current equations integrated with 'exact', one Synapses per pathway with
@@ -23,7 +23,7 @@ Configurations, each in its own Python process (so that the peak resident memory
   a within/across-cluster expression, a scalar delay, the stimulus as a TimedArray, a
   SpikeMonitor per group.
 * ``brian2/zoo``:    as nest/zoo on Brian2 (PyNN with the zoo's batched builder).
-* ``brian2/stock``:  build only, stock PyNN 0.13 on Brian2 (``zoo.brian2_batch.uninstall()`` after
+* ``brian2/stock``:  build only, stock PyNN 0.13 on Brian2 (``zoo.backends.brian2.batch.uninstall()`` after
   the zoo's setup), at ``--stock-scale``, next to a build-only ``brian2/zoo`` at the same size.
 
 Phases, measured the same way for zoo and native:
@@ -101,7 +101,7 @@ def key(name):
 def model_params(scale, warmup_ms, sim_ms):
     """Default rostami2020 parameters at `scale` (see the module docstring)."""
     sys.path.insert(0, str(ROOT))
-    from models.rostami2020 import Rostami2020
+    from zoo.models.rostami2020 import Rostami2020
 
     base = Rostami2020.variant("default").params
     divide = max(scale, 1.0)
@@ -148,8 +148,8 @@ class Clock:
 
 def run_zoo(simulator, params, threads, build_only=False, stock=False):
     sys.path.insert(0, str(ROOT))
-    from models.rostami2020 import Rostami2020
-    from zoo import backend as backends
+    from zoo.models.rostami2020 import Rostami2020
+    from zoo import backends
     from zoo import progress
     from zoo.seeds import SeedStreams
 
@@ -158,7 +158,7 @@ def run_zoo(simulator, params, threads, build_only=False, stock=False):
     backend = backends.setup(simulator, streams, threads=threads, **model.simulation_settings())
     steps = _record_build_steps(progress)
     if stock:
-        from zoo import brian2_batch
+        from zoo.backends.brian2 import batch as brian2_batch
 
         brian2_batch.uninstall()
     result = {"codegen_target": backend.codegen_target}
@@ -234,7 +234,7 @@ def _run_result(warm, run, params, counts):
 
 def run_nest_native(params, threads):
     sys.path.insert(0, str(ROOT))
-    from models.rostami2020 import formulas  # numbers only: drive and weights
+    from zoo.models.rostami2020 import formulas  # numbers only: drive and weights
 
     os.environ.setdefault("PYNEST_QUIET", "1")
     import nest
@@ -317,7 +317,7 @@ dI_inh/dt = -I_inh/tau_syn_I : amp
 
 def run_brian2_native(params):
     sys.path.insert(0, str(ROOT))
-    from models.rostami2020 import formulas  # numbers only: drive and weights
+    from zoo.models.rostami2020 import formulas  # numbers only: drive and weights
 
     import logging
 
@@ -731,8 +731,8 @@ same-run ratios mean anything.
 | script | what it measures |
 |---|---|
 | `rostami2020.py` | rostami2020 (default variant, and 2x and 4x the neurons at equal in-degrees): build, simulate and peak memory of the zoo vs a native PyNEST and a native Brian2 script; zoo vs stock PyNN build on Brian2 |
-| `brian2_build_speed.py` | one PyNN `Projection` on Brian2: stock PyNN vs the zoo's batched builder (`zoo.brian2_batch`), with a check that both build identical connections |
-| `nest_build_speed.py` | a 4000 + 1000 neuron network on NEST: stock PyNN vs the batched builder (`zoo.nest_batch`) vs native `nest.Connect` |
+| `brian2_build_speed.py` | one PyNN `Projection` on Brian2: stock PyNN vs the zoo's batched builder (`zoo.backends.brian2.batch`), with a check that both build identical connections |
+| `nest_build_speed.py` | a 4000 + 1000 neuron network on NEST: stock PyNN vs the batched builder (`zoo.backends.nest.batch`) vs native `nest.Connect` |
 
 <!-- rostami2020:begin -->
 {block}<!-- rostami2020:end -->
@@ -808,7 +808,7 @@ def main():
     comparisons = compare(results, args)
 
     sys.path.insert(0, str(ROOT))
-    from zoo.backend import versions
+    from zoo.backends import versions
 
     date = datetime.date.today().isoformat()
     machine = machine_info()

@@ -32,7 +32,7 @@ CONFIGS = ("nest", "brian2", "brian2_euler")
 
 
 def child(config, variant, seed, small):
-    from zoo import backend as backends
+    from zoo import backends
     from zoo import io, registry
     from zoo.seeds import SeedStreams
 

@@ -21,7 +21,7 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 if SHARED_DATA.is_dir():
     os.environ.setdefault("ZOO_DATA_DIR", str(SHARED_DATA))
 
-from zoo import backend as backends  # noqa: E402
+from zoo import backends  # noqa: E402
 from zoo.seeds import SeedStreams  # noqa: E402
 
 SIMULATORS = ("nest", "brian2")
@@ -55,10 +55,9 @@ def numpy_codegen():
 
 @pytest.fixture
 def stock_brian2():
-    """PyNN's Brian2 backend without any of the zoo's patches, for tests that install one patch
-    and compare it with stock PyNN; the next backend set-up installs them all again."""
-    for patch in backends.brian2_patches():
-        patch.uninstall()
+    """PyNN's Brian2 backend without any of the zoo's changes, for tests that install one change
+    and compare it with stock PyNN; whatever the test installed is taken off afterwards."""
+    brian2_wing = backends.wing("brian2")
+    brian2_wing.uninstall_patches()
     yield
-    for patch in backends.brian2_patches():
-        patch.uninstall()
+    brian2_wing.uninstall_patches()

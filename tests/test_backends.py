@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 
-from models.rostami2020 import VARIANTS, Rostami2020
-from zoo import backend as backends
-from zoo import io, progress
-from zoo.network import fingerprint
+from zoo.models.rostami2020 import VARIANTS, Rostami2020
+from zoo import backends
+from zoo import io
+from zoo.backends.fingerprint import fingerprint
 from zoo.seeds import SeedStreams
 
 TINY = VARIANTS["tiny"].params.replace(warmup=100.0, simtime=300.0)
@@ -42,7 +42,7 @@ def _build_tiny(backend, seed=1):
 
 def test_tiny_network_builds_what_the_model_drew(backend):
     model, network = _build_tiny(backend)
-    drawn = model.connections(SeedStreams(1))
+    drawn = model.connections(model.draw(SeedStreams(1)))
     for name, projection in network.projections.items():
         assert projection.size() == drawn[name][0].size
     assert network.populations["E"].size == TINY.N_E
@@ -70,7 +70,7 @@ def _run_tiny(simulator, seed, threads=1):
     b = backends.setup(simulator, streams, threads=threads, **model.simulation_settings())
     try:
         network = model.build(b.sim, streams)
-        progress.simulate(b, model.warmup_ms + model.duration_ms)
+        b.simulate(model.warmup_ms + model.duration_ms)
         return io.collect_segment(network, model.warmup_ms, model.warmup_ms + model.duration_ms)
     finally:
         b.end()

@@ -1,4 +1,4 @@
-"""zoo.brian2_batch: batched Brian2 projections must equal stock PyNN's, synapse for synapse.
+"""zoo.backends.brian2.batch: batched Brian2 projections must equal stock PyNN's, synapse for synapse.
 
 Every comparison builds the same network twice in one process -- once with the
 stock ``pyNN.brian2.Projection`` (``uninstall()``), once batched (``install()``) --
@@ -22,7 +22,7 @@ from pyNN.connectors import Connector
 from pyNN.random import NumpyRNG, RandomDistribution
 from pyNN.space import Grid2D
 
-from zoo import brian2_batch
+from zoo.backends.brian2 import batch as brian2_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -476,7 +476,7 @@ def test_install_is_idempotent_and_uninstall_restores_stock():
 
 
 def test_importing_does_not_import_brian2():
-    code = "import sys, zoo.brian2_batch; assert 'brian2' not in sys.modules, 'brian2 imported'"
+    code = "import sys, zoo.backends.brian2.batch; assert 'brian2' not in sys.modules, 'brian2 imported'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 

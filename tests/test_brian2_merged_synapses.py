@@ -1,4 +1,4 @@
-"""zoo.brian2_merged_synapses: static projections between the same groups share one Synapses
+"""zoo.backends.brian2.merged_synapses: static projections between the same groups share one Synapses
 object, and every projection reads, sets, resets and simulates as with its own."""
 
 import brian2
@@ -7,9 +7,9 @@ import pyNN.brian2 as sim
 import pytest
 from pyNN.random import NumpyRNG, RandomDistribution
 
-from zoo import brian2_batch, brian2_shared_delays, brian2_snapshot
-from zoo.brian2_merged_synapses import SynapsesPart
-from zoo.errors import ZooError
+from zoo.backends.brian2 import batch as brian2_batch, shared_delays as brian2_shared_delays, snapshot as brian2_snapshot
+from zoo.backends.brian2.synapses import shared_delay
+from zoo.backends.brian2.merged_synapses import SynapsesPart
 
 brian2.BrianLogger.suppress_name("unused_brian_object")
 
@@ -131,14 +131,19 @@ def test_parts_index_like_arrays():
         sim.end()
 
 
-def test_one_delay_for_all_parts():
+def test_one_delay_for_all_parts_until_one_part_gets_another():
     pre, post = _setup(True)
     try:
         projections = _three_projections(pre, post)
         projections[0].set(delay=1.0)  # the delay they all have
-        with pytest.raises(ZooError, match="merge_projections=False"):
-            projections[0].set(delay=2.0)
-        assert {d for p in projections for d in p.get("delay", format="list", with_address=False)} == {1.0}
+        assert shared_delay(projections[0]._brian2_synapses[0][0]) is not None
+        projections[1].set(delay=2.0)  # another for one part: each synapse of the object gets its own
+        assert shared_delay(projections[0]._brian2_synapses[0][0]) is None
+        delays = [{d for d in p.get("delay", format="list", with_address=False)} for p in projections]
+        assert delays == [{1.0}, {2.0}, {1.0}]
+        next(iter(projections[2].connections)).delay = 3.0
+        assert sorted({d for d in projections[2].get("delay", format="list", with_address=False)}) == [1.0, 3.0]
+        assert [{d for d in p.get("delay", format="list", with_address=False)} for p in projections[:2]] == [{1.0}, {2.0}]
     finally:
         sim.end()
 

@@ -1,10 +1,11 @@
-"""zoo.brian2_recording: Brian2 samples taken every I > dt are the states at k I, as on NEST."""
+"""zoo.backends.brian2.recording: Brian2 samples taken every I > dt are the states at k I, as on NEST."""
 
 import numpy as np
 import pytest
 
-from zoo import backend as backends
-from zoo import brian2_recording, inputs
+from zoo import backends
+from zoo.backends.brian2 import recording as brian2_recording
+from zoo import inputs
 from zoo.seeds import SeedStreams
 
 DT = 0.1
@@ -28,9 +29,12 @@ def _recorded_conductance(simulator, interval_ms, t_stop=16.0):
         b.end()
 
 
-def test_installed_by_the_backend():
+def test_installed_for_a_zoo_session_only():
     backends.import_simulator("brian2")
-    assert brian2_recording.is_installed()
+    assert not brian2_recording.is_installed()
+    with backends.setup("brian2", SeedStreams(1)):
+        assert brian2_recording.is_installed()
+    assert not brian2_recording.is_installed()
 
 
 @pytest.mark.parametrize("interval_ms", [0.5, 1.0])

@@ -1,4 +1,4 @@
-"""zoo.brian2_shared_delays: one delay per Synapses object where a projection has one delay, and
+"""zoo.backends.brian2.shared_delays: one delay per Synapses object where a projection has one delay, and
 PyNN reads, sets and simulates the same as with a delay per synapse."""
 
 import numpy as np
@@ -6,9 +6,8 @@ import pyNN.brian2 as sim
 import pytest
 from pyNN.random import NumpyRNG, RandomDistribution
 
-from zoo import brian2_batch, brian2_shared_delays
-from zoo.brian2_shared_delays import shared_delay
-from zoo.errors import ZooError
+from zoo.backends.brian2 import batch as brian2_batch, shared_delays as brian2_shared_delays
+from zoo.backends.brian2.synapses import shared_delay
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +82,7 @@ def test_same_values_and_spikes_as_per_synapse_delays(make):
     assert spikes == stock_spikes and sum(map(len, spikes)) > 0
 
 
-def test_setting_one_delay_and_refusing_several():
+def test_one_delay_is_set_as_one_and_different_delays_give_each_synapse_its_own():
     brian2_shared_delays.install()
     sim.setup(timestep=0.1)
     try:
@@ -91,10 +90,35 @@ def test_setting_one_delay_and_refusing_several():
         projection = from_list(pre, post)
         projection.set(delay=2.0, weight=0.5)
         assert {(w, d) for w, d in projection.get(["weight", "delay"], format="list", with_address=False)} == {(0.5, 2.0)}
-        with pytest.raises(ZooError, match="uninstall"):
-            projection.set(delay=RandomDistribution("uniform", (1.0, 2.0), rng=NumpyRNG(6)))
-        with pytest.raises(ZooError, match="one delay"):
-            next(iter(projection.connections)).delay = 3.0
-        assert set(projection.get("delay", format="list", with_address=False)) == {2.0}
+        assert shared_delay(projection._brian2_synapses[0][0]) is not None
+        projection.set(delay=RandomDistribution("uniform", (1.0, 2.0), rng=NumpyRNG(6)))
+        assert shared_delay(projection._brian2_synapses[0][0]) is None
+        delays = np.array(projection.get("delay", format="list", with_address=False))
+        assert len(set(np.round(delays, 6))) > 1 and np.all((delays >= 1.0) & (delays <= 2.0))
+        connection = next(iter(projection.connections))
+        connection.delay = 3.0
+        assert connection.delay == pytest.approx(3.0)
+        assert np.count_nonzero(np.isclose(projection.get("delay", format="list", with_address=False), 3.0)) == 1
+    finally:
+        sim.end()
+
+
+def test_a_connection_delay_on_a_one_delay_projection_gives_each_synapse_its_own_and_runs():
+    """Stock PyNN lets one connection get its own delay; so does the zoo, and the spike arrives then."""
+    brian2_shared_delays.install()
+    sim.setup(timestep=0.1)
+    try:
+        source = sim.Population(1, sim.SpikeSourceArray(spike_times=[3.0]))  # after the delay is set
+        target = sim.Population(2, sim.IF_cond_exp())
+        projection = sim.Projection(source, target, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.05, delay=1.0))
+        target.record("gsyn_exc")
+        sim.run(2.0)
+        connection = next(c for c in projection.connections if int(c._syn_obj.j[c.index]) == 1)
+        connection.delay = 5.0
+        sim.run(10.0)
+        g = np.asarray(target.get_data().segments[0].filter(name="gsyn_exc")[0].magnitude)
+        times = np.arange(g.shape[0]) * 0.1
+        rise = [times[np.argmax(g[:, k] > 0)] for k in range(2)]
+        assert rise[0] == pytest.approx(4.1, abs=0.15) and rise[1] == pytest.approx(8.1, abs=0.15)
     finally:
         sim.end()

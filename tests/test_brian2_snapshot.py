@@ -1,4 +1,4 @@
-"""zoo.brian2_snapshot: PyNN's reset snapshot shares static synapses' arrays, and reset still
+"""zoo.backends.brian2.snapshot: PyNN's reset snapshot shares static synapses' arrays, and reset still
 restores what stock PyNN restores, also after Projection.set and Connection setters."""
 
 import brian2
@@ -6,8 +6,8 @@ import numpy as np
 import pyNN.brian2 as sim
 import pytest
 
-from zoo import brian2_snapshot
-from zoo.brian2_snapshot import SNAPSHOT
+from zoo.backends.brian2 import snapshot as brian2_snapshot
+from zoo.backends.brian2.snapshot import SNAPSHOT
 
 brian2.BrianLogger.suppress_name("unused_brian_object")
 

@@ -1,4 +1,4 @@
-"""zoo.brian2_shared_parameters and zoo.brian2_current_sources change speed, not results.
+"""zoo.backends.brian2.shared_parameters and zoo.backends.brian2.current_sources change speed, not results.
 
 Each comparison runs the same deterministic network (fixed input spikes, current sources) with
 the stock PyNN-Brian2 code and with the patch, in one process with generated NumPy code, and
@@ -11,7 +11,7 @@ import pyNN.brian2 as sim
 import pytest
 from pyNN.random import NumpyRNG, RandomDistribution
 
-from zoo import brian2_current_sources, brian2_shared_parameters
+from zoo.backends.brian2 import current_sources as brian2_current_sources, shared_parameters as brian2_shared_parameters
 from zoo.errors import ZooError
 
 DT = 0.1

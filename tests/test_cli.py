@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zoo import run as cli
+from zoo.run import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,7 +68,7 @@ def test_dry_run_writes_structure_without_a_simulator(tmp_path):
         (["rostami2020", "--set", "tau_m_E=20mV"], "not compatible with 'ms'"),
         (["rostami2020", "--set", "Q=30"], "multiple of Q"),
         (["rostami2020", "--set", "Q"], "expects name=value"),
-        (["rostami2020", "--duration", "-5"], "--duration must be positive"),
+        (["rostami2020", "--duration", "-5"], "duration must be positive"),
         (["rostami2020", "--duration", "abc"], "invalid float value"),
         (["rostami2020", "--seed", "-1"], "--seed must be"),
         (["rostami2020", "--threads", "0"], "--threads must be"),
@@ -103,12 +103,12 @@ def test_force_never_replaces_a_directory_that_is_not_a_results_directory(tmp_pa
 
 
 def test_missing_simulator_is_one_line(monkeypatch, capsys, tmp_path):
-    from zoo import backend
+    from zoo import backends
 
     def broken():
         raise ImportError("No module named 'brian2'")
 
-    monkeypatch.setattr(backend, "_import_pynn_brian2", broken)
+    monkeypatch.setattr(backends.wing("brian2"), "import_pynn", broken)
     assert cli.main(["rostami2020", "--variant", "tiny", "--sim", "brian2", "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err.strip()
     assert "pip install 'brian2==2.9.*'" in err and len(err.splitlines()) == 1
@@ -116,12 +116,12 @@ def test_missing_simulator_is_one_line(monkeypatch, capsys, tmp_path):
 
 
 def test_interrupted_run_leaves_no_results(monkeypatch, capsys, tmp_path):
-    from zoo import progress
+    from zoo import backends
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(progress, "simulate", interrupted)
+    monkeypatch.setattr(backends.Backend, "simulate", interrupted)
     out = tmp_path / "r"
     assert cli.main(["rostami2020", "--variant", "tiny", "--out", str(out), "--quiet"]) == 130
     assert "no results were written" in capsys.readouterr().err

@@ -25,8 +25,10 @@ def test_every_file_a_readme_names_exists(readme):
 def test_every_registered_model_has_a_card_and_references():
     from zoo.registry import MODELS
 
+    import importlib
+
     for target in MODELS.values():
-        package = ROOT / Path(*target.split(":")[0].split("."))
+        package = Path(importlib.import_module(target.split(":")[0]).__file__).parent
         assert (package / "README.md").exists() and (package / "reference.toml").exists()
 
 
@@ -35,3 +37,17 @@ def test_ci_runs_the_readme_test_command():
     assert "<!-- test-command -->" in ci and "README.md" in ci
     block = ROOT.joinpath("README.md").read_text().split("<!-- test-command -->")[1]
     assert "pytest" in block.split("```")[1]
+
+
+def test_the_library_example_runs_as_written():
+    """The README's Python example, verbatim, in a fresh process (Brian2 on NumPy code: no compiling)."""
+    import os
+    import subprocess
+    import sys
+
+    block = ROOT.joinpath("README.md").read_text().split("<!-- library-example -->")[1]
+    code = block.split("```python")[1].split("```")[0]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600,
+                          env={**os.environ, "ZOO_BRIAN2_CODEGEN": "numpy"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "800 E cells recorded"

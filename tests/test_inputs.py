@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from zoo import backend as backends
+from zoo import backends
 from zoo import inputs
 from zoo.errors import ZooError
 from zoo.seeds import SeedStreams

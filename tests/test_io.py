@@ -57,7 +57,7 @@ def test_spike_arrays_flatten_all_spikes():
 
 @pytest.mark.parametrize("simulator", ["nest"])
 def test_collect_segment_keeps_only_the_recorded_window(simulator):
-    from zoo import backend as backends
+    from zoo import backends
     from zoo.network import Network
     from zoo.seeds import SeedStreams
 

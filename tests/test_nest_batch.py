@@ -1,4 +1,4 @@
-"""zoo.nest_batch: batched NEST projections must equal stock PyNN's, connection for connection.
+"""zoo.backends.nest.batch: batched NEST projections must equal stock PyNN's, connection for connection.
 
 Every comparison builds the same network twice in one process, each inside its own
 ``sim.setup()``/``sim.end()`` -- once with the stock ``pyNN.nest.Projection``
@@ -20,7 +20,7 @@ projection, and the recorder's entry points tell which path a connector took.
 import numpy as np
 import pytest
 
-from zoo.backend import import_simulator
+from zoo.backends import import_simulator
 
 sim = import_simulator("nest")  # NEST is a required dependency: no skip
 
@@ -28,7 +28,7 @@ import nest  # noqa: E402
 from pyNN.random import NumpyRNG, RandomDistribution  # noqa: E402
 from pyNN.space import Grid2D  # noqa: E402
 
-from zoo import nest_batch  # noqa: E402
+from zoo.backends.nest import batch as nest_batch  # noqa: E402
 
 SETUP = dict(timestep=0.1, min_delay=0.1, spike_precision="on_grid", threads=1, rng_seed=1)
 STATIC = ("weight", "delay")

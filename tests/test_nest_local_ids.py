@@ -1,8 +1,8 @@
-"""zoo.nest_local_ids: ID.local answers as NEST does, without asking it, in one process."""
+"""zoo.backends.nest.local_ids: ID.local answers as NEST does, without asking it, in one process."""
 
 import pyNN.nest as sim
 
-from zoo import nest_local_ids
+from zoo.backends.nest import local_ids as nest_local_ids
 
 
 def test_every_cell_local_as_nest_says_and_recording_unchanged(monkeypatch):

@@ -73,7 +73,7 @@ def test_noise_increments_are_standard_normal(backend):
 
 def test_a_spike_is_stamped_when_its_reset_shows(backend):
     """Recorded spike time = end of the step that crossed threshold (NEST's stamp; Brian2's
-    SpikeMonitor gives the step's start, which zoo.brian2_recording corrects)."""
+    SpikeMonitor gives the step's start, which zoo.backends.brian2.recording corrects)."""
     sim = backend.sim
     params = dict(GRANULE, g_t=0.0, sigma_n=0.0, I_e=5.0)
     cells = sim.Population(1, cell_type(LIF_COND_EXP_OU, sim)(**params))
@@ -163,7 +163,7 @@ def test_digest_changes_with_the_definition():
 
 
 def test_nestml_source_is_generated_from_the_definition():
-    from zoo.neurons.nestml import nestml_source
+    from zoo.backends.nest.neurons import nestml_source
 
     text = nestml_source(LIF_COND_EXP_OU)
     assert f"model {LIF_COND_EXP_OU.name}:" in text
@@ -174,7 +174,8 @@ def test_nestml_source_is_generated_from_the_definition():
 
 def test_prepare_compiles_the_nest_module_into_the_cache_once():
     pytest.importorskip("pynestml")
-    from zoo.neurons import nestml, prepare
+    from zoo.backends import prepare
+    from zoo.backends.nest import neurons as nestml
 
     prepare(LIF_COND_EXP_OU, "brian2")  # nothing to do
     prepare(LIF_COND_EXP_OU, "nest")
@@ -186,7 +187,7 @@ def test_prepare_compiles_the_nest_module_into_the_cache_once():
 
 
 def test_unexpected_generated_cpp_is_a_one_line_error():
-    from zoo.neurons.nestml import tune_generated
+    from zoo.backends.nest.neurons import tune_generated
 
     with pytest.raises(ZooError, match="nestml==9.0") as err:
         tune_generated("void update() { S_.g_n += random(); }", LIF_COND_EXP_OU)
@@ -194,6 +195,6 @@ def test_unexpected_generated_cpp_is_a_one_line_error():
 
 
 def test_sqrt_is_rewritten_for_nestml():
-    from zoo.neurons.nestml import _nestml_expression
+    from zoo.backends.nest.neurons import _nestml_expression
 
     assert _nestml_expression("a * sqrt(b / (c + d)) + sqrt(e)") == "a * ((b / (c + d))**0.5) + ((e)**0.5)"

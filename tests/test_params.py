@@ -2,7 +2,7 @@
 
 import pytest
 
-from models.rostami2020 import Rostami2020Params
+from zoo.models.rostami2020 import Rostami2020Params
 from zoo.errors import ZooError
 
 P = Rostami2020Params()

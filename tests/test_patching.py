@@ -1,6 +1,6 @@
-"""zoo.patching.Patches: wrapped methods and properties, and every original put back."""
+"""zoo.backends.patching.Patches: wrapped methods and properties, and every original put back."""
 
-from zoo.patching import Patches
+from zoo.backends.patching import Patches
 
 
 class Target:

@@ -12,9 +12,9 @@ import math
 
 import pytest
 
-from models.rostami2020 import Rostami2020
-from validation import reference
-from zoo import runner
+from zoo.models.rostami2020 import Rostami2020
+from zoo import references as reference
+from zoo.run import runner
 
 SEEDS = (1, 2, 3)
 

@@ -3,15 +3,14 @@
 import numpy as np
 import pytest
 
-from zoo import registry
-from zoo import run as cli
-from zoo import runner
+from zoo import backends, registry
+from zoo.run import runner
 
 INVARIANT = [name for name in registry.list_models() if registry.get_model(name).nest_thread_invariant]
 
 
 def _spikes(name, threads, tmp_path):
-    model, _ = cli.resolve_model(f"{name}.tiny", duration=300.0)
+    model = registry.create_model(f"{name}.tiny", duration=300.0)
     _, _ = runner.run(model, "nest", 2, threads=threads, out=tmp_path / f"{name}-{threads}", make_plots=False)
     from neo.io import NixIO
 
@@ -35,8 +34,8 @@ def test_claimed_thread_invariance_holds_on_nest(name, tmp_path):
 
 
 def test_cli_uses_all_cores_only_where_results_do_not_depend_on_them(monkeypatch):
-    monkeypatch.setattr(cli.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    monkeypatch.setattr(backends.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
     invariant, dependent = (registry.get_model(name)() for name in ("zerlaut2018", "schmidt2018"))
-    assert cli.default_threads(invariant, "nest") == 3
-    assert cli.default_threads(invariant, "brian2") == 1
-    assert cli.default_threads(dependent, "nest") == 1
+    assert backends.default_threads(invariant, "nest") == 3
+    assert backends.default_threads(invariant, "brian2") == 1
+    assert backends.default_threads(dependent, "nest") == 1

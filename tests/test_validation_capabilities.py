@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
-from zoo import capabilities, registry
+from zoo import registry
+from zoo.backends import capabilities
 from zoo.errors import ZooError
 from zoo.model import ZooModel
+from zoo.seeds import SeedStreams
 
 
 class _Sketch(ZooModel):
@@ -17,7 +19,13 @@ class _Sketch(ZooModel):
         super().__init__(params=object(), variant="default")
         self._build = build
 
-    def build(self, sim, streams):
+    def simulation_settings(self):
+        return {}
+
+    def structure(self, drawn):
+        raise NotImplementedError("the capability check needs no structure")
+
+    def build(self, sim, streams, drawn=None):
         return self._build(sim)
 
 
@@ -43,10 +51,9 @@ def test_rostami2020_runs_on_both_backends_without_errors_or_warnings():
 
 def test_the_dry_pass_draws_the_same_connectivity_the_build_uses():
     model = registry.create_model("rostami2020.tiny")
-    usage = capabilities.inspect(model, seed=4)
-    from zoo.seeds import SeedStreams
-
-    counts = {name: i.size for name, (i, _) in model.connections(SeedStreams(4)).items()}
+    drawn = model.draw(SeedStreams(4))
+    usage = capabilities.inspect(model, drawn)
+    counts = {name: i.size for name, (i, _) in model.connections(model.draw(SeedStreams(4))).items()}
     assert {p["label"]: p["listed_connections"] for p in usage.projections} == counts
 
 
@@ -171,23 +178,16 @@ def test_the_brian2_tables_match_pynn_brian2():
         assert missing not in provided
 
 
-def test_the_runner_checks_before_the_model_is_built(tmp_path, monkeypatch):
-    from zoo import backend, runner
+def test_the_runner_checks_before_the_simulator_is_set_up(tmp_path, monkeypatch):
+    from zoo import backends
+    from zoo.run import runner
 
-    class Unbuildable:
-        """A set-up backend whose simulator cannot build anything: the check must stop first."""
-
-        sim, ended = object(), False
-
-        def end(self):
-            Unbuildable.ended = True
-
-    monkeypatch.setattr(backend, "setup", lambda *args, **kwargs: Unbuildable())
+    opened = []
+    monkeypatch.setattr(backends, "setup", lambda *args, **kwargs: opened.append(args))
     model = _Sketch(lambda sim: sim.Population(3, sim.SpikeSourceGamma(), label="G"))
-    model.simulation_settings = lambda: {}
     with pytest.raises(ZooError, match="cannot run as written on brian2"):
         runner.run(model, "brian2", seed=1, out=tmp_path / "out")
-    assert Unbuildable.ended and not (tmp_path / "out").exists()
+    assert not opened and not list(tmp_path.iterdir())
 
 
 def test_cell_types_from_outside_pynns_standard_set_are_left_to_their_own_realisation():

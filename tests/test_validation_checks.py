@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from validation import checks
-from validation.measures import RunMeasures, band_power, fixed_subsample
+from zoo.validation import checks
+from zoo.validation.measures import RunMeasures, band_power, fixed_subsample
 
 
 # --- distances ----------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def test_effect_size_needs_two_values_per_group():
 
 # --- reference values ---------------------------------------------------------------------------
 def test_reference_check_uses_the_seed_mean_and_two_spreads():
-    from validation import reference
+    from zoo import references as reference
 
     ref = next(r for r in reference.load("models.rostami2020") if r.variant == "default" and r.population == "E")
 

@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from validation import faults
-from zoo import backend as backends
+from zoo.validation import faults
+from zoo import backends
 from zoo import registry
 from zoo.errors import ZooError
-from zoo.network import connection_table
+from zoo.backends.fingerprint import connection_table
 from zoo.seeds import SeedStreams
 
 
@@ -117,7 +117,7 @@ needs_multiarea_data = pytest.mark.skipif(
 
 def _pathway_of(model, table):
     """The model population names of each connection's cells (schmidt2018: cells numbered in order)."""
-    structure = model.structure(SeedStreams(1))
+    structure = model.structure(model.draw(SeedStreams(1)))
     names = np.array([p.name for p in structure.populations])
     ends = np.cumsum([p.size for p in structure.populations])
     return names[np.searchsorted(ends, table[0], side="right")], names[np.searchsorted(ends, table[1], side="right")]

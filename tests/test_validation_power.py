@@ -19,9 +19,9 @@ import os
 
 import pytest
 
-from validation import power
-from validation.__main__ import main
-from validation.faults import Fault
+from zoo.validation import power
+from zoo.validation.__main__ import main
+from zoo.validation.faults import Fault
 from zoo import registry
 
 K = 5

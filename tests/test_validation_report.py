@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import quantities as pq
 
-from validation import checks, figures, report
-from validation.measures import RunMeasures
-from validation.runs import RunOutcome, RunSpec
+from zoo.validation import checks, figures, report
+from zoo.validation.measures import RunMeasures
+from zoo.validation.runs import RunOutcome, RunSpec
 from zoo import registry
 from zoo.errors import ZooError
 

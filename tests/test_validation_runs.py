@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from validation import faults, runs
-from validation.runs import RunSpec
+from zoo.validation import faults, runs
+from zoo.validation.runs import RunSpec
 from zoo import RESULTS_VERSION
 from zoo.errors import ZooError
 

@@ -1,8 +1,8 @@
 """Command line: validate a model across simulators and write an HTML, Markdown and JSON report.
 
-    python -m validation rostami2020 --sims nest brian2
-    python -m validation rostami2020 --sims nest brian2 --seeds 5 --variant tiny --out reports/rostami2020
-    python -m validation rostami2020.tiny --sims nest brian2 --fault exc_weight_x1.2   # see it fail
+    python -m zoo.validation rostami2020 --sims nest brian2
+    python -m zoo.validation rostami2020 --sims nest brian2 --seeds 5 --variant tiny --out reports/rostami2020
+    python -m zoo.validation rostami2020.tiny --sims nest brian2 --fault exc_weight_x1.2   # see it fail
 
 Runs K seeds (1..K) of the model on each simulator, reusing results already under --runs for the
 same model, parameters, seed and simulator; compares the backends under the seed-to-seed rule of
@@ -16,6 +16,7 @@ import os
 import sys
 from pathlib import Path
 
+from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
 
 from . import checks, faults, figures, measures, report, runs
@@ -28,9 +29,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser():
-    p = _Parser(prog="python -m validation", description="Compare a zoo model across simulators and with its reference values.")
+    p = _Parser(prog="python -m zoo.validation", description="Compare a zoo model across simulators and with its reference values.")
     p.add_argument("model", help="model name, optionally name.variant")
-    p.add_argument("--sims", nargs=2, default=["nest", "brian2"], metavar="SIM", help="the two simulators (default: nest brian2)")
+    p.add_argument("--sims", nargs=2, default=list(SIMULATORS), metavar="SIM",
+                   help=f"the two simulators (default: {' '.join(SIMULATORS)})")
     p.add_argument("--seeds", type=int, default=5, help="seeds per simulator, master seeds 1..K (default: 5)")
     p.add_argument("--variant", help="named parameter set (default: default)")
     p.add_argument("--duration", type=float, help="recorded time after the warm-up, ms (default: the variant's)")
@@ -40,7 +42,7 @@ def parser():
     p.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="runs at a time (default: 2)")
     p.add_argument("--fault", help="inject a fault (a name from --list-faults) into the first simulator's runs")
     p.add_argument("--list-faults", action="store_true", help="list the injectable faults of the model and exit")
-    p.add_argument("--power", metavar="JSON", help="attach detection and false-alarm rates (from python -m validation.power --json)")
+    p.add_argument("--power", metavar="JSON", help="attach detection and false-alarm rates (from python -m zoo.validation.power --json)")
     p.add_argument("--force", action="store_true", help="replace an existing report, and re-run runs that cannot be reused")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     return p
@@ -48,21 +50,19 @@ def parser():
 
 def configure(args):
     """(model, spec template dict) for the arguments; raises ZooError on bad input."""
-    from zoo.run import resolve_model
+    from zoo import registry
 
-    model, overrides = resolve_model(args.model, args.variant, args.assignments, args.duration)
+    model = registry.create_model(args.model, args.variant, args.assignments, args.duration)
     if args.seeds < 2:
         raise ZooError(f"--seeds must be at least 2 (the rule needs seed pairs), got {args.seeds}")
     if args.jobs < 1:
         raise ZooError(f"--jobs must be positive, got {args.jobs}")
-    from zoo.backend import SIMULATORS
-
     for sim in args.sims:
         if sim not in SIMULATORS:
             raise ZooError(f"unknown simulator '{sim}'; known: {', '.join(SIMULATORS)}")
     if args.sims[0] == args.sims[1] and not args.fault:
         raise ZooError("--sims names the same simulator twice; compare two simulators (or add --fault)")
-    return model, {"model": model.name, "variant": model.variant_name, "overrides": tuple(sorted(overrides.items()))}
+    return model, {"model": model.name, "variant": model.variant_name, "overrides": tuple(sorted(model.overrides().items()))}
 
 
 def default_out(model):
@@ -72,9 +72,10 @@ def default_out(model):
 
 def validate(model, template, sims, seeds, root, jobs, force=False, fault=None, say=print, power=None):
     """Run (or reuse), measure and compare; returns (report dict, figures dict)."""
-    from zoo import capabilities, io
+    from zoo import io
+    from zoo.backends import capabilities
 
-    usage = capabilities.inspect(model, 1)
+    usage = capabilities.inspect(model)
     findings = []
     for sim in dict.fromkeys(sims):
         findings += capabilities.check(usage, sim)
@@ -159,10 +160,10 @@ def main(argv=None):
         data, figs = validate(model, template, args.sims, args.seeds, args.runs, args.jobs, args.force, fault, say, power)
         path = report.write(data, figs, out, force=args.force)
     except ZooError as err:
-        print(f"python -m validation: error: {err}", file=sys.stderr)
+        print(f"python -m zoo.validation: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("python -m validation: interrupted; no report was written", file=sys.stderr)
+        print("python -m zoo.validation: interrupted; no report was written", file=sys.stderr)
         return 130
     print(report.headline(data))
     for result in data["comparisons"] + data["references"]:

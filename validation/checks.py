@@ -24,7 +24,7 @@ all null distances; its rate is measured, not assumed (:mod:`validation.power`, 
 The effect size of the mean (difference of per-seed means, 95 % t interval, and Hedges' g in units
 of the seed-to-seed standard deviation) is reported beside each row but does not decide it.
 
-**Against reference values** (rule ``reference_spread``, :mod:`validation.reference`): the mean
+**Against reference values** (rule ``reference_spread``, :mod:`zoo.references`): the mean
 over a backend's seeds must lie within 2 x spread of the reference value (spread: the reference's
 seed-to-seed standard deviation, or the stated allowance for a published number).
 """
@@ -35,7 +35,7 @@ import itertools
 import numpy as np
 from scipy import stats
 
-from . import reference
+from zoo import references
 from .measures import DISTRIBUTIONS, SETTINGS
 
 NULL_QUANTILE = 95.0
@@ -256,7 +256,7 @@ def compare(model, variant, runs_a, runs_b, backends, pool_cache=None):
 
 def _reference_value(summary, ref):
     """A run's value for a reference: a population statistic, else the model observable
-    population_statistic (as validation.reference.check reads it, e.g. network_mean_rate_hz)."""
+    population_statistic (as zoo.references.check reads it, e.g. network_mean_rate_hz)."""
     value = summary["populations"].get(ref.population, {}).get(ref.statistic)
     if value is None:
         value = summary.get("observables", {}).get(f"{ref.population}_{ref.statistic}")
@@ -266,7 +266,7 @@ def _reference_value(summary, ref):
 def reference_results(model, variant, package, runs_by_backend):
     """Each reference value of `variant` checked on the seed mean of every backend."""
     results = []
-    for ref in reference.load(package):
+    for ref in references.load(package):
         if ref.variant != variant:
             continue
         check = Check(f"reference/{ref.statistic}/{ref.population}", model, variant, ref.statistic, ref.population,
@@ -275,7 +275,7 @@ def reference_results(model, variant, package, runs_by_backend):
             per_seed = {seed: _reference_value(m.summary, ref) for seed, m in runs.items()}
             values = [v for v in per_seed.values() if v is not None]
             mean = float(np.mean(values)) if values else None
-            tolerance = reference.TOLERANCE_SPREADS * ref.spread
+            tolerance = references.TOLERANCE_SPREADS * ref.spread
             passed = mean is not None and abs(mean - ref.value) <= tolerance
             single = sum(v is not None and abs(v - ref.value) <= tolerance for v in per_seed.values())
             results.append(Result(
@@ -283,6 +283,6 @@ def reference_results(model, variant, package, runs_by_backend):
                 ref.source,
                 {"per_seed": per_seed, "single_runs_within": int(single), "kind": ref.kind, "unit": ref.unit,
                  "spread": ref.spread, "n": ref.n, "note": ref.note,
-                 "rule": f"|mean over seeds - value| <= {reference.TOLERANCE_SPREADS:g} * spread"},
+                 "rule": f"|mean over seeds - value| <= {references.TOLERANCE_SPREADS:g} * spread"},
             ))
     return results

@@ -1,6 +1,6 @@
 """Injected faults: a model built wrong on purpose, to show that the validation can tell.
 
-A fault never edits a model's code. Either it wraps the PyNN module that ``model.build(sim, streams)``
+A fault never edits a model's code. Either it wraps the PyNN module that ``model.build(sim, ...)``
 receives (:class:`FaultySim`), intercepting ``sim.Projection(..., label=NAME)`` and
 ``sim.Population(..., label=NAME)`` to change what a simulator would be handed, or it changes a
 model parameter through ``params.replace``. Kinds:
@@ -84,6 +84,7 @@ class FaultySim:
 
     def __init__(self, sim, fault):
         self._sim = sim
+        self.__wrapped__ = sim  # the zoo's building blocks realise themselves as on `sim` (zoo.hooks)
         self._fault = fault
         self.matched = []
         self._views = {}  # id(grandparent population) -> [(view label, its cells' indices there)]
@@ -195,9 +196,9 @@ def inject(model, fault):
         return type(model)(model.params.replace(**{fault.parameter: type(old)(old * fault.value)}), variant=model.variant_name)
     cls = type(model)
 
-    def build(self, sim, streams):
+    def build(self, sim, streams, drawn=None):
         faulty = FaultySim(sim, fault)
-        network = cls.build(self, faulty, streams)
+        network = cls.build(self, faulty, streams, drawn)
         if not faulty.matched:
             raise ZooError(f"fault '{fault.name}' matched no {'population' if 'cell' in fault.kind else 'projection'} "
                            f"of {self.name} (targets {', '.join(fault.targets)})")
@@ -226,7 +227,7 @@ def default_faults(model, streams):
       fewest synapses is left out;
     - ``delay_0.5ms``: every synaptic delay 0.5 ms.
     """
-    structure = model.structure(streams)
+    structure = model.structure(model.draw(streams))
     largest = max(structure.populations, key=lambda p: p.size).name
     excitatory = [p.name for p in structure.projections if p.receptor == "excitatory" and p.pre == p.post == largest]
     inhibitory = [p for p in structure.projections if p.receptor == "inhibitory" and p.post == largest and p.synapses > 0]

@@ -28,7 +28,7 @@ import quantities as pq
 from scipy import signal
 
 import elephant.utils
-from analysis import statistics
+from zoo.analysis import statistics
 from zoo import io
 
 # Elephant warns each time it moves a spike that sits a rounding error before a bin edge into the

@@ -1,6 +1,6 @@
 """Power and false alarms of the backend comparison, measured with injected faults and fresh seeds.
 
-    python -m validation.power rostami2020 --sims nest brian2 --seeds 5 [--variant V] [--json FILE]
+    python -m zoo.validation.power rostami2020 --sims nest brian2 --seeds 5 [--variant V] [--json FILE]
 
 - **Detection**: each fault of :func:`validation.faults.default_faults` is injected into the first
   simulator (seeds 1..K) and compared with the unmodified second simulator (seeds 1..K) under the
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
 
 from . import checks, faults, measures, runs
@@ -134,9 +135,9 @@ def describe(power):
 
 
 def main(argv=None):
-    p = _Parser(prog="python -m validation.power", description="Detection and false-alarm rates of the backend comparison.")
+    p = _Parser(prog="python -m zoo.validation.power", description="Detection and false-alarm rates of the backend comparison.")
     p.add_argument("model")
-    p.add_argument("--sims", nargs=2, default=["nest", "brian2"], metavar="SIM")
+    p.add_argument("--sims", nargs=2, default=list(SIMULATORS), metavar="SIM")
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--variant")
     p.add_argument("--duration", type=float)
@@ -157,7 +158,7 @@ def main(argv=None):
         power = measure_power(model, template, args.sims, args.seeds, args.runs, args.jobs, select_faults(model, args.faults),
                               args.force, args.max_splits, say=lambda text: print(f"[power] {text}", file=sys.stderr, flush=True))
     except ZooError as err:
-        print(f"python -m validation.power: error: {err}", file=sys.stderr)
+        print(f"python -m zoo.validation.power: error: {err}", file=sys.stderr)
         return 2
     for d in power["detection"]:
         print(f"{d['fault']:<24} {'detected' if d['detected'] else 'MISSED':<9} {len(d['failed'])} of {d['comparisons']} "

@@ -2,7 +2,7 @@
 
 The HTML holds its figures inline (base64 PNG), so it can be mailed or archived as one file; the
 Markdown links the same figures from ``figures/``. The report directory is written like a zoo
-results directory (:class:`zoo.results.ResultsDir`): it appears only when complete and replaces an
+results directory (:class:`zoo.run.results.ResultsDir`): it appears only when complete and replaces an
 earlier report only with ``force``.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from zoo.results import ResultsDir
+from zoo.run.results import ResultsDir
 
 from . import checks
 from .measures import LABELS, SETTINGS
@@ -132,7 +132,7 @@ def build(model, backends, runs_by_backend, outcomes, comparisons, references, f
         "passed": failed_c == 0 and failed_r == 0 and not errors,
         "false_alarm": false_alarm,
         "runs": runs,
-        "command": "python -m validation " + " ".join(sys.argv[1:]),
+        "command": "python -m zoo.validation " + " ".join(sys.argv[1:]),
         "generated_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
 
@@ -224,7 +224,7 @@ def _power_rows(power):
 def _false_alarm_html(power):
     if not power:
         return ("<p>The false-alarm and detection rates of this rule are measured with "
-                "<code>python -m validation.power</code> (README, validation section); none were attached to this "
+                "<code>python -m zoo.validation.power</code> (README, validation section); none were attached to this "
                 "report (<code>--power FILE</code>).</p>")
     return "<p>" + html.escape(power.get("text", "")) + "</p>" + _table(_power_rows(power))
 

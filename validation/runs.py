@@ -11,7 +11,7 @@ same model, variant, parameter values, simulator and seed (and its fault.json th
 made by a zoo of the current ``zoo.RESULTS_VERSION``;
 anything else there is an error unless ``force`` is given, which re-runs and replaces it.
 
-Each run executes in a fresh Python process (``python -m validation.worker``): NEST's kernel and
+Each run executes in a fresh Python process (``python -m zoo.validation.worker``): NEST's kernel and
 Brian2's device keep state between runs in one process. At most `jobs` run at a time.
 """
 
@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from zoo import RESULTS_VERSION
+from zoo.backends import SLOWER_FIRST
 from zoo.errors import ZooError
 
 # The zoo's results/ is git-ignored; validation runs go under it unless --runs says otherwise.
@@ -182,7 +183,7 @@ def ensure_runs(specs, root=DEFAULT_ROOT, jobs=2, force=False, report=None):
             todo.append((spec, path, problem != "absent"))
     if outcomes:
         report(f"reusing {len(outcomes)} run(s) from {Path(root)}")
-    todo.sort(key=lambda item: (item[0].simulator != "brian2", item[0].seed))  # Brian2 is slower: start it first
+    todo.sort(key=lambda item: (SLOWER_FIRST.index(item[0].simulator), item[0].seed))
     if not todo:
         return outcomes
     report(f"running {len(todo)} run(s), {min(jobs, len(todo))} at a time")

@@ -1,7 +1,7 @@
-"""One validation run in this process: ``python -m validation.worker '<RunSpec JSON with "out">'``.
+"""One validation run in this process: ``python -m zoo.validation.worker '<RunSpec JSON with "out">'``.
 
-Started by :func:`validation.runs.ensure_runs`, one fresh process per run. Runs the model through
-``zoo.runner.run`` (no figures); a fault, when given, is injected by :mod:`validation.faults` and
+Started by :func:`zoo.validation.runs.ensure_runs`, one fresh process per run. Runs the model through
+``zoo.run.runner.run`` (no figures); a fault, when given, is injected by :mod:`zoo.validation.faults` and
 recorded next to the results as fault.json.
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        print("usage: python -m validation.worker '<run spec JSON>'", file=sys.stderr)
+        print("usage: python -m zoo.validation.worker '<run spec JSON>'", file=sys.stderr)
         return 2
-    from zoo import runner
+    from zoo.run import runner
     from zoo.errors import ZooError
 
     from .runs import RunSpec
@@ -27,13 +27,12 @@ def main(argv=None):
     try:
         model = spec.create_model()
         path, _ = runner.run(
-            model, spec.simulator, spec.seed, threads=1, out=data["out"], force=bool(data.get("force")),
-            overrides=dict(spec.overrides), make_plots=False,
+            model, spec.simulator, spec.seed, threads=1, out=data["out"], force=bool(data.get("force")), make_plots=False,
         )
         if spec.fault:
             (Path(path) / "fault.json").write_text(json.dumps(spec.fault_dict(), indent=2) + "\n")
     except ZooError as err:
-        print(f"python -m validation.worker: error: {err}", file=sys.stderr)
+        print(f"python -m zoo.validation.worker: error: {err}", file=sys.stderr)
         return 2
     return 0
 

@@ -16,6 +16,7 @@ of steps, so memory stays bounded and the result does not depend on the block si
 
 import numpy as np
 
+from . import hooks
 from .errors import ZooError
 
 _BLOCK_DRAWS = 4_000_000  # uniform draws per block (~32 MB)
@@ -85,85 +86,29 @@ def spike_source(sim, trains, label):
     """A PyNN SpikeSourceArray population that replays `trains` (lists of times in ms).
 
     A spike at time t changes the target's conductance at t + delay and its membrane from the
-    next step on, on both backends (NEST's meaning of a SpikeSourceArray time, which is also
-    ntwk's timing for delay = dt).
-
-    PyNN 0.13 hands the times over one Sequence at a time (seconds for thousands of trains, and
-    tens of seconds on a loaded machine); on NEST and Brian2 the population is created empty and
-    its times are set in one call:
-
-    - NEST: the times themselves on spike generators connected straight to the targets. PyNN puts a
-      parrot neuron behind every spike generator (and sets t - min_delay on the generator); a
-      replayed train is the same for every target, so the parrot changes nothing but the cost:
-      5000 parrots relaying ~7 M afferent spikes took a fifth of zerlaut2018's simulation time;
-    - Brian2: (index, time - dt) arrays of the SpikeGeneratorGroup. Brian2 delivers a spike of step
-      k after the state update of step k + delay, one step later than NEST; emitting it one step
-      earlier makes the conductance traces identical (tests/test_inputs.py).
-
-    Any other PyNN backend goes through PyNN's own path; a stand-in for a simulator (such as
-    zoo.capabilities' dry pass) gets the population without its times.
+    next step on (NEST's meaning of a SpikeSourceArray time, which is also ntwk's timing for
+    delay = dt). PyNN 0.13 hands the times over one Sequence at a time (seconds for thousands of
+    trains); in a zoo session the backend sets them in one call instead, and on NEST without
+    PyNN's parrot neurons (:mod:`zoo.hooks`; ``zoo/backends/*/inputs.py`` say how and why).
     """
+    realised = hooks.realisation(sim, "spike_source")
+    if realised is not None:
+        return realised(sim, trains, label)
     from pyNN.parameters import Sequence
 
-    module = getattr(sim, "__name__", "")
-    if not module.startswith("pyNN."):
-        return sim.Population(len(trains), sim.SpikeSourceArray(), label=label)
-    if module not in ("pyNN.nest", "pyNN.brian2"):
-        return sim.Population(len(trains), sim.SpikeSourceArray(spike_times=[Sequence(t) for t in trains]), label=label)
-    if module == "pyNN.nest":
-        import nest
-
-        population = sim.Population(len(trains), _nest_spike_generators(sim)(), label=label)
-        population.node_collection.set(precise_times=False)
-        nest.SetStatus(population.node_collection, [{"spike_times": np.asarray(t, dtype=float)} for t in trains])
-    else:
-        population = sim.Population(len(trains), sim.SpikeSourceArray(), label=label)
-        from brian2 import second
-
-        indices = np.repeat(np.arange(len(trains)), [len(t) for t in trains])
-        times = np.concatenate([np.asarray(t, dtype=float) for t in trains]) if trains else np.array([])
-        dt = sim.state.dt  # ms
-        population.brian2_group.set_spikes(indices, (times - dt) / 1000.0 * second)
-    return population
-
-
-def _nest_spike_generators(sim):
-    """pyNN.nest's SpikeSourceArray as bare spike generators: no parrot neurons, times as given.
-
-    A spike generator sends the same train to all its targets and can be recorded, so without
-    parrots the targets see the same spikes at the same times. It cannot be the source of a plastic
-    synapse, and all its connections, recorder included, must use one synapse model (NEST's rules
-    for devices). PyNN turns ``precise_times`` on for every spike generator; the times here are grid
-    times, set as such. (Stock PyNN's ``t - min_delay`` on a precise generator put one spike in six
-    a step late: ``k * 0.1 - 0.1`` is often a hair above the grid point.)
-    """
-    from pyNN.standardmodels import build_translations
-
-    return _without_parrots(sim.SpikeSourceArray, translations=build_translations(("spike_times", "spike_times")))
-
-
-def _without_parrots(source_type, **attributes):
-    """A pyNN.nest spike-source type whose devices connect to their targets directly."""
-    return type(source_type.__name__, (source_type,), {"__doc__": source_type.__doc__, "uses_parrot": False, **attributes})
+    return sim.Population(len(trains), sim.SpikeSourceArray(spike_times=[Sequence(t) for t in trains]), label=label)
 
 
 def private_poisson(sim, cells, rates_hz, weight, delay_ms, receptor_type, label):
     """Independent Poisson input to every cell of `cells`: one source per cell, connected to it alone.
 
     Returns (sources, projection). `rates_hz` and `weight` (PyNN units) are scalars or one value per
-    cell. On NEST the sources are bare ``poisson_generator`` nodes: a generator draws an independent
-    train for each of its targets, so with one target per source the parrot neuron PyNN puts behind
-    it changes nothing but the cost: it relays every input spike once more, through NEST's spike
-    exchange rather than the generator's direct delivery. The other side of that: spikes recorded
-    from these sources would be a further independent train, not the one delivered, and a second
-    projection from them would get trains of its own; neither is done here. On Brian2 (and a
-    stand-in) the sources are PyNN's SpikeSourcePoisson.
+    cell. The sources are PyNN's SpikeSourcePoisson; in a zoo session on NEST they deliver straight
+    to their targets, without the parrot neuron PyNN puts behind each (``zoo/backends/nest/inputs.py``).
     """
+    realised = hooks.realisation(sim, "poisson_source")
+    celltype = (realised(sim) if realised else sim.SpikeSourcePoisson)(rate=rates_hz)
     n = cells.size
-    if getattr(sim, "__name__", "") == "pyNN.nest":
-        celltype = _without_parrots(sim.SpikeSourcePoisson)(rate=rates_hz)
-    else:
-        celltype = sim.SpikeSourcePoisson(rate=rates_hz)
     sources = sim.Population(n, celltype, label=label)
     index = np.arange(n)
     table = np.column_stack((index, index, np.broadcast_to(np.asarray(weight, dtype=float), (n,))))

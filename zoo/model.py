@@ -1,14 +1,20 @@
-"""What every zoo model provides, and the plain-data description of its structure.
+"""What every zoo model provides: the contract (:class:`ZooModel`), what it draws (:class:`Drawn`)
+and the plain-data description of its structure.
 
-A model class is built from a parameter bundle and knows its variants. It describes itself
-without a simulator (:meth:`ZooModel.structure`, used by ``--dry-run``) and builds itself on a
-PyNN module that the caller has already set up (:meth:`ZooModel.build`). It never calls
-``setup``/``end`` and never imports a simulator.
+A model class is built from a parameter bundle and knows its variants. What it draws at random
+(connection lists, input trains ...) it draws in NumPy from the master seed, once per run, into a
+:class:`Drawn` that is passed on: to :meth:`ZooModel.structure`, which describes the network
+without a simulator (``--dry-run``), and to :meth:`ZooModel.build`, which builds it on a PyNN
+module that the caller has already set up. A model never calls ``setup``/``end`` and never
+imports a simulator.
 """
 
+import abc
+import copy
 import dataclasses
+from collections.abc import Mapping
 
-from .errors import unknown
+from .errors import ZooError, unknown
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,8 +68,55 @@ class Structure:
         }
 
 
-class ZooModel:
-    """Base class of zoo models. Subclasses set the class attributes and implement the methods.
+class Drawn(Mapping):
+    """What a model draws in NumPy for one master seed before building, by name.
+
+    Each entry is drawn when first asked for (``drawn[name]``), by the recipe the model gave, and
+    then kept here: a run draws each thing once, whoever asks (the capability check's dry build,
+    :meth:`ZooModel.structure`, :meth:`ZooModel.build`). ``build`` may :meth:`take` a long list
+    out to hand it to PyNN without a copy (zoo.from_list.HandedOver): it is then gone from here,
+    and whatever was taken must not be changed in place by its taker. A :meth:`preview` shares
+    what is drawn but never gives it away (for a dry build before the real one).
+    """
+
+    def __init__(self, master_seed, **recipes):
+        self.master_seed = int(master_seed)
+        self._recipes = recipes  # name -> callable drawing the entry
+        self._values = {}
+        self._taken = set()
+        self._gives_away = True
+
+    def __getitem__(self, name):
+        if name in self._taken:
+            raise ZooError(f"'{name}' was handed to a simulator already; draw again to use it")
+        if name not in self._values:
+            self._values[name] = self._recipes[name]()
+        return self._values[name]
+
+    def __iter__(self):
+        return (name for name in self._recipes if name not in self._taken)
+
+    def __len__(self):
+        return len(self._recipes) - len(self._taken)
+
+    def take(self, name):
+        """The entry `name`, no longer kept here (a preview keeps it)."""
+        value = self[name]
+        if self._gives_away:
+            del self._values[name]
+            self._taken.add(name)
+        return value
+
+    def preview(self):
+        """A view of the same draws whose :meth:`take` keeps what it gives."""
+        view = copy.copy(self)  # shares the recipes, the values drawn and what was taken
+        view._gives_away = False
+        return view
+
+
+class ZooModel(abc.ABC):
+    """The contract of a zoo model. A subclass sets the class attributes and defines the methods
+    marked abstract; :meth:`draw` and the figure and observable hooks are optional.
 
     Class attributes: ``name``, ``title``, ``citation`` (one line), ``doi``, ``description``
     (one line), ``variants`` (name -> Variant, with a "default"), ``duration_param`` and
@@ -94,6 +147,11 @@ class ZooModel:
             raise unknown(f"variant of {cls.name}", name, cls.variants)
         return cls.variants[name]
 
+    def overrides(self):
+        """{parameter: value} where this model's parameters differ from its variant's."""
+        named = self.variant(self.variant_name).params.values()
+        return {name: value for name, value in self.params.values().items() if value != named[name]}
+
     @property
     def warmup_ms(self):
         return float(getattr(self.params, self.warmup_param))
@@ -102,17 +160,32 @@ class ZooModel:
     def duration_ms(self):
         return float(getattr(self.params, self.duration_param))
 
+    @abc.abstractmethod
     def simulation_settings(self):
         """dict(timestep, min_delay, max_delay) in ms for backend setup."""
-        raise NotImplementedError
 
-    def structure(self, streams):
-        """The network as plain data (Structure), computed without a simulator."""
-        raise NotImplementedError
+    def draw(self, streams):
+        """What this model draws at random before building (:class:`Drawn`); nothing by default."""
+        return Drawn(streams.master_seed)
 
-    def build(self, sim, streams):
-        """Create populations, inputs, projections and recorders on `sim`; return a Network."""
-        raise NotImplementedError
+    @abc.abstractmethod
+    def structure(self, drawn):
+        """The network as plain data (:class:`Structure`), from what :meth:`draw` gave, without a simulator."""
+
+    @abc.abstractmethod
+    def build(self, sim, streams, drawn=None):
+        """Create populations, inputs, projections and recorders on `sim`; return a Network.
+
+        `drawn` is what :meth:`draw` gave for `streams` (drawn here when None; see :meth:`_drawn`).
+        """
+
+    def _drawn(self, streams, drawn):
+        """`drawn`, checked against `streams`, or drawn now."""
+        if drawn is None:
+            return self.draw(streams)
+        if drawn.master_seed != streams.master_seed:
+            raise ZooError(f"drawn for master seed {drawn.master_seed}, built with master seed {streams.master_seed}")
+        return drawn
 
     def observables(self, segment):
         """Model-specific statistics of a recorded segment (plain dict); none by default."""

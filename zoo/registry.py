@@ -1,7 +1,8 @@
 """The zoo's models by name, imported lazily so listing them imports no simulator.
 
 Adding a model: one line in MODELS, "name": "package.module:ClassName".
-A model is addressed as "name" (its default variant) or "name.variant".
+A model is addressed as "name" (its default variant) or "name.variant";
+:func:`create_model` is the one way from such a name to a model.
 """
 
 import fnmatch
@@ -10,10 +11,10 @@ import importlib
 from .errors import ZooError, unknown
 
 MODELS = {
-    "fore2020": "models.fore2020:Fore2020",
-    "rostami2020": "models.rostami2020:Rostami2020",
-    "schmidt2018": "models.schmidt2018:Schmidt2018",
-    "zerlaut2018": "models.zerlaut2018:Zerlaut2018",
+    "fore2020": "zoo.models.fore2020:Fore2020",
+    "rostami2020": "zoo.models.rostami2020:Rostami2020",
+    "schmidt2018": "zoo.models.schmidt2018:Schmidt2018",
+    "zerlaut2018": "zoo.models.zerlaut2018:Zerlaut2018",
 }
 
 
@@ -33,15 +34,28 @@ def get_model(name):
     return getattr(importlib.import_module(module_name), class_name)
 
 
-def create_model(spec, **overrides):
-    """Instantiate 'name[.variant]' with parameter `overrides` (unknown names raise ZooError)."""
-    name, _, variant = spec.partition(".")
+def create_model(spec, variant=None, assignments=(), duration=None, **overrides):
+    """The model 'name[.variant]' (or `variant`), with its parameters changed.
+
+    `assignments`: "NAME=VALUE[unit]" texts, as the command line's --set takes them;
+    `duration`: the recorded time after the warm-up, in ms; `overrides`: parameter values in the
+    units the parameter table declares. Unknown names and bad values raise ZooError.
+    """
+    if not spec:
+        raise ZooError("name a model (see python -m zoo.run --list)")
+    name, _, tag = spec.partition(".")
+    if tag and variant and tag != variant:
+        raise ZooError(f"variant given twice: '{tag}' and {variant}")
     cls = get_model(name)
-    variant = variant or "default"
+    variant = tag or variant or "default"
     params = cls.variant(variant).params
-    if overrides:
-        params = params.replace(**overrides)
-    return cls(params, variant=variant)
+    changes = dict(params.parse_assignment(text) for text in assignments)
+    if duration is not None:
+        if not duration > 0:
+            raise ZooError(f"the duration must be positive, got {duration:g} ms")
+        changes[cls.duration_param] = float(duration)
+    changes.update(overrides)
+    return cls(params.replace(**changes) if changes else params, variant=variant)
 
 
 __all__ = ["MODELS", "list_models", "get_model", "create_model", "ZooError"]

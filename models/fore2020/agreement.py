@@ -1,7 +1,7 @@
 """Do NEST and Brian2 agree on fore2020's protocol statistics within the seed-to-seed spread?
 
-    python -m models.fore2020.conditions --sim nest --seed 2 --out runs/nest-2   # etc., seeds 1..n
-    python -m models.fore2020.agreement runs/nest-* runs/brian2-* [--json agreement.json]
+    python -m zoo.models.fore2020.conditions --sim nest --seed 2 --out runs/nest-2   # etc., seeds 1..n
+    python -m zoo.models.fore2020.agreement runs/nest-* runs/brian2-* [--json agreement.json]
 
 Reads each directory's comparison.json (written by ``conditions``; it names its simulator and
 seed) and pairs the runs by seed: a seed gives the same network, stimulus and tonic factors on
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from zoo.backend import SIMULATORS
+from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
 
 STATISTICS = (
@@ -111,7 +111,7 @@ def markdown(result):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m models.fore2020.agreement", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m zoo.models.fore2020.agreement", description=__doc__.split("\n")[0])
     parser.add_argument("directories", nargs="+", help="output directories of models.fore2020.conditions")
     parser.add_argument("--json", help="also write the table as JSON to this file (not overwritten)")
     args = parser.parse_args(argv)
@@ -123,7 +123,7 @@ def main(argv=None):
                 raise ZooError(f"{target} exists; choose another --json file")
             target.write_text(json.dumps(result, indent=2))
     except ZooError as err:
-        print(f"python -m models.fore2020.agreement: error: {err}", file=sys.stderr)
+        print(f"python -m zoo.models.fore2020.agreement: error: {err}", file=sys.stderr)
         return 2
     print(markdown(result))
     return 0 if result["verdict"] == "agree" else 1

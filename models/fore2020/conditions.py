@@ -1,8 +1,8 @@
 """Run control, GABAzine and muscarine on one network and compare them as the paper does.
 
-    python -m models.fore2020.conditions --sim nest
-    python -m models.fore2020.conditions --sim brian2 --seed 2 --set n_trials=10 --out results/fore2020-b2
-    python -m models.fore2020.conditions --sim nest --quirks      # the reference code's weights
+    python -m zoo.models.fore2020.conditions --sim nest
+    python -m zoo.models.fore2020.conditions --sim brian2 --seed 2 --set n_trials=10 --out results/fore2020-b2
+    python -m zoo.models.fore2020.conditions --sim nest --quirks      # the reference code's weights
 
 Each condition is a normal zoo run in its own process (results directory OUT/CONDITION, as
 ``python -m zoo.run fore2020.CONDITION`` writes it); then OUT/comparison.json holds the
@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from zoo.backend import SIMULATORS
+from zoo.backends import SIMULATORS
 from zoo import neurons
 from zoo.errors import ZooError
 from zoo.neurons import LIF_COND_EXP_OU
@@ -30,7 +30,7 @@ from .variants import CONDITIONS, VARIANTS
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="python -m models.fore2020.conditions", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m zoo.models.fore2020.conditions", description=__doc__.split("\n")[0])
     parser.add_argument("--sim", choices=SIMULATORS, default=SIMULATORS[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1, help="NEST threads per condition (default: 1)")
@@ -49,7 +49,7 @@ def _parser():
 
 def compare_directory(out, seed, conditions=CONDITIONS, figures=True):
     """Read OUT/<condition>/ back, compare the conditions, write comparison.json and figures."""
-    from analysis import fore2020 as analysis
+    from zoo.models.fore2020 import analysis
     from zoo.io import load_segment
 
     out = Path(out)
@@ -63,7 +63,7 @@ def compare_directory(out, seed, conditions=CONDITIONS, figures=True):
     cells, traces, summary = analysis.compare(runs, streams)
     (out / "comparison.json").write_text(json.dumps(summary, indent=2))
     if figures and {"control", "gabazine", "muscarine"} <= set(runs):
-        from analysis import fore2020_plots
+        from zoo.models.fore2020 import figures as fore2020_plots
 
         fore2020_plots.all_figures(cells, traces, out / "figures")
     return summary
@@ -118,7 +118,7 @@ def main(argv=None):
         print(json.dumps(summary, indent=2))
         return 0
     except ZooError as err:
-        print(f"python -m models.fore2020.conditions: error: {err}", file=sys.stderr)
+        print(f"python -m zoo.models.fore2020.conditions: error: {err}", file=sys.stderr)
         return 2
 
 

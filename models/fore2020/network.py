@@ -21,7 +21,7 @@ every time step (min_delay is set to the shortest delay), which saves about a si
 import numpy as np
 
 from zoo import inputs, progress
-from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
+from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Structure, ZooModel
 from zoo.network import Network
 from zoo.neurons import LIF_COND_EXP_OU, cell_type
 from zoo.units import to_pynn
@@ -57,30 +57,30 @@ class Fore2020(ZooModel):
                 "max_delay": max(p.d_goc_grc, p.d_mf, 10 * p.dt)}
 
     # --- drawn quantities (NumPy only; shared by structure, build and the analysis) ------------
-    def draws(self, streams):
-        """Connectivity, active MFs, per-trial weights (nS) and tonic factors for this seed. Cached."""
-        cache = getattr(self, "_draws", None)
-        if cache is not None and cache[0] == streams.master_seed:
-            return cache[1]
+    def draw(self, streams):
+        """Connectivity, active MFs, per-trial weights (nS), tonic factors and active inputs per GrC."""
         p = self.params
-        progress.step("drawing connectivity and stimulus for seed %d", streams.master_seed)
-        pairs = stimulus.connections(p, streams)
-        drawn = {
-            "connections": pairs,
-            "active_mf": stimulus.active_mf(p, streams),
-            "weights_nS": stimulus.trial_weights(p, streams),
-            "tonic_factor": stimulus.tonic_factor(p, streams),
-        }
-        drawn["active_inputs"] = stimulus.active_inputs(p, streams, pairs)
-        self._draws = (streams.master_seed, drawn)
+
+        def connections():
+            progress.step("drawing connectivity and stimulus for seed %d", streams.master_seed)
+            return stimulus.connections(p, streams)
+
+        drawn = Drawn(
+            streams.master_seed,
+            connections=connections,
+            active_mf=lambda: stimulus.active_mf(p, streams),
+            weights_nS=lambda: stimulus.trial_weights(p, streams),
+            tonic_factor=lambda: stimulus.tonic_factor(p, streams),
+            active_inputs=lambda: stimulus.active_inputs(p, drawn["connections"], drawn["active_mf"]),
+        )
         return drawn
 
-    def _mf_lists(self, streams, target):
+    def mf_lists(self, drawn, target):
         """(source, post, weight nS) of the trial-expanded MF projection onto 'GrC' or 'GoC'.
 
         Source index = trial * n_active + position of the MF among the active ones.
         """
-        p, drawn = self.params, self.draws(streams)
+        p = self.params
         pre, post = drawn["connections"][f"MF_to_{target}"]
         position = np.full(p.N_mf, -1)
         position[drawn["active_mf"]] = np.arange(p.n_active_mf)
@@ -92,31 +92,31 @@ class Fore2020(ZooModel):
         weight = (drawn["weights_nS"][:, a] * scale).ravel()
         return source, np.tile(j, p.n_trials), weight
 
-    def structure(self, streams):
-        p, drawn = self.params, self.draws(streams)
+    def structure(self, drawn):
+        p = self.params
         populations = (
             PopulationInfo("MF", p.n_trials * p.n_active_mf, "SpikeSourceArray"),
             PopulationInfo("GrC", p.N_grc, LIF_COND_EXP_OU.name),
             PopulationInfo("GoC", p.N_goc, LIF_COND_EXP_OU.name),
         )
         projections = tuple(
-            ProjectionInfo(f"MF_to_{t}", "MF", t, int(self._mf_lists(streams, t)[0].size), "excitatory")
+            ProjectionInfo(f"MF_to_{t}", "MF", t, int(self.mf_lists(drawn, t)[0].size), "excitatory")
             for t in ("GrC", "GoC")
         ) + (ProjectionInfo("GoC_to_GrC", "GoC", "GrC", int(drawn["connections"]["GoC_to_GrC"][0].size), "inhibitory"),)
         return Structure(populations, projections, exact_counts=True)
 
     # --- build --------------------------------------------------------------------------------
-    def build(self, sim, streams):
-        drawn = self.draws(streams)
-        populations = self._create_populations(sim, streams)
+    def build(self, sim, streams, drawn=None):
+        drawn = self._drawn(streams, drawn)
+        populations = self._create_populations(sim, drawn)
         populations["MF"] = self._add_stimulus(sim)
-        projections = self._connect(sim, populations, streams)
+        projections = self._connect(sim, populations, drawn)
         for name in ("GrC", "GoC"):
             populations[name].record("spikes")
         labels = {"GrC": {"active_inputs": drawn["active_inputs"]}}
         return Network(populations, projections, recorded=("GrC", "GoC"), labels=labels)
 
-    def _create_populations(self, sim, streams):
+    def _create_populations(self, sim, drawn):
         """GrC and GoC: LIF with exponential conductances and OU noise conductance (spec 1.2-1.4)."""
         p = self.params
         celltype = cell_type(LIF_COND_EXP_OU, sim)
@@ -125,7 +125,7 @@ class Fore2020(ZooModel):
         granule = sim.Population(p.N_grc, celltype(
             C_m=p.C_grc, g_L=p.g_L_grc, E_L=p.E_L_grc, V_th=p.V_th_grc, V_reset=p.E_L_grc, t_ref=p.t_ref_grc,
             g_t=p.g_tonic, sigma_n=p.sigma_grc, **common), label="GrC")
-        tonic = p.g_tonic * self.draws(streams)["tonic_factor"]
+        tonic = p.g_tonic * drawn["tonic_factor"]
         if not np.all(tonic == p.g_tonic):
             granule.set(g_t=tonic)  # per-cell tonic conductance (muscarine)
         golgi = sim.Population(p.N_goc, celltype(
@@ -147,17 +147,17 @@ class Fore2020(ZooModel):
         p = self.params
         return max(p.d_mf, p.d_goc_grc) if min(p.burst_times) >= p.d_goc_grc else p.d_mf
 
-    def _connect(self, sim, populations, streams):
+    def _connect(self, sim, populations, drawn):
         p = self.params
         projections = {}
         for target in ("GrC", "GoC"):
-            source, post, weight = self._mf_lists(streams, target)
+            source, post, weight = self.mf_lists(drawn, target)
             progress.step("connecting MF_to_%s: %d synapses (%d trials)", target, source.size, p.n_trials)
             table = np.column_stack((source, post, to_pynn(weight, "nS"), np.full(source.size, self._mf_delay())))
             projections[f"MF_to_{target}"] = sim.Projection(
                 populations["MF"], populations[target], sim.FromListConnector(table, column_names=["weight", "delay"]),
                 sim.StaticSynapse(weight=0.0, delay=self._mf_delay()), receptor_type="excitatory", label=f"MF_to_{target}")
-        pre, post = self.draws(streams)["connections"]["GoC_to_GrC"]
+        pre, post = drawn["connections"]["GoC_to_GrC"]
         progress.step("connecting GoC_to_GrC: %d synapses", pre.size)
         projections["GoC_to_GrC"] = sim.Projection(
             populations["GoC"], populations["GrC"], sim.FromListConnector(np.column_stack((pre, post))),

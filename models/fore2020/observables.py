@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from analysis.trials import mean_rate_hz, spike_probability
+from zoo.analysis.trials import mean_rate_hz, spike_probability
 
 # Analysis window of figures.py: 60 ms from 10 ms before the first MF spike, 1-ms bins.
 WINDOW_MS = (1000.0, 1060.0)

@@ -28,11 +28,11 @@ def connections(params, streams):
     p = params
     sizes = {"MF": p.N_mf, "GrC": p.N_grc, "GoC": p.N_goc}
     probability = {"MF_to_GrC": p.p_mf_grc, "MF_to_GoC": p.p_mf_goc, "GoC_to_GrC": p.p_goc_grc}
-    drawn = {}
+    pairs = {}
     for name, prob in probability.items():
         pre, _, post = name.split("_")
-        drawn[name] = connectivity.bernoulli(streams.generator(f"connectivity/{name}"), sizes[pre], sizes[post], prob)
-    return drawn
+        pairs[name] = connectivity.bernoulli(streams.generator(f"connectivity/{name}"), sizes[pre], sizes[post], prob)
+    return pairs
 
 
 def active_mf(params, streams):
@@ -69,8 +69,9 @@ def tonic_factor(params, streams):
     return streams.generator("drug/tonic_factor").gamma(shape, p.tonic_mean / shape, p.N_grc)
 
 
-def active_inputs(params, streams, pairs=None):
-    """Number of synapses from active MFs onto each GrC (0-4 typically)."""
-    pre, post = (pairs or connections(params, streams))["MF_to_GrC"]
-    keep = np.isin(pre, active_mf(params, streams))
+def active_inputs(params, pairs, active):
+    """Number of synapses from the `active` MFs onto each GrC (0-4 typically), given the
+    connections `pairs` (as :func:`connections` draws them)."""
+    pre, post = pairs["MF_to_GrC"]
+    keep = np.isin(pre, active)
     return np.bincount(post[keep], minlength=params.N_grc)

@@ -16,7 +16,7 @@ The two populations E and I hold the clusters as index ranges; each pathway is t
 import numpy as np
 
 from zoo import connectivity, from_list, progress
-from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
+from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Structure, ZooModel
 from zoo.network import Network
 from zoo.units import to_pynn
 
@@ -51,18 +51,20 @@ class Rostami2020(ZooModel):
         return {"timestep": p.dt, "min_delay": p.delay, "max_delay": max(p.delay, 10 * p.dt)}
 
     # --- connectivity (pure NumPy, shared by structure() and build()) -----------------------
-    def connections(self, streams):
-        """(pre, post) index arrays per projection name, e.g. 'I_to_E_within'. Cached per seed."""
-        return {name: (pairs[:, 0], pairs[:, 1]) for name, pairs in self._pair_lists(streams).items()}
+    def draw(self, streams):
+        """The connection lists: int32 (n, 2) arrays per projection name (e.g. 'I_to_E_within'),
+        as FromListConnector takes them, under 'pairs'."""
+        return Drawn(streams.master_seed, pairs=lambda: self._draw_pairs(streams))
 
-    def _pair_lists(self, streams):
-        """int32 (n, 2) connection lists per projection name, as FromListConnector takes them."""
-        cache = getattr(self, "_connections_cache", None)
-        if cache is not None and cache[0] == streams.master_seed:
-            return cache[1]
+    def connections(self, drawn):
+        """(pre, post) index arrays per projection name, e.g. 'I_to_E_within'."""
+        return {name: (pairs[:, 0], pairs[:, 1]) for name, pairs in drawn["pairs"].items()}
+
+    def _draw_pairs(self, streams):
+        """Every ordered pair connected with its pathway's probability, split within / across clusters."""
         p = self.params
         probability = {"EE": p.p_EE, "EI": p.p_EI, "IE": p.p_IE, "II": p.p_II}
-        drawn = {}
+        lists = {}
         progress.step("drawing connectivity for seed %d", streams.master_seed)
         for pre, post in PATHWAYS:
             rng = streams.generator(f"connectivity/{pre}_to_{post}")
@@ -70,23 +72,23 @@ class Rostami2020(ZooModel):
                 rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], self.cluster_of(pre),
                 self.cluster_of(post), allow_autapses=pre != post, dtype=np.int32
             )
-            drawn[f"{pre}_to_{post}_within"], drawn[f"{pre}_to_{post}_across"] = within, across
-        self._connections_cache = (streams.master_seed, drawn)
-        return drawn
+            lists[f"{pre}_to_{post}_within"], lists[f"{pre}_to_{post}_across"] = within, across
+        return lists
 
-    def structure(self, streams):
+    def structure(self, drawn):
         populations = tuple(PopulationInfo(name, size, "IF_curr_exp") for name, size in self.sizes().items())
         projections = tuple(
             ProjectionInfo(name, name[0], name.split("_")[2], int(i.size), "excitatory" if name[0] == "E" else "inhibitory")
-            for name, (i, _) in self.connections(streams).items()
+            for name, (i, _) in self.connections(drawn).items()
         )
         return Structure(populations, projections, exact_counts=True)
 
     # --- build ------------------------------------------------------------------------------
-    def build(self, sim, streams):
+    def build(self, sim, streams, drawn=None):
+        drawn = self._drawn(streams, drawn)
         progress.step("creating populations E (%d) and I (%d)", self.params.N_E, self.params.N_I)
         populations = self._create_populations(sim, streams)
-        projections = self._connect(sim, populations, streams)
+        projections = self._connect(sim, populations, drawn)
         self._add_stimulus(sim, populations)
         self._record(populations)
         labels = {name: {"cluster": self.cluster_of(name)} for name in populations}
@@ -119,18 +121,17 @@ class Rostami2020(ZooModel):
             populations[name] = population
         return populations
 
-    def _connect(self, sim, populations, streams):
+    def _connect(self, sim, populations, drawn):
         """Two projections per pathway, within and across clusters, with J+ and J- weights.
 
         The drawn lists are handed over one projection at a time: the connectors take them
         without a copy and the zoo's builders release them once built (zoo.from_list.HandedOver).
         """
         weights = formulas.clustered_weights(self.params)
-        drawn = dict(self._pair_lists(streams))
-        self._connections_cache = None
+        lists = dict(drawn.take("pairs"))  # our own dict: the lists leave it one by one
         projections = {}
-        for name in list(drawn):
-            pairs = drawn.pop(name)
+        for name in list(lists):
+            pairs = lists.pop(name)
             pre, _, post, kind = name.split("_")
             within, across = weights[post + pre]
             weight = within if kind == "within" else across

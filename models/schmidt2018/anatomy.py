@@ -300,107 +300,112 @@ def _relation(sln):
     raise ValueError(f"SLN {sln} lies on a class boundary the reference leaves undefined")
 
 
-# --- the whole pipeline ----------------------------------------------------------------------------
-def compute(inputs, surface=1.0, av_indegree_V1=3950.0, fac_nu_ext_5E=1.125, fac_nu_ext_6E=1.41666667,
-            fac_nu_ext_TH=1.2, use_K_stable=True):
-    """The full-scale :class:`Anatomy` from the loaded `inputs` (see :func:`load_inputs`)."""
-    raw, processed = inputs["raw"], inputs["processed"]
-    fln_completed, cocomac = complete_cortico_cortical_data(raw, inputs["injection_sites"])
-    sln = processed["SLN_completed"]
-    real = processed["realistic_neuronal_numbers"]
-    total_thickness = processed["total_thicknesses"]
-    laminar_thickness = processed["laminar_thicknesses"]
-    area_surface = raw["surface_data"]
-    num_V1 = raw["num_V1"]
-    binzegger = raw["Binzegger_Data"]
+# --- the pipeline, step by step (Schmidt et al. 2018, Brain Struct Funct, Methods) ----------------
+def neuron_numbers(processed, raw, surface):
+    """Neurons under `surface` mm^2 of each area, {area: {population or 'total': N}} (real-valued)."""
+    real, area_surface = processed["realistic_neuronal_numbers"], raw["surface_data"]
+    return {a: {p: real[a][p] / area_surface[a] * surface for p in real[a]} for a in AREAS}
+
+
+def synapse_density(processed, raw, av_indegree_V1):
+    """Synaptic volume density rho_syn [synapses / (mm^2 um)], the same in every area, from V1's
+    mean in-degree, neuron number, surface and thickness."""
+    real, thickness = processed["realistic_neuronal_numbers"], processed["total_thicknesses"]
+    return av_indegree_V1 * real["V1"]["total"] / (raw["surface_data"]["V1"] * thickness["V1"])
+
+
+def intrinsic_synapses(raw, processed, N, rho_syn, surface):
+    """Type I (intra-area) synapses, {area: {target: {area: {source: count}}}}, and each area's
+    intrinsic share FLN_i of all its synapses.
+
+    The microcircuit's in-degrees, scaled per area so that the intrinsic share of all synapses is
+    FLN_i, reduced by the ratio of the patch's to the full-size area's in-degrees.
+    """
+    area_surface, thickness = raw["surface_data"], processed["total_thicknesses"]
     mean_intrinsic_fln = raw["Intrinsic_FLN_Data"]["mean"]["mean"]
-
-    structure = [(a, p) for a in AREAS for p in POPULATIONS if real[a][p] > 0.0]
-    # Synaptic volume density, constant across areas, from V1's mean in-degree.
-    rho_syn = av_indegree_V1 * real["V1"]["total"] / (area_surface["V1"] * total_thickness["V1"])
-    # Neurons under `surface` mm^2 of each area.
-    N = {a: {p: real[a][p] / area_surface[a] * surface for p in real[a]} for a in AREAS}
-
-    # Intra-area (type I) synapses: the microcircuit's in-degrees scaled per area so that the
-    # intrinsic share of all synapses is FLN_i, reduced by the ratio of 1 mm^2 to full-size in-degrees.
-    K_patch = microcircuit_indegrees(surface, raw["Intrinsic_Connectivity"], num_V1)
+    K_patch = microcircuit_indegrees(surface, raw["Intrinsic_Connectivity"], raw["num_V1"])
     intrinsic_fln, synapses = {}, {}
     for a in AREAS:
-        K_full = microcircuit_indegrees(area_surface[a], raw["Intrinsic_Connectivity"], num_V1)
+        K_full = microcircuit_indegrees(area_surface[a], raw["Intrinsic_Connectivity"], raw["num_V1"])
         ratios = [K_patch[t][s] / K_full[t][s] for t in POPULATIONS for s in POPULATIONS if K_full[t][s] > 0.0]
         intrinsic_fln[a] = mean_intrinsic_fln * np.mean(ratios)
         patch_synapses = sum(K_patch[t][s] * N[a][t] for t in POPULATIONS for s in POPULATIONS)
-        conversion = intrinsic_fln[a] * rho_syn * surface * total_thickness[a] / patch_synapses
+        conversion = intrinsic_fln[a] * rho_syn * surface * thickness[a] / patch_synapses
         synapses[a] = {
             t: {a: {s: conversion * K_patch[t][s] * N[a][t] if N[a][s] and N[a][t] else 0.0 for s in POPULATIONS}}
             for t in POPULATIONS
         }
+    return synapses, intrinsic_fln
 
-    # Cortico-cortical (type III) synapses.
-    cc_share = 1.0 - mean_intrinsic_fln - FLN_SUBCORTICAL
+
+def _source_shares(sp, pattern, sln_ts, real_source):
+    """(X, Y) of the source side: the share X of a projection that leaves the supra- (SLN) or
+    infragranular (1 - SLN) layers, and the share Y of that from population `sp`."""
+    if pattern is not None:
+        pattern = np.array(pattern, dtype=float)
+        if np.all(pattern[:3] == 0):
+            sln_ts = 0.0
+        elif np.all(pattern[-2:] == 0):
+            sln_ts = 1.0
+        if sp in SUPRAGRANULAR_SOURCES and np.any(pattern[:3] != 0):
+            return sln_ts, 1.0
+        if sp in INFRAGRANULAR_SOURCES and np.any(pattern[-2:] != 0):
+            layer = int(sp[:-1]) - 1
+            if pattern[layer] != 0:
+                infra = pattern[-2:]
+                return 1.0 - sln_ts, 10 ** pattern[layer] / np.sum(10 ** infra[infra != 0])
+        return 0.0, 0.0
+    if sp in SUPRAGRANULAR_SOURCES:
+        return sln_ts, 1.0
+    return 1.0 - sln_ts, real_source[sp] / sum(real_source[p] for p in INFRAGRANULAR_SOURCES)
+
+
+def _target_layer_shares(pattern, sln_ts, laminar_thickness):
+    """[(layer, Z)]: the share Z of a projection's synapses that terminate in each layer, from the
+    CoCoMac target pattern, else from the hierarchical relation and the layers' thicknesses."""
+    if pattern is not None:
+        pattern = np.array(pattern, dtype=float)
+        if -1 in pattern:
+            for layer in TERMINATION_LAYER_NUMBERS[_relation(sln_ts)]:
+                if pattern[layer - 1] == -1:
+                    pattern[layer - 1] = 2
+        present = np.flatnonzero(pattern > 0.0)
+        weights = 10 ** pattern[present]
+        return [("23" if number in (2, 3) else str(number), weight / np.sum(weights))
+                for number, weight in zip(present + 1, weights)]
+    layers = TERMINATION_LAYERS[_relation(sln_ts)]
+    depth = sum(laminar_thickness[layer] for layer in layers if layer != "1")
+    return [(layer, 0.5 if layer == "1" else (0.5 if "1" in layers else 1.0) * laminar_thickness[layer] / depth)
+            for layer in layers]
+
+
+def cortico_cortical_synapses(raw, processed, N, rho_syn, fln_completed, cocomac, synapses):
+    """Add type III (cortico-cortical) synapses to `synapses` (Eqs 8-12).
+
+    A projection from area sa to ta carries the share FLN of all ta's synapses; of it, the share
+    X * Y leaves population sp (:func:`_source_shares`), the share Z terminates in each layer
+    (:func:`_target_layer_shares`) and reaches tp with P(tp | layer) (Binzegger et al. 2004).
+    """
+    sln = processed["SLN_completed"]
+    real = processed["realistic_neuronal_numbers"]
+    thickness, laminar_thickness = processed["total_thicknesses"], processed["laminar_thicknesses"]
+    area_surface = raw["surface_data"]
+    cc_share = 1.0 - raw["Intrinsic_FLN_Data"]["mean"]["mean"] - FLN_SUBCORTICAL
     fln = {t: {s: cc_share / sum(v.values()) * value for s, value in v.items()} for t, v in fln_completed.items()}
     relative_V1 = {p: N["V1"][p] / N["V1"]["total"] for p in POPULATIONS}
-    layer_to_pop_all = synapse_layer_to_population(binzegger, relative_V1)
+    layer_to_pop_all = synapse_layer_to_population(raw["Binzegger_Data"], relative_V1)
     layer_to_pop = {a: layer_to_pop_all for a in AREAS}
     layer_to_pop["TH"] = _without_layer_4(layer_to_pop_all, laminar_thickness["TH"])
 
-    def cc_synapses(ta, tp, sa, sp):
+    def count(ta, tp, sa, sp):
         if sa not in cocomac[ta] or sp not in SUPRAGRANULAR_SOURCES + INFRAGRANULAR_SOURCES or N[ta][tp] == 0:
             return 0.0
-        total = rho_syn * area_surface[ta] * total_thickness[ta]  # all synapses of the full-size area
-        share = fln[ta][sa]
-        source_pattern = cocomac[ta][sa]["source_pattern"]
-        target_pattern = cocomac[ta][sa]["target_pattern"]
-        # Source side: share X of the projection from the supra- or infragranular layers, share Y
-        # of that from this population.
-        if source_pattern is not None:
-            pattern = np.array(source_pattern, dtype=float)
-            if np.all(pattern[:3] == 0):
-                sln_value = 0.0
-            elif np.all(pattern[-2:] == 0):
-                sln_value = 1.0
-            else:
-                sln_value = sln[ta][sa]
-            X = Y = 0.0
-            if sp in SUPRAGRANULAR_SOURCES and np.any(pattern[:3] != 0):
-                X, Y = sln_value, 1.0
-            elif sp in INFRAGRANULAR_SOURCES and np.any(pattern[-2:] != 0):
-                layer = int(sp[:-1]) - 1
-                if pattern[layer] != 0:
-                    infra = pattern[-2:]
-                    X = 1.0 - sln_value
-                    Y = 10 ** pattern[layer] / np.sum(10 ** infra[infra != 0])
-        elif sp in SUPRAGRANULAR_SOURCES:
-            X, Y = sln[ta][sa], 1.0
-        else:
-            X = 1.0 - sln[ta][sa]
-            Y = real[sa][sp] / sum(real[sa][p] for p in INFRAGRANULAR_SOURCES)
-        # Target side: share Z of the synapses in each layer, then P(tp | layer).
-        count = 0.0
-        if target_pattern is not None:
-            pattern = np.array(target_pattern, dtype=float)
-            if -1 in pattern:
-                for layer in TERMINATION_LAYER_NUMBERS[_relation(sln[ta][sa])]:
-                    if pattern[layer - 1] == -1:
-                        pattern[layer - 1] = 2
-            present = np.flatnonzero(pattern > 0.0)
-            weights = 10 ** pattern[present]
-            for layer_number, weight in zip(present + 1, weights):
-                layer = "23" if layer_number in (2, 3) else str(layer_number)
-                Z = weight / np.sum(weights)
-                if tp in layer_to_pop[ta][layer]:
-                    count += layer_to_pop[ta][layer][tp] * total * share * X * Y * Z
-        else:
-            layers = TERMINATION_LAYERS[_relation(sln[ta][sa])]
-            depth = sum(laminar_thickness[ta][layer] for layer in layers if layer != "1")
-            for layer in layers:
-                if tp in layer_to_pop[ta][layer]:
-                    if layer == "1":
-                        Z = 0.5
-                    else:
-                        Z = (0.5 if "1" in layers else 1.0) * laminar_thickness[ta][layer] / depth
-                    count += layer_to_pop[ta][layer][tp] * total * share * X * Y * Z
-        return count
+        total = rho_syn * area_surface[ta] * thickness[ta]  # all synapses of the full-size area
+        X, Y = _source_shares(sp, cocomac[ta][sa]["source_pattern"], sln[ta][sa], real[sa])
+        return sum(layer_to_pop[ta][layer][tp] * total * fln[ta][sa] * X * Y * Z
+                   for layer, Z in _target_layer_shares(cocomac[ta][sa]["target_pattern"], sln[ta][sa],
+                                                        laminar_thickness[ta])
+                   if tp in layer_to_pop[ta][layer])
 
     for ta in AREAS:
         for tp in POPULATIONS:
@@ -408,11 +413,14 @@ def compute(inputs, surface=1.0, av_indegree_V1=3950.0, fac_nu_ext_5E=1.125, fac
                 if sa == ta:
                     continue
                 synapses[ta][tp][sa] = {
-                    sp: cc_synapses(ta, tp, sa, sp) / real[ta][tp] * N[ta][tp] if N[ta][tp] != 0 else 0.0
+                    sp: count(ta, tp, sa, sp) / real[ta][tp] * N[ta][tp] if N[ta][tp] != 0 else 0.0
                     for sp in POPULATIONS
                 }
 
-    # Feedback projections: redistribute so that 93 % of their synapses are on E cells.
+
+def feedback_specificity(synapses, cocomac, sln):
+    """Redistribute the synapses of every feedback projection so that E_SPECIFICITY of them are on
+    excitatory cells (in place)."""
     for ta in AREAS:
         for sa in AREAS:
             if ta == sa or sa not in cocomac[ta] or not sln[ta][sa] < FEEDBACK_SLN:
@@ -427,26 +435,47 @@ def compute(inputs, surface=1.0, av_indegree_V1=3950.0, fac_nu_ext_5E=1.125, fac
                         for sp in POPULATIONS:
                             synapses[ta][tp][sa][sp] *= factor
 
-    # External inputs: all synapses of the patch minus intrinsic and cortico-cortical ones, spread
-    # so that every population has the same external in-degree, then raised for 5E, 6E and TH.
-    external_synapses = {}
+
+def external_synapses(processed, N, rho_syn, surface, synapses, intrinsic_fln, fac_nu_ext_5E, fac_nu_ext_6E,
+                      fac_nu_ext_TH):
+    """{(area, population): external synapses}: all synapses of the patch minus the intrinsic and
+    cortico-cortical ones, spread so that every population has the same external in-degree, then
+    raised for 5E, 6E and TH's 2/3E and 5E."""
+    real, thickness = processed["realistic_neuronal_numbers"], processed["total_thicknesses"]
+    external = {}
     for a in AREAS:
-        total = surface * total_thickness[a] * rho_syn
+        total = surface * thickness[a] * rho_syn
         cc = sum(synapses[a][tp][sa][sp] for tp in POPULATIONS for sa in AREAS if sa != a for sp in POPULATIONS)
-        external = total * (1.0 - intrinsic_fln[a]) - cc
+        remaining = total * (1.0 - intrinsic_fln[a]) - cc
         pops = [p for p in POPULATIONS if real[a][p] > 0.0]
         n = len(pops)
         equations = np.vstack([np.eye(n) * -1.0 + 1.0 / n, [N[a][p] for p in pops]])
-        solution = np.linalg.lstsq(equations, np.append(np.zeros(n), external), rcond=-1)[0]
+        solution = np.linalg.lstsq(equations, np.append(np.zeros(n), remaining), rcond=-1)[0]
         for p, k in zip(pops, solution):
-            external_synapses[a, p] = k * N[a][p]
+            external[a, p] = k * N[a][p]
     for a in AREAS:
-        external_synapses[a, "5E"] *= fac_nu_ext_5E
-        external_synapses[a, "6E"] *= fac_nu_ext_6E
-    external_synapses["TH", "23E"] *= fac_nu_ext_TH
-    external_synapses["TH", "5E"] *= fac_nu_ext_TH
+        external[a, "5E"] *= fac_nu_ext_5E
+        external[a, "6E"] *= fac_nu_ext_6E
+    external["TH", "23E"] *= fac_nu_ext_TH
+    external["TH", "5E"] *= fac_nu_ext_TH
+    return external
 
-    names = tuple(f"{a}-{p}" for a, p in structure)
+
+def compute(inputs, *, surface, av_indegree_V1, fac_nu_ext_5E, fac_nu_ext_6E, fac_nu_ext_TH, use_K_stable):
+    """The full-scale :class:`Anatomy` from the loaded `inputs` (see :func:`load_inputs`), the
+    Methods' steps in order; the parameters are params.py's (their defaults live there only)."""
+    raw, processed = inputs["raw"], inputs["processed"]
+    real = processed["realistic_neuronal_numbers"]
+    fln_completed, cocomac = complete_cortico_cortical_data(raw, inputs["injection_sites"])
+    N = neuron_numbers(processed, raw, surface)
+    rho_syn = synapse_density(processed, raw, av_indegree_V1)
+    synapses, intrinsic_fln = intrinsic_synapses(raw, processed, N, rho_syn, surface)
+    cortico_cortical_synapses(raw, processed, N, rho_syn, fln_completed, cocomac, synapses)
+    feedback_specificity(synapses, cocomac, processed["SLN_completed"])
+    external = external_synapses(processed, N, rho_syn, surface, synapses, intrinsic_fln, fac_nu_ext_5E,
+                                 fac_nu_ext_6E, fac_nu_ext_TH)
+
+    structure = [(a, p) for a in AREAS for p in POPULATIONS if real[a][p] > 0.0]
     N_vec = np.array([N[a][p] for a, p in structure])
     if use_K_stable:
         K = np.array(inputs["K_prime"], dtype=float)
@@ -455,14 +484,12 @@ def compute(inputs, surface=1.0, av_indegree_V1=3950.0, fac_nu_ext_5E=1.125, fac
         K = np.where(np.isclose(0.0, K), 0.0, K)  # the reference zeroes |K| <= 1e-8
     else:
         K = np.array([[synapses[ta][tp][sa][sp] / N[ta][tp] for sa, sp in structure] for ta, tp in structure])
-    area_of = np.array([AREAS.index(a) for a, _ in structure])
-    distances = np.array([[raw["median_distance_data"][t][s] for s in AREAS] for t in AREAS])
     return Anatomy(
-        names=names,
-        area_of=area_of,
+        names=tuple(f"{a}-{p}" for a, p in structure),
+        area_of=np.array([AREAS.index(a) for a, _ in structure]),
         N=N_vec,
         K=K,
-        K_ext=np.array([external_synapses[a, p] / N[a][p] for a, p in structure]),
+        K_ext=np.array([external[a, p] / N[a][p] for a, p in structure]),
         synapses=K * N_vec[:, None],
-        distances=distances,
+        distances=np.array([[raw["median_distance_data"][t][s] for s in AREAS] for t in AREAS]),
     )

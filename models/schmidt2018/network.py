@@ -153,7 +153,7 @@ class Schmidt2018(ZooModel):
         longest = np.max((net.delay + DELAY_TAIL_SD * net.delay_sd)[net.counts > 0], initial=EXTERNAL_DELAY_MS)
         return {"timestep": p.dt, "min_delay": p.dt, "max_delay": math.ceil(longest / p.dt) * p.dt}
 
-    def structure(self, streams):
+    def structure(self, drawn):
         net = self.simulated_network()
         self._check_sizes(net)
         sizes, counts = net.sizes, net.counts
@@ -178,7 +178,7 @@ class Schmidt2018(ZooModel):
                                   external=external, model_totals=totals)
 
     # --- build ---------------------------------------------------------------------------------
-    def build(self, sim, streams):
+    def build(self, sim, streams, drawn=None):
         """All neurons of the simulated areas in one population (one NEST node range, one Brian2 NeuronGroup), the paper's
         254 populations as views of it, and the synapses merged into a few projections per receptor.
 
@@ -259,18 +259,20 @@ class Schmidt2018(ZooModel):
                 zip(*(np.split(x, bounds) for x in (source, pre, post, weight, delay))) if s.size}
 
     def _connect(self, sim, cells, net, streams):
-        """The drawn synapses, merged per receptor type into projections of all neurons onto all neurons."""
+        """The drawn synapses, merged per receptor type into projections of all neurons onto all
+        neurons, each named after the target populations it covers, e.g.
+        'excitatory onto V1-23E..TH-6I'."""
         first = _offsets(net.sizes)
         excitatory = is_excitatory(net.names)
-        pending = {"excitatory": [], "inhibitory": []}
+        pending = {"excitatory": [], "inhibitory": []}  # (target name, rows)
         projections = {}
 
         def flush(receptor):
             parts = pending[receptor]
             if not parts:
                 return
-            table = np.concatenate(parts)
-            name = f"{receptor}-{sum(k.startswith(receptor) for k in projections)}"
+            table = np.concatenate([rows for _, rows in parts])
+            name = f"{receptor} onto {parts[0][0]}..{parts[-1][0]}"
             progress.step("creating projection %s (%d synapses)", name, len(table))
             projections[name] = sim.Projection(
                 cells, cells, sim.FromListConnector(table, column_names=["weight", "delay"]), sim.StaticSynapse(),
@@ -284,10 +286,10 @@ class Schmidt2018(ZooModel):
             from_E = excitatory[source]
             for receptor, keep in (("excitatory", from_E), ("inhibitory", ~from_E)):
                 if keep.any():
-                    pending[receptor].append(np.column_stack((
+                    pending[receptor].append((target, np.column_stack((
                         first[source[keep]] + pre[keep], first[t] + post[keep],
-                        to_pynn(weight[keep], "pA"), delay[keep])))
-                    if sum(len(x) for x in pending[receptor]) >= PROJECTION_CHUNK:
+                        to_pynn(weight[keep], "pA"), delay[keep]))))
+                    if sum(len(rows) for _, rows in pending[receptor]) >= PROJECTION_CHUNK:
                         flush(receptor)
         progress.step("connecting %d synapses", int(net.counts.sum()))
         for receptor in pending:
@@ -329,7 +331,7 @@ class Schmidt2018(ZooModel):
 
     def extra_figures(self, segment, summary, title):
         """Area x population rate matrix, and rasters of V1, V2 and FEF where they are simulated."""
-        from analysis import plots
+        from zoo.analysis import plots
 
         rates = summary["observables"].get("population_rate_hz", {})
         matrix = {tuple(name.split("-")): rate for name, rate in rates.items()}

@@ -16,7 +16,7 @@ from the master seed, so NEST and Brian2 simulate the same network with the same
 import numpy as np
 
 from zoo import connectivity, inputs, progress
-from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
+from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Structure, ZooModel
 from zoo.network import Network
 from zoo.units import to_pynn
 
@@ -49,37 +49,32 @@ class Zerlaut2018(ZooModel):
         return self.warmup_ms + self.duration_ms
 
     # --- connectivity and input trains (pure NumPy, shared by structure() and build()) -------
-    def connections(self, streams):
-        """(pre, post) index arrays per projection 'E_to_E', ... (and 'aff_to_E' when shared)."""
-        cache = getattr(self, "_connections_cache", None)
-        if cache is not None and cache[0] == streams.master_seed:
-            return cache[1]
+    def draw(self, streams):
+        """'connections': (pre, post) index arrays per projection 'E_to_E', ... (and 'aff_to_E'
+        when the afferents are shared); 'afferent_trains': spike-time arrays [ms] per afferent
+        source, {'E': [...], 'I': [...]} or {'aff': [...]} (~60 MB for the default)."""
+        return Drawn(streams.master_seed, connections=lambda: self._draw_connections(streams),
+                     afferent_trains=lambda: self._draw_afferent_trains(streams))
+
+    def _draw_connections(self, streams):
         p, sizes, K = self.params, self.sizes(), formulas.in_degrees(self.params)
-        drawn = {}
+        lists = {}
         progress.step("drawing fixed in-degree connectivity for seed %d", streams.master_seed)
         for pre in POPULATIONS:
             for post in POPULATIONS:
                 rng = streams.generator(f"connectivity/{pre}_to_{post}")
-                drawn[f"{pre}_to_{post}"] = connectivity.fixed_in_degree(
+                lists[f"{pre}_to_{post}"] = connectivity.fixed_in_degree(
                     rng, sizes[pre], sizes[post], K[pre], allow_autapses=pre != post
                 )
         if p.shared_afferents:
             for post in POPULATIONS:
                 rng = streams.generator(f"connectivity/aff_to_{post}")
-                drawn[f"aff_to_{post}"] = connectivity.fixed_in_degree(
+                lists[f"aff_to_{post}"] = connectivity.fixed_in_degree(
                     rng, p.N_aff, sizes[post], formulas.afferent_trains_per_cell(p)
                 )
-        self._connections_cache = (streams.master_seed, drawn)
-        return drawn
+        return lists
 
-    def afferent_trains(self, streams):
-        """Spike-time arrays [ms] per afferent source: {'E': [...], 'I': [...]} or {'aff': [...]}.
-
-        Kept per master seed (~60 MB for the default), so the capability check's dry build and the
-        real build draw them once."""
-        cache = getattr(self, "_trains_cache", None)
-        if cache is not None and cache[0] == streams.master_seed:
-            return cache[1]
+    def _draw_afferent_trains(self, streams):
         p = self.params
         if p.shared_afferents:
             sources = {"aff": (p.N_aff, p.faff)}
@@ -91,10 +86,9 @@ class Zerlaut2018(ZooModel):
             progress.step("drawing %d afferent Poisson trains (%s)", count, name)
             rng = streams.generator(f"input/{name}")
             trains[name] = inputs.poisson_trains(rng, profile, count, self.t_stop_ms, p.dt)
-        self._trains_cache = (streams.master_seed, trains)
         return trains
 
-    def structure(self, streams):
+    def structure(self, drawn):
         p = self.params
         populations = [PopulationInfo(name, size, "EIF_cond_exp_isfa_ista") for name, size in self.sizes().items()]
         if p.shared_afferents:
@@ -104,7 +98,7 @@ class Zerlaut2018(ZooModel):
         projections = [
             ProjectionInfo(name, name.split("_")[0], name.split("_")[2], int(i.size),
                            "inhibitory" if name.startswith("I") else "excitatory")
-            for name, (i, _) in self.connections(streams).items()
+            for name, (i, _) in drawn["connections"].items()
         ]
         if not p.shared_afferents:
             projections += [ProjectionInfo(f"aff_to_{name}", f"aff_{name}", name, size, "excitatory")
@@ -112,11 +106,12 @@ class Zerlaut2018(ZooModel):
         return Structure(tuple(populations), tuple(projections), exact_counts=True)
 
     # --- build ------------------------------------------------------------------------------
-    def build(self, sim, streams):
+    def build(self, sim, streams, drawn=None):
+        drawn = self._drawn(streams, drawn)
         populations = self._create_populations(sim)
-        projections = self._connect(sim, populations, streams)
-        projections.update(self._add_drive(sim, populations, streams))
-        self._connections_cache = None  # the simulator holds the connections now
+        connections = drawn.take("connections")
+        projections = self._connect(sim, populations, connections)
+        projections.update(self._add_drive(sim, populations, connections, drawn.take("afferent_trains")))
         for name in POPULATIONS:
             populations[name].record("spikes")
         return Network(populations, projections, recorded=POPULATIONS)
@@ -137,9 +132,9 @@ class Zerlaut2018(ZooModel):
         p = self.params
         return to_pynn({"E": p.Q_E, "I": p.Q_I, "aff": p.Q_aff}[pre], "nS")
 
-    def _connect(self, sim, populations, streams):
+    def _connect(self, sim, populations, connections):
         projections = {}
-        for name, (i, j) in self.connections(streams).items():
+        for name, (i, j) in connections.items():
             pre, post = name.split("_")[0], name.split("_")[2]
             if pre == "aff":
                 continue
@@ -151,16 +146,15 @@ class Zerlaut2018(ZooModel):
             )
         return projections
 
-    def _add_drive(self, sim, populations, streams):
+    def _add_drive(self, sim, populations, connections, trains):
         """Afferent SpikeSourceArrays: one private train per cell, or shared trains (variant)."""
-        trains = self.afferent_trains(streams)
         projections = {}
         for post in POPULATIONS:
             if self.params.shared_afferents:
                 key = "aff"
                 if key not in populations:
                     populations[key] = inputs.spike_source(sim, trains[key], label=key)
-                i, j = self.connections(streams)[f"aff_to_{post}"]
+                i, j = connections[f"aff_to_{post}"]
             else:
                 key = f"aff_{post}"
                 populations[key] = inputs.spike_source(sim, trains[post], label=key)

@@ -1,9 +1,9 @@
-"""analysis.meanfield: moments against closed forms, fits that recover known coefficients, fixed points."""
+"""zoo.models.zerlaut2018.meanfield: moments against closed forms, fits that recover known coefficients, fixed points."""
 
 import numpy as np
 import pytest
 
-from analysis.meanfield import network, template, transfer
+from zoo.models.zerlaut2018.meanfield import network, template, transfer
 
 EXC = template.Channel(Q=1.0, tau=5.0, E=0.0)
 INH = template.Channel(Q=4.0, tau=5.0, E=-80.0)

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import quantities as pq
 
-from analysis import statistics
-from analysis.summary import format_table, population_summary
+from zoo.analysis import statistics
+from zoo.analysis.summary import format_table, population_summary
 
 T0, T1 = 0 * pq.ms, 100_000 * pq.ms
 

@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 import quantities as pq
 
-from analysis import fore2020 as analysis
-from analysis.trials import spike_probability, trial_segments
-from models.fore2020 import VARIANTS, Fore2020, condition
+from zoo.models.fore2020 import analysis
+from zoo.analysis.trials import spike_probability, trial_segments
+from zoo.models.fore2020 import VARIANTS, Fore2020, condition
 from zoo.seeds import SeedStreams
 
 CONTROL = VARIANTS["control"].params
 
 
 def test_connection_counts_are_bernoulli_with_the_codes_probabilities():
-    drawn = Fore2020(CONTROL).draws(SeedStreams(1))
+    drawn = Fore2020(CONTROL).draw(SeedStreams(1))
     for name, pairs, expected in (("MF_to_GrC", 315 * 4096, 4 / 315), ("MF_to_GoC", 315 * 27, 10 / 315),
                                   ("GoC_to_GrC", 27 * 4096, 4 / 27)):
         count = drawn["connections"][name][0].size
@@ -26,7 +26,7 @@ def test_connection_counts_are_bernoulli_with_the_codes_probabilities():
 
 def test_the_network_is_the_same_in_every_condition():
     streams = SeedStreams(3)
-    drawn = {name: Fore2020(condition(CONTROL, name)).draws(streams) for name in ("control", "gabazine", "muscarine")}
+    drawn = {name: Fore2020(condition(CONTROL, name)).draw(streams) for name in ("control", "gabazine", "muscarine")}
     for name in ("gabazine", "muscarine"):
         for projection, (pre, post) in drawn["control"]["connections"].items():
             assert np.array_equal(pre, drawn[name]["connections"][projection][0])
@@ -35,7 +35,7 @@ def test_the_network_is_the_same_in_every_condition():
 
 
 def test_independent_weights_have_the_spec_distribution():
-    weights = Fore2020(CONTROL.replace(n_trials=2000)).draws(SeedStreams(2))["weights_nS"]
+    weights = Fore2020(CONTROL.replace(n_trials=2000)).draw(SeedStreams(2))["weights_nS"]
     mu = weights.mean(axis=0)
     assert weights.shape == (2000, 32)
     assert np.allclose(weights.std(axis=0) / mu, 1.0, atol=0.1)  # SD = mean per MF (gamma, shape 1)
@@ -45,7 +45,7 @@ def test_independent_weights_have_the_spec_distribution():
 
 def test_reference_quirks_reproduce_the_reference_draws():
     model = Fore2020(VARIANTS["reference_quirks"].params)
-    drawn = model.draws(SeedStreams(1))
+    drawn = model.draw(SeedStreams(1))
     assert drawn["active_mf"][:4].tolist() == [20, 22, 26, 48] and drawn["active_mf"].size == 32
     mu = np.random.RandomState(35).gamma(1.0, 0.1, 32)
     assert mu.mean() == pytest.approx(0.0975, abs=1e-4)
@@ -58,17 +58,17 @@ def test_reference_quirks_reproduce_the_reference_draws():
 
 
 def test_muscarine_tonic_factor_is_gamma_04_007():
-    r = Fore2020(condition(CONTROL, "muscarine")).draws(SeedStreams(1))["tonic_factor"]
+    r = Fore2020(condition(CONTROL, "muscarine")).draw(SeedStreams(1))["tonic_factor"]
     assert r.mean() == pytest.approx(0.4, abs=0.005) and r.std() == pytest.approx(0.07, abs=0.005)
-    assert np.all(Fore2020(CONTROL).draws(SeedStreams(1))["tonic_factor"] == 1.0)
+    assert np.all(Fore2020(CONTROL).draw(SeedStreams(1))["tonic_factor"] == 1.0)
 
 
 def test_trial_expanded_sources_carry_each_trials_weight():
     params = VARIANTS["tiny"].params
     model = Fore2020(condition(params, "muscarine"))
     streams = SeedStreams(1)
-    drawn = model.draws(streams)
-    source, post, weight = model._mf_lists(streams, "GrC")
+    drawn = model.draw(streams)
+    source, post, weight = model.mf_lists(drawn, "GrC")
     trial, position = np.divmod(source, params.n_active_mf)
     assert np.allclose(weight, drawn["weights_nS"][trial, position] * 0.4521)
     pre, target = drawn["connections"]["MF_to_GrC"]
@@ -124,7 +124,7 @@ def tiny_run(backend):
     model = Fore2020(VARIANTS["tiny"].params.replace(N_grc=256, n_trials=2), variant="tiny")
     streams = backend.streams
     network = model.build(sim, streams)
-    cells = np.flatnonzero(model.draws(streams)["active_inputs"] > 0)[:20]
+    cells = np.flatnonzero(model.draw(streams)["active_inputs"] > 0)[:20]
     view = network.populations["GrC"][cells]
     view.record(["g_e", "g_i"], sampling_interval=1.0)
     sim.run(model.duration_ms)
@@ -154,7 +154,7 @@ def test_reconstructed_conductances_match_recorded_ones(tiny_run):
 @pytest.mark.slow
 def test_the_papers_qualitative_claims_hold(tmp_path, simulator):
     """GABAzine raises GrC spike probability, muscarine nearly silences GoCs, both groups exist (~3 min)."""
-    from models.fore2020.conditions import main
+    from zoo.models.fore2020.conditions import main
 
     out = tmp_path / simulator
     assert main(["--sim", simulator, "--set", "n_trials=10", "--set", "N_grc=1024", "--out", str(out), "--no-figures"]) == 0

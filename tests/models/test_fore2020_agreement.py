@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from models.fore2020 import agreement
+from zoo.models.fore2020 import agreement
 
 
 def _write(root, simulator, seed, value):

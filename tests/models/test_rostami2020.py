@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from models.rostami2020 import VARIANTS, Rostami2020, Rostami2020Params, formulas
+from zoo.models.rostami2020 import VARIANTS, Rostami2020, Rostami2020Params, formulas
 from zoo.seeds import SeedStreams
 from zoo.units import to_pynn
 
@@ -71,7 +71,7 @@ def test_every_variant_is_valid_and_documented(name):
 
 def test_tiny_structure_is_exact_and_clusters_split_by_index():
     model = Rostami2020(VARIANTS["tiny"].params, "tiny")
-    structure = model.structure(SeedStreams(1)).as_dict()
+    structure = model.structure(model.draw(SeedStreams(1))).as_dict()
     counts = {p["name"]: p["synapses"] for p in structure["projections"]}
     assert len(counts) == 8
     p = model.params
@@ -79,7 +79,7 @@ def test_tiny_structure_is_exact_and_clusters_split_by_index():
     assert counts["E_to_E_within"] + counts["E_to_E_across"] == pytest.approx(expected_EE, abs=5 * np.sqrt(expected_EE))
     within_share = counts["E_to_E_within"] / (counts["E_to_E_within"] + counts["E_to_E_across"])
     assert within_share == pytest.approx(1 / p.Q, abs=0.01)
-    connections = model.connections(SeedStreams(1))
+    connections = model.connections(model.draw(SeedStreams(1)))
     i, j = connections["E_to_E_within"]
     assert np.array_equal(model.cluster_of("E")[i], model.cluster_of("E")[j])
     assert not np.any(i == j)
@@ -87,8 +87,9 @@ def test_tiny_structure_is_exact_and_clusters_split_by_index():
 
 def test_connections_depend_on_the_seed_only():
     model = Rostami2020(VARIANTS["tiny"].params, "tiny")
-    a = model.connections(SeedStreams(1))["I_to_E_across"]
-    b = Rostami2020(VARIANTS["tiny"].params, "tiny").connections(SeedStreams(1))["I_to_E_across"]
-    c = model.connections(SeedStreams(2))["I_to_E_across"]
+    a = model.connections(model.draw(SeedStreams(1)))["I_to_E_across"]
+    other = Rostami2020(VARIANTS["tiny"].params, "tiny")
+    b = other.connections(other.draw(SeedStreams(1)))["I_to_E_across"]
+    c = model.connections(model.draw(SeedStreams(2)))["I_to_E_across"]
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
     assert a[0].size != c[0].size or not np.array_equal(a[0], c[0])

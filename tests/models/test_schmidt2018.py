@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.schmidt2018 import VARIANTS, Schmidt2018, Schmidt2018Params, anatomy, formulas
+from zoo.models.schmidt2018 import VARIANTS, Schmidt2018, Schmidt2018Params, anatomy, formulas
 from zoo import registry
 from zoo.errors import ZooError
+from zoo.model import Drawn
 from zoo.seeds import SeedStreams
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -234,7 +235,7 @@ def test_DC_and_weights_at_one_percent(data):
 @needs_data
 def test_full_in_degrees_need_no_rates(data, monkeypatch):
     """K_scaling = 1 needs no full-scale rates and adds no DC."""
-    import models.schmidt2018.network as network
+    import zoo.models.schmidt2018.network as network
 
     monkeypatch.setattr(network, "_fullscale_rates", lambda root: pytest.fail("rates read"))
     net = registry.create_model("schmidt2018", N_scaling=0.1, K_scaling=1.0).network()
@@ -244,7 +245,7 @@ def test_full_in_degrees_need_no_rates(data, monkeypatch):
 # --- structure and dry run ------------------------------------------------------------------------------
 @needs_data
 def test_structure_lists_every_connected_pair_and_the_external_drive(data):
-    structure = full_scale().structure(SeedStreams(1)).as_dict()
+    structure = full_scale().structure(Drawn(1)).as_dict()
     assert len(structure["populations"]) == 254 and len(structure["projections"]) == 8344
     assert structure["totals"]["neurons"] == 4_129_924 and structure["totals"]["synapses"] == 24_126_516_728
     assert round(structure["totals"]["neurons_real_valued"]) == 4_130_057
@@ -281,7 +282,7 @@ def test_structure_writes_nothing(data, tmp_path, monkeypatch):
     """Building the structure reads the data and writes no file (run from an empty directory)."""
     monkeypatch.chdir(tmp_path)
     before = {p: p.stat().st_mtime_ns for p in (ROOT / "models" / "schmidt2018").rglob("*")}
-    registry.create_model("schmidt2018.tiny").structure(SeedStreams(1))
+    registry.create_model("schmidt2018.tiny").structure(Drawn(1))
     assert not list(tmp_path.iterdir())
     assert {p: p.stat().st_mtime_ns for p in (ROOT / "models" / "schmidt2018").rglob("*")} == before
 
@@ -292,7 +293,7 @@ def test_missing_data_is_a_one_line_error(monkeypatch, tmp_path):
     monkeypatch.setenv("ZOO_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(datasets, "_download", lambda *args: (_ for _ in ()).throw(datasets._Unreachable("offline")))
     with pytest.raises(ZooError, match="cannot download data set 'multiarea'.*without network, copy viscortex_raw_data.json"):
-        registry.create_model("schmidt2018.tiny").structure(SeedStreams(1))
+        registry.create_model("schmidt2018.tiny").structure(Drawn(1))
 
 
 # --- connectivity drawn for build() -------------------------------------------------------------------
@@ -336,12 +337,12 @@ def test_drawn_connections_depend_on_the_seed_only(data):
 @needs_data
 def test_too_small_N_scaling_is_refused(data):
     with pytest.raises(ZooError, match="leaves .* populations without neurons"):
-        registry.create_model("schmidt2018", N_scaling=0.0005).structure(SeedStreams(1))
+        registry.create_model("schmidt2018", N_scaling=0.0005).structure(Drawn(1))
 
 
 def _pair_counts(model, network):
     """Synapses per [target, source] population pair as the simulator holds them."""
-    from zoo.network import connection_table
+    from zoo.backends.fingerprint import connection_table
 
     net = model.simulated_network()
     first = np.concatenate(([0], np.cumsum(net.sizes)))
@@ -368,7 +369,7 @@ def test_tiny_creates_int_N_neurons_and_int_synapses_per_pair(data, simulator, a
     """Creation counts on the simulator: int(n N) neurons per population, int(n k K N) synapses per
     population pair, one Poisson source per neuron (and one for the replaced areas); a few
     projections, not one per pair. Two areas by default (~10 s), all 32 under -m slow (~1 min)."""
-    from zoo import backend as backends
+    from zoo import backends
 
     model = registry.create_model("schmidt2018.tiny", areas=areas)
     streams = SeedStreams(1)
@@ -390,7 +391,7 @@ def test_tiny_creates_int_N_neurons_and_int_synapses_per_pair(data, simulator, a
 @pytest.mark.slow
 def test_tiny_builds_and_runs_on_nest(data):
     """The tiny variant on NEST: every drawn synapse exists, and the network fires at a few spikes/s."""
-    from zoo import backend as backends
+    from zoo import backends
 
     model = registry.create_model("schmidt2018.tiny")
     streams = SeedStreams(1)
@@ -399,7 +400,7 @@ def test_tiny_builds_and_runs_on_nest(data):
         network = model.build(b.sim, streams)
         import nest
 
-        structure = model.structure(streams).as_dict()
+        structure = model.structure(model.draw(streams)).as_dict()
         neurons = structure["totals"]["neurons"]
         # every drawn synapse, plus one Poisson input per neuron (recorders connect at run time)
         assert nest.GetKernelStatus("num_connections") == structure["totals"]["synapses"] + neurons
@@ -448,7 +449,7 @@ def test_area_subset_keeps_its_structure_and_replaces_the_other_areas(data):
 
 @needs_data
 def test_area_subset_structure_and_bad_area_names(data):
-    structure = registry.create_model("schmidt2018", areas="TH").structure(SeedStreams(1)).as_dict()
+    structure = registry.create_model("schmidt2018", areas="TH").structure(Drawn(1)).as_dict()
     assert [p["name"] for p in structure["populations"]] == ["TH-23E", "TH-23I", "TH-5E", "TH-5I", "TH-6E", "TH-6I"]
     assert all(p["pre"].startswith("TH-") and p["post"].startswith("TH-") for p in structure["projections"])
     assert all(e["replaced_areas_rate_hz"] > 0 for e in structure["external_inputs"])
@@ -462,7 +463,7 @@ def test_area_subset_structure_and_bad_area_names(data):
 def test_siegert_formula_against_direct_integration():
     from scipy import integrate, special
 
-    from models.schmidt2018 import meanfield
+    from zoo.models.schmidt2018 import meanfield
 
     p = Schmidt2018Params()
     shift = meanfield.ALPHA / 2 * math.sqrt(p.tau_syn_ex / p.tau_m)
@@ -481,7 +482,7 @@ def test_siegert_formula_against_direct_integration():
 def test_mean_field_of_one_area_is_a_fixed_point(data):
     """V1 alone, the other areas at their full-scale rates: a fixed point of the Siegert map, with
     the rates that reach V1 from the replaced areas in its input."""
-    from models.schmidt2018 import meanfield
+    from zoo.models.schmidt2018 import meanfield
 
     model = registry.create_model("schmidt2018", areas="V1", N_scaling=1.0, K_scaling=1.0)
     sub, p = model.simulated_network(), model.params
@@ -510,7 +511,7 @@ def test_mean_field_ground_state_at_full_scale_matches_the_reference_theory(data
     assert rates.mean() == pytest.approx(3.73, abs=0.005)
     assert rates.min() == pytest.approx(0.05, abs=0.005) and rates.max() == pytest.approx(11.0, abs=0.05)
     # A fixed point: the rates reproduce themselves through the Siegert formula.
-    from models.schmidt2018 import meanfield
+    from zoo.models.schmidt2018 import meanfield
 
     p = model.params
     mu = formulas.mean_input(p, net.K, net.W, net.K_ext, net.W_ext, rates, net.DC)
@@ -530,7 +531,7 @@ def test_extra_figures_rate_matrix_and_rasters_of_a_few_areas(tmp_path):
     import neo
     import quantities as pq
 
-    from analysis import plots
+    from zoo.analysis import plots
 
     segment = neo.Segment()
     for population in ("V1-23E", "V1-4I", "V2-5E", "MT-6E", "FEF-23E"):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from models.zerlaut2018 import VARIANTS, Zerlaut2018, Zerlaut2018Params, formulas, meanfield
+from zoo.models.zerlaut2018 import VARIANTS, Zerlaut2018, Zerlaut2018Params, formulas, meanfield
 from zoo import connectivity
 from zoo.errors import ZooError
 from zoo.seeds import SeedStreams
@@ -56,7 +56,7 @@ def test_fixed_in_degree_with_replacement_and_no_autapses():
 
 def test_structure_of_the_default_network_is_exact():
     model = Zerlaut2018(VARIANTS["default"].params)
-    structure = model.structure(SeedStreams(1)).as_dict()
+    structure = model.structure(model.draw(SeedStreams(1))).as_dict()
     counts = {p["name"]: p["synapses"] for p in structure["projections"]}
     assert counts == {"E_to_E": 800_000, "E_to_I": 200_000, "I_to_E": 200_000, "I_to_I": 50_000,
                       "aff_to_E": 4000, "aff_to_I": 1000}
@@ -64,7 +64,7 @@ def test_structure_of_the_default_network_is_exact():
 
 def test_private_afferent_trains_fire_at_200_faff_on_the_grid():
     model = Zerlaut2018(VARIANTS["tiny"].params, "tiny")
-    trains = model.afferent_trains(SeedStreams(1))
+    trains = model.draw(SeedStreams(1))["afferent_trains"]
     assert set(trains) == {"E", "I"} and len(trains["E"]) == 800 and len(trains["I"]) == 200
     seconds = model.t_stop_ms / 1000.0
     count = sum(len(t) for t in trains["E"])
@@ -72,18 +72,18 @@ def test_private_afferent_trains_fire_at_200_faff_on_the_grid():
     assert abs(count - expected) < 4 * np.sqrt(expected)
     steps = np.concatenate(trains["E"]) / model.params.dt
     assert np.allclose(steps, np.round(steps))
-    other = model.afferent_trains(SeedStreams(2))["E"][0]
+    other = model.draw(SeedStreams(2))["afferent_trains"]["E"][0]
     assert not np.array_equal(trains["E"][0], other)
 
 
 def test_shared_variant_draws_200_of_400_sources_per_cell():
     model = Zerlaut2018(VARIANTS["shared"].params.replace(N_E=400, N_I=100, p_E=0.5, p_I=0.5, simtime=200.0), "shared")
-    connections = model.connections(SeedStreams(1))
+    connections = model.draw(SeedStreams(1))["connections"]
     pre, post = connections["aff_to_E"]
     assert np.all(np.bincount(post) == 200) and pre.max() < 400
-    trains = model.afferent_trains(SeedStreams(1))
+    trains = model.draw(SeedStreams(1))["afferent_trains"]
     assert set(trains) == {"aff"} and len(trains["aff"]) == 400
-    structure = model.structure(SeedStreams(1))
+    structure = model.structure(model.draw(SeedStreams(1)))
     assert [p.name for p in structure.populations] == ["E", "I", "aff"]
 
 
@@ -115,7 +115,7 @@ def test_mean_field_cells_merge_afferent_and_recurrent_excitation():
 
 
 def _tiny_rates(simulator, seed=1):
-    from zoo import backend as backends
+    from zoo import backends
     from zoo import io
 
     model = Zerlaut2018(VARIANTS["tiny"].params, "tiny")
@@ -150,7 +150,7 @@ def test_tiny_network_rates_agree_across_backends_and_with_the_mean_field():
 @pytest.mark.parametrize("variant", ["const4", "const8"])
 def test_shipped_mean_field_is_within_15_percent_of_the_reference_rates(variant):
     """The fixed point of the shipped fit against ntwk's stationary rates (reference.toml)."""
-    from validation import reference
+    from zoo import references as reference
 
     fixed = meanfield.mean_field(P).fixed_point(VARIANTS[variant].params.Faff_base)
     refs = [r for r in reference.load("models.zerlaut2018") if r.variant == variant and r.statistic == "mean_rate_hz"]

@@ -12,41 +12,29 @@ The class behaves like a standard PyNN cell type (Population, Projection with re
 "excitatory"/"inhibitory", record, initialize). On Brian2 it is built from the equations; on NEST
 from NESTML generated from the same definition and compiled once per definition and NEST version
 (cached under $ZOO_CACHE_DIR, default ~/.cache/zoo). See zoo/neurons/definition.py for the format
-and numerics, zoo/neurons/nestml.py for how the pip NEST wheel is made to accept the module.
+and numerics, zoo/backends/nest/neurons.py for how the pip NEST wheel is made to accept the module.
 """
 
+from .. import hooks
 from ..errors import ZooError
 from .definition import NeuronType, Parameter, StateVariable
 from .library import LIF_COND_EXP_OU
 
 
 def cell_type(neuron, sim):
-    """The PyNN cell-type class realising `neuron` on the PyNN module `sim` (already set up)."""
+    """The PyNN cell-type class realising `neuron` on the PyNN module `sim` (already set up).
+
+    A zoo session provides the realisation (:mod:`zoo.hooks`): NESTML on NEST, Brian2 equations on
+    Brian2. Without one (stock PyNN, or a simulator the zoo does not cover) there is none to give.
+    """
     if not isinstance(neuron, NeuronType):
         raise ZooError(f"cell_type expects a zoo.neurons.NeuronType, got {type(neuron).__name__}")
-    module = getattr(sim, "__name__", "")
-    backend = module.rpartition(".")[2]
-    if not module.startswith("pyNN."):
-        return description(neuron)  # a stand-in simulator (zoo.capabilities' dry pass)
-    if backend == "nest":
-        from . import nestml
-
-        return nestml.cell_type(neuron)
-    if backend == "brian2":
-        from . import brian2
-
-        return brian2.cell_type(neuron)
-    raise ZooError(f"custom neuron types run on NEST and Brian2, not on '{backend or sim!r}'")
-
-
-def prepare(neuron, simulator):
-    """Do ahead of time what running `neuron` on `simulator` ("nest", "brian2") needs once: on NEST,
-    compile its module into the cache (so that parallel runs do not each compile it); Brian2 needs
-    nothing."""
-    if simulator == "nest":
-        from . import nestml
-
-        nestml.compile_module(neuron)
+    realised = hooks.realisation(sim, "cell_type")
+    if realised is None:
+        name = getattr(sim, "__name__", repr(sim))
+        raise ZooError(f"custom neuron type {neuron.name} needs a zoo session on NEST or Brian2 "
+                       f"(zoo.backends.setup), not {name}")
+    return realised(neuron)
 
 
 def description(neuron):
@@ -64,4 +52,4 @@ def description(neuron):
     })
 
 
-__all__ = ["NeuronType", "Parameter", "StateVariable", "LIF_COND_EXP_OU", "cell_type", "description", "prepare"]
+__all__ = ["NeuronType", "Parameter", "StateVariable", "LIF_COND_EXP_OU", "cell_type", "description"]

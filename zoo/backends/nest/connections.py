@@ -1,0 +1,31 @@
+"""A pyNN.nest projection's connections read from NEST as arrays (for the connectivity fingerprint)."""
+
+import numpy as np
+
+
+def table(projection, sources=None):
+    """(pre index, post index, weight, delay) arrays of a projection between whole populations, in
+    PyNN units; `sources` (sorted pre indices) restricts it to connections from those cells.
+
+    NEST stores connections by source: a source filter is fast, a target filter takes ~2 s per
+    query with 2 threads, and both together O(connections x targets) (94 s for 238k synapses).
+    The synapse label is unique per projection, so it alone picks the projection.
+    """
+    import nest
+
+    selection = {} if sources is None else {"source": projection.pre.node_collection[np.asarray(sources, dtype=int)]}
+    conns = nest.GetConnections(
+        synapse_model=projection.nest_synapse_model,
+        synapse_label=projection.nest_synapse_label,
+        **selection,
+    )
+    if len(conns) == 0:
+        return tuple(np.array([]) for _ in range(4))
+    values = conns.get(["source", "target", "weight", "delay"])
+    sign = -1.0 if projection.receptor_type == "inhibitory" and projection.post.conductance_based else 1.0
+    return (  # NEST returns scalars for a single connection
+        projection.pre.id_to_index(np.atleast_1d(values["source"])),
+        projection.post.id_to_index(np.atleast_1d(values["target"])),
+        sign * 0.001 * np.atleast_1d(values["weight"]).astype(float),  # pA or nS -> nA or uS
+        np.atleast_1d(values["delay"]).astype(float),
+    )

@@ -1,0 +1,107 @@
+"""Command line: run a zoo model on a simulator.
+
+    python -m zoo.run rostami2020 --sim nest
+    python -m zoo.run rostami2020 --sim brian2 --variant tiny --seed 3 --set Q=10 --duration 2000
+    python -m zoo.run --list
+
+Bad input (unknown model, simulator, variant or parameter; a wrong type or unit; a missing
+simulator; an existing results directory without --force) ends with one line and exit status 2.
+"""
+
+import argparse
+import logging
+import sys
+
+from .. import backends, registry
+from ..errors import ZooError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _parser():
+    parser = _Parser(prog="python -m zoo.run", description="Run a published spiking-network model on NEST or Brian2.")
+    parser.add_argument("model", nargs="?", help="model name, optionally name.variant (see --list)")
+    parser.add_argument("--list", action="store_true", help="list the models with descriptions, citations and variants")
+    parser.add_argument("--sim", choices=backends.SIMULATORS, default=backends.DEFAULT_SIMULATOR,
+                        help=f"simulator (default: {backends.DEFAULT_SIMULATOR})")
+    parser.add_argument("--variant", help="named parameter set (default: default)")
+    parser.add_argument("--seed", type=int, default=1, help="master seed of every random stream (default: 1)")
+    parser.add_argument("--duration", type=float, help="recorded biological time after the warm-up, ms")
+    parser.add_argument("--threads", type=int, help="NEST threads (default: all available cores for models whose "
+                        "results do not depend on the thread count, otherwise 1; Brian2 runs one)")
+    parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a parameter, e.g. --set Q=50 or --set tau_m_E=20ms (repeatable)")
+    parser.add_argument("--out", help="results directory (default: results/MODEL-VARIANT-SIM-seedSEED)")
+    parser.add_argument("--force", action="store_true", help="replace an existing results directory")
+    parser.add_argument("--dry-run", action="store_true", help="write structure.json only; build nothing on a simulator")
+    parser.add_argument("--no-plots", action="store_true", help="skip the figures")
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    return parser
+
+
+def list_models():
+    lines = []
+    for name in registry.list_models():
+        cls = registry.get_model(name)
+        lines.append(f"{name:<14} {cls.description}")
+        lines.append(f"{'':<14} {cls.citation}, doi:{cls.doi}")
+        lines.append(f"{'':<14} variants: {', '.join(cls.variants)}")
+    return "\n".join(lines)
+
+
+def configure(args):
+    """The model instance that the arguments ask for."""
+    model = registry.create_model(args.model, args.variant, args.assignments, args.duration)
+    if args.seed < 0:
+        raise ZooError(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.threads is not None and args.threads < 1:
+        raise ZooError(f"--threads must be a positive integer, got {args.threads}")
+    return model
+
+
+def main(argv=None):
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as done:  # --help, or an argparse error already printed as one line
+        return done.code
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("[zoo %(asctime)s] %(message)s", datefmt="%H:%M:%S"))
+    log = logging.getLogger("zoo")
+    log.addHandler(handler)
+    log.setLevel(logging.WARNING if args.quiet else logging.INFO)
+    from . import runner
+
+    try:
+        if args.list:
+            print(list_models())
+            return 0
+        model = configure(args)
+        if args.dry_run:
+            path, structure = runner.dry_run(model, args.sim, args.seed, args.out, args.force)
+            totals, cost = structure["totals"], structure["estimate"]
+            print(f"{model.name} ({model.variant_name}): {totals['neurons']} neurons, {totals['synapses']:.0f} synapses; "
+                  f"on {args.sim} ~{cost['peak_memory_bytes'] / 1e9:.1f} GB, build ~{cost['build_s']:.0f} s, "
+                  f"simulate ~{cost['simulate_s']:.0f} s")
+            print(f"structure written to {path / 'structure.json'}")
+            return 0
+        path, _ = runner.run(
+            model, args.sim, args.seed, threads=args.threads or backends.default_threads(model, args.sim), out=args.out,
+            force=args.force, make_plots=not args.no_plots,
+        )
+        print(f"results written to {path}")
+        return 0
+    except ZooError as err:
+        print(f"python -m zoo.run: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("python -m zoo.run: interrupted; no results were written", file=sys.stderr)
+        return 130
+    finally:
+        log.removeHandler(handler)  # main() may be called again in one process (tests, notebooks)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

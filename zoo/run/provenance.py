@@ -1,0 +1,45 @@
+"""What a result needs to be trusted and reproduced: model, parameters, seeds, software, costs."""
+
+import datetime
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _git_commit():
+    here = Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=True
+        )
+        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain"], capture_output=True, text=True, timeout=5)
+        return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def record(model, backend, streams, timings, peak_memory, fingerprint, window_ms):
+    """The provenance of one run as a JSON-ready dict."""
+    from .. import RESULTS_VERSION
+
+    return {
+        "model": model.name,
+        "variant": model.variant_name,
+        "citation": model.citation,
+        "doi": model.doi,
+        "parameters": model.params.table(),
+        "overrides": model.overrides(),
+        "seeds": {"master": streams.master_seed, "derived": dict(sorted(streams.derived.items()))},
+        "backend": backend.info(),
+        "recorded_window_ms": list(window_ms),
+        "timing_s": timings,
+        "peak_memory_bytes": peak_memory,
+        "connectivity_fingerprint": fingerprint,
+        "command": [Path(sys.argv[0]).name] + sys.argv[1:],
+        "zoo_commit": _git_commit(),
+        "results_version": RESULTS_VERSION,
+        "host": {"node": platform.node(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
