@@ -61,3 +61,10 @@ def stock_brian2():
     brian2_wing.uninstall_patches()
     yield
     brian2_wing.uninstall_patches()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One printed line for every test that did not run, with the reason: never a silent skip."""
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        terminalreporter.write_line(f"NOT RUN: {report.nodeid}: {reason.removeprefix('Skipped: ')}")

@@ -68,9 +68,15 @@ def shared_parameters(group):
 
 
 def _is_shared(group, name):
-    """True if `name` is held as one shared value by the Brian2 `group`."""
-    variables = getattr(group, "variables", None)
-    return variables is not None and getattr(variables.get(name), "scalar", False)
+    """True if `name` is a parameter that the equations of the Brian2 `group` declare shared (one
+    value); other scalars (a spike source's constants) are left to PyNN as stock."""
+    from brian2.equations.equations import PARAMETER
+
+    equations = getattr(group, "equations", None)
+    if equations is None or name not in equations.names:
+        return False
+    equation = equations[name]
+    return equation.type == PARAMETER and "shared" in equation.flags
 
 
 def _uniform(value):

@@ -1,0 +1,128 @@
+"""PyNN 0.13's own test suite, from its source distribution, run stock and with the zoo's changes.
+
+The suite is fetched once with pip (``pip download --no-binary :all: PyNN==0.13.0``) into
+``$ZOO_CACHE_DIR/pynn-sdist`` (default ``~/.cache/zoo/pynn-sdist``) and checked against the
+SHA-256 of the release. Each group of tests runs in its own pytest process, from a folder that is
+not the source distribution (whose own copy of pyNN must not be imported), with the plugin
+``pynn_suite_plugin`` installing the zoo's changes ("zoo") or not ("stock"); the outcome of every
+test is read from a JUnit XML file.
+
+Groups: one per backend (its system scenarios, ``test/system/test_<backend>.py`` and its unit tests)
+and ``mock``: PyNN's unit tests of projections, connectors, populations and the rest, which run on
+PyNN's mock simulator with the changes of both backends installed (``nest/batch.py`` wraps
+``pyNN.connectors.FromListConnector.connect`` itself).
+
+Run by hand: ``python tests/pynn_suite.py`` prints the outcome of every group in both arms.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+VERSION = "0.13.0"
+SDIST_SHA256 = "da2821e45055a88de6cf34896067eaaebcabbfdfb7883dd147353e7b78617815"  # PyPI's PyNN-0.13.0.tar.gz
+HERE = Path(__file__).resolve().parent
+
+
+def cache_dir():
+    root = os.environ.get("ZOO_CACHE_DIR")
+    return (Path(root) if root else Path.home() / ".cache" / "zoo") / "pynn-sdist"
+
+
+class Unavailable(Exception):
+    """The source distribution cannot be had here (no network, no pip index): say why in one line."""
+
+
+def test_folder():
+    """The ``test/`` folder of PyNN's source distribution, fetched and unpacked on first use."""
+    folder = cache_dir() / f"pynn-{VERSION}" / "test"
+    if folder.is_dir():
+        return folder
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache_dir()) as tmp:
+        done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:", "--no-deps",
+                               f"PyNN=={VERSION}", "-d", tmp], capture_output=True, text=True)
+        archives = list(Path(tmp).glob("*.tar.gz"))
+        if done.returncode or not archives:
+            last = (done.stderr.strip().splitlines() or ["no archive"])[-1]
+            raise Unavailable(f"pip could not download PyNN {VERSION}'s source distribution ({last})")
+        digest = hashlib.sha256(archives[0].read_bytes()).hexdigest()
+        if digest != SDIST_SHA256:
+            raise Unavailable(f"{archives[0].name} has SHA-256 {digest}, not the release's {SDIST_SHA256}")
+        with tarfile.open(archives[0]) as archive:
+            archive.extractall(tmp, filter="data")
+        unpacked = next(p for p in Path(tmp).iterdir() if p.is_dir() and p.name.lower().startswith("pynn"))
+        unpacked.rename(cache_dir() / f"pynn-{VERSION}")
+    return folder
+
+
+def selection(group, test):
+    """pytest arguments selecting `group`'s tests under the sdist's `test` folder."""
+    system, units = test / "system", test / "unittests"
+    if group == "nest":
+        return [str(system / "scenarios"), "-k", "nest", str(system / "test_nest.py"), str(units / "test_nest.py")]
+    if group == "brian2":
+        return [str(system / "scenarios"), "-k", "brian2", str(system / "test_brian2.py"), str(units / "test_brian.py")]
+    if group == "mock":
+        return [str(units), "--ignore", str(units / "test_nest.py"), "--ignore", str(units / "test_brian.py"),
+                "--ignore", str(units / "test_neuron.py")]
+    raise ValueError(f"unknown group {group!r}")
+
+
+GROUPS = ("nest", "brian2", "mock")
+
+
+def start(group, arm, out_dir):
+    """Start `group`'s tests in arm "stock" or "zoo"; returns (process, JUnit XML path)."""
+    xml = Path(out_dir) / f"{group}-{arm}.xml"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
+           "PYNN_SUITE_BACKENDS": "nest,brian2" if group == "mock" else group, "PYNN_SUITE_ARM": arm,
+           "ZOO_BRIAN2_CODEGEN": os.environ.get("ZOO_BRIAN2_CODEGEN", "numpy")}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pynn_suite_plugin",
+               "-o", "addopts=", f"--junitxml={xml}", *selection(group, test_folder())]
+    process = subprocess.Popen(command, cwd=out_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return process, xml
+
+
+def outcomes(xml):
+    """{test id: (outcome, first line of its message)} from a JUnit XML file."""
+    found = {}
+    for case in ElementTree.parse(xml).getroot().iter("testcase"):
+        outcome, message = "passed", ""
+        for child in case:
+            if child.tag in ("failure", "error", "skipped"):
+                outcome = {"failure": "failed", "error": "error", "skipped": "skipped"}[child.tag]
+                message = (child.get("message") or "").strip().splitlines()[0][:200] if child.get("message") else ""
+                break
+        found[f"{case.get('classname')}::{case.get('name')}"] = (outcome, message)
+    return found
+
+
+def run_group(group, out_dir):
+    """{arm: outcomes} of `group` run stock and with the zoo's changes, side by side."""
+    started = {arm: start(group, arm, out_dir) for arm in ("stock", "zoo")}
+    results = {}
+    for arm, (process, xml) in started.items():
+        output, _ = process.communicate()
+        if not xml.exists():
+            raise RuntimeError(f"PyNN's {group} tests ({arm}) wrote no results:\n{output[-3000:]}")
+        results[arm] = outcomes(xml)
+    return results
+
+
+if __name__ == "__main__":
+    from collections import Counter
+
+    with tempfile.TemporaryDirectory() as out:
+        for name in GROUPS:
+            result = run_group(name, out)
+            print(name, {arm: dict(Counter(o for o, _ in res.values())) for arm, res in result.items()})
+            for test_id in sorted(set(result["stock"]) | set(result["zoo"])):
+                a, b = result["stock"].get(test_id, ("absent", "")), result["zoo"].get(test_id, ("absent", ""))
+                if a[0] != b[0]:
+                    print(f"  {a[0]} -> {b[0]}: {test_id}: {b[1] or a[1]}")
