@@ -64,10 +64,13 @@ def test_folder():
 def selection(group, test):
     """pytest arguments selecting `group`'s tests under the sdist's `test` folder."""
     system, units = test / "system", test / "unittests"
+    # -k applies to every path given: "brian" keeps unittests/test_brian.py, "serialization" the NEST-only
+    # test_serialization.py.
     if group == "nest":
-        return [str(system / "scenarios"), "-k", "nest", str(system / "test_nest.py"), str(units / "test_nest.py")]
+        return [str(system / "scenarios"), str(system / "test_nest.py"), str(system / "test_serialization.py"),
+                str(units / "test_nest.py"), "-k", "nest or serialization"]
     if group == "brian2":
-        return [str(system / "scenarios"), "-k", "brian2", str(system / "test_brian2.py"), str(units / "test_brian.py")]
+        return [str(system / "scenarios"), str(system / "test_brian2.py"), str(units / "test_brian.py"), "-k", "brian"]
     if group == "mock":
         return [str(units), "--ignore", str(units / "test_nest.py"), "--ignore", str(units / "test_brian.py"),
                 "--ignore", str(units / "test_neuron.py")]
