@@ -4,12 +4,12 @@ Two builds are the same network when their fingerprints are equal: every project
 (i, j, weight, delay) as the simulator stores it, hashed by :func:`zoo.network.table_digest`.
 """
 
-import hashlib
 import importlib
 
 import numpy as np
 
-from ..network import table_digest
+from ..network import MAX_PROJECTIONS, table_digest
+from ..network import fingerprint as network_fingerprint
 from . import SIMULATORS
 
 
@@ -36,40 +36,24 @@ def connection_table(projection, sources=None):
     return tuple(column[keep] for column in table)
 
 
-# NEST returns a status dictionary per connection (~10 us each, and memory to match), so large
-# networks are fingerprinted on a fixed sample of source cells: every k-th, k chosen from the size.
-FULL_READBACK_LIMIT = 250_000
-# Each projection costs NEST one connection query (~0.1 s at least), so networks with thousands of
-# projections (schmidt2018) are not read back at all; the fingerprint says so.
-MAX_PROJECTIONS = 200
-
-
 def projection_fingerprint(projection, stride=1):
     """SHA-256 and count of a projection's connections from every `stride`-th source cell."""
-    sources = None if stride == 1 else np.arange(0, projection.pre.size, stride)
-    return table_digest(connection_table(projection, sources))
+    return table_digest(_table_every(projection, stride))
 
 
-def fingerprint(network, limit=FULL_READBACK_LIMIT, total=None):
-    """Fingerprint of the connectivity as the simulator holds it.
+def fingerprint(network, total=None):
+    """Fingerprint of the connectivity as the simulator holds it (:func:`zoo.network.fingerprint`).
 
-    Every projection's (i, j, weight, delay) is read back from the simulator, sorted and hashed;
-    one overall hash covers them in projection-name order. Networks with more than `limit`
-    synapses are read from sources 0, k, 2k, ... only (k = ceil(synapses / limit)); the scope
-    is recorded, and equal seeds and sizes give equal scopes on every backend. Pass the
-    synapse count as `total` when it is known: counting makes NEST list every connection.
+    Pass the synapse count as `total` when it is known: counting makes NEST list every connection.
+    NEST returns a status dictionary per connection (~10 us each, and memory to match), which is
+    why large networks are read on a sample of source cells.
     """
-    if len(network.projections) > MAX_PROJECTIONS:
-        return {"sha256": None, "scope": f"not read back: {len(network.projections)} projections > {MAX_PROJECTIONS}",
-                "total_connections": total, "projections": {}}
-    if total is None:
-        total = sum(projection.size() for projection in network.projections.values())
-    stride = max(1, -(-total // limit))
-    per_projection = {}
-    overall = hashlib.sha256()
-    for name in sorted(network.projections):
-        digest, count = projection_fingerprint(network.projections[name], stride)
-        per_projection[name] = {"sha256": digest, "connections_hashed": count}
-        overall.update(f"{name}:{digest};".encode())
-    scope = "all connections" if stride == 1 else f"connections from every {stride}-th source cell"
-    return {"sha256": overall.hexdigest(), "scope": scope, "total_connections": int(total), "projections": per_projection}
+    projections = network.projections
+    if total is None and len(projections) <= MAX_PROJECTIONS:
+        total = sum(projection.size() for projection in projections.values())
+    return network_fingerprint({name: (lambda stride, p=projection: _table_every(p, stride))
+                                for name, projection in projections.items()}, total)
+
+
+def _table_every(projection, stride):
+    return connection_table(projection, None if stride == 1 else np.arange(0, projection.pre.size, stride))
