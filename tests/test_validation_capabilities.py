@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from zoo import registry
+from zoo import registry, standin
 from zoo.backends import capabilities
 from zoo.errors import ZooError
 from zoo.model import ZooModel
@@ -191,7 +191,7 @@ def test_the_runner_checks_before_the_simulator_is_set_up(tmp_path, monkeypatch)
 
 
 def test_cell_types_from_outside_pynns_standard_set_are_left_to_their_own_realisation():
-    class Custom(capabilities._Anything):
+    class Custom(standin._Anything):
         parameter_space = None
 
     def build(sim):

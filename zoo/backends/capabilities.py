@@ -1,11 +1,9 @@
 """What a model asks of a simulator, checked before anything is built on it.
 
-:func:`inspect` runs the model's own ``build`` on a recording stand-in for a PyNN module: no
-simulator is imported, nothing is simulated. It records every population (cell type, which
-parameters vary across cells, initialised variables), projection (connector, number of listed
-connections, synapse type, receptor type) and current source. :func:`check` compares that usage
-with :data:`RULES`, the traps measured in the shared PyNN notes for PyNN 0.13 on NEST 3.10 and
-Brian2 2.9, and returns :class:`Finding` objects:
+:func:`inspect` runs the model's own ``build`` on a recording stand-in for a PyNN module
+(:mod:`zoo.standin`): no simulator is imported, nothing is simulated. :func:`check` compares what
+it recorded with :data:`RULES`, the traps of PyNN 0.13 on NEST 3.10 and Brian2 2.9 measured for
+the zoo (each rule's message says what happens), and returns :class:`Finding` objects:
 
 - ``error``: the simulator cannot run this, or silently runs something else;
 - ``warning``: it runs, but differs from the other backend in a way the results can show;
@@ -21,6 +19,7 @@ import logging
 
 import numpy as np
 
+from .. import standin
 from ..errors import ZooError
 
 log = logging.getLogger("zoo")
@@ -66,211 +65,10 @@ def _standard_cell_types():
 STANDARD_CELL_TYPES = _standard_cell_types()
 
 
-# --- the recording stand-in for a PyNN module -------------------------------------------------
-class _Anything:
-    """Accepts any attribute access, call or indexing a model might do on a simulator object."""
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return _Anything()
-
-    def __call__(self, *args, **kwargs):
-        return _Anything()
-
-    def __getitem__(self, key):
-        return _Anything()
-
-    def __iter__(self):
-        return iter(())
-
-    def __len__(self):
-        return 0
-
-
-class _Population(_Anything):
-    def __init__(self, usage, size, celltype, label):
-        self.size, self.celltype, self.label = int(size), celltype, label
-        self._usage = usage
-        self._entry = usage.add_population(label, self.size, celltype)
-
-    def __len__(self):
-        return self.size
-
-    def __getitem__(self, key):
-        return _View(self)
-
-    def initialize(self, **values):
-        self._entry["initialized"].update(dict.fromkeys(values, True))
-
-    def set(self, **values):
-        for name, value in values.items():
-            array = np.asarray(value) if not np.isscalar(value) else None
-            if array is not None and array.size > 1 and not np.all(array == array.flat[0]):
-                self._entry["heterogeneous"].add(name)
-
-    def record(self, *args, **kwargs):
-        return None
-
-
-class _View(_Anything):
-    def __init__(self, parent):
-        self.parent, self.label, self.celltype = parent, parent.label, parent.celltype
-
-    def __getitem__(self, key):
-        return self
-
-
-class _CurrentSource(_Anything):
-    def __init__(self, usage, kind, kwargs):
-        self._usage, self._kind = usage, kind
-        usage.sources.append({"kind": kind, "targets": []})
-
-    def inject_into(self, cells):
-        label = getattr(cells, "label", None) or getattr(getattr(cells, "parent", None), "label", None)
-        self._usage.sources[-1]["targets"].append(label)
-
-
-@dataclasses.dataclass
-class Usage:
-    """What a model's build asked of the simulator (see the module docstring)."""
-
-    populations: list = dataclasses.field(default_factory=list)
-    projections: list = dataclasses.field(default_factory=list)
-    sources: list = dataclasses.field(default_factory=list)
-    problems: list = dataclasses.field(default_factory=list)  # why the dry pass was incomplete
-
-    def add_population(self, label, size, celltype):
-        entry = {"label": label, "size": size, "cell_type": type(celltype).__name__, "celltype": celltype,
-                 "heterogeneous": set(), "initialized": {}, "receptors": []}
-        space = getattr(celltype, "parameter_space", None)
-        if space is not None:
-            for name in space.keys():
-                try:
-                    if not space[name].is_homogeneous:
-                        entry["heterogeneous"].add(name)
-                except (AttributeError, TypeError):
-                    pass
-        receptors = getattr(celltype, "post_synaptic_receptors", None) or {}
-        entry["receptors"] = sorted({type(r).__name__ for r in receptors.values()})
-        self.populations.append(entry)
-        return entry
-
-
-def _standard_classes():
-    from pyNN import connectors, random
-    from pyNN.standardmodels import cells, electrodes, receptors, synapses
-
-    found = {}
-    for module in (cells, synapses, electrodes, receptors, connectors, random):
-        for name, obj in vars(module).items():
-            if isinstance(obj, type) and not name.startswith("_"):
-                found[name] = obj
-    return found
-
-
-def _synapse_base():
-    from pyNN.models import BaseSynapseType
-
-    return BaseSynapseType
-
-
-class _ProbeSim:
-    """Stands in for a PyNN simulator module during :func:`inspect`."""
-
-    def __init__(self, usage):
-        self._usage = usage
-        self._classes = _standard_classes()
-        self._current_sources = {"DCSource", "ACSource", "StepCurrentSource", "NoisyCurrentSource"}
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        if name in self._current_sources:
-            return lambda *args, **kwargs: _CurrentSource(self._usage, name, kwargs)
-        cls = self._classes.get(name)
-        if cls is None:
-            return _Anything()
-
-        if issubclass(cls, _synapse_base()):
-            # A synapse type's default delay is the backend's minimum delay: give it the grid step.
-            cls = type(name, (cls,), {"_get_minimum_delay": lambda self: 0.1})
-
-        def create(*args, **kwargs):
-            try:
-                return cls(*args, **kwargs)
-            except Exception as err:  # an abstract class PyNN cannot build without a backend
-                self._usage.problems.append(f"{name}: {err}")
-                stand_in = _Anything()
-                stand_in.__class__ = type(name, (_Anything,), {})
-                return stand_in
-
-        return create
-
-    def Population(self, size, cellclass, cellparams=None, structure=None, initial_values=None, label=None, **kwargs):
-        if isinstance(cellclass, type):
-            cellclass = cellclass(**(cellparams or {}))
-        population = _Population(self._usage, size, cellclass, label)
-        if initial_values:
-            population.initialize(**initial_values)
-        return population
-
-    def Projection(self, presynaptic, postsynaptic, connector, synapse_type=None, source=None, receptor_type=None,
-                   space=None, label=None, **kwargs):
-        listed = None
-        conn_list = getattr(connector, "conn_list", None)
-        if conn_list is not None:
-            listed = int(len(conn_list))
-        self._usage.projections.append({
-            "label": label,
-            "pre": getattr(presynaptic, "label", None),
-            "post": getattr(postsynaptic, "label", None),
-            "connector": type(connector).__name__,
-            "listed_connections": listed,
-            "synapse_type": type(synapse_type).__name__ if synapse_type is not None else "StaticSynapse",
-            "receptor_type": receptor_type,
-        })
-        return _Anything()
-
-    def PopulationView(self, parent, selector, label=None):
-        return _View(parent)
-
-    def Assembly(self, *populations, **kwargs):
-        return _Anything()
-
-
 def inspect(model, drawn=None):
-    """Usage of `model` built on the recording stand-in, from a preview of `drawn` (what
-    ``model.draw`` gave; drawn for master seed 1 when None), so that the real build that follows
-    gets what this pass drew without drawing it again. The build's progress messages are not
-    repeated here. A build the stand-in cannot follow ends the pass early; the reason is kept in
-    ``usage.problems``.
-    """
-    from .. import hooks
-    from ..neurons import description
-    from ..seeds import SeedStreams
-
-    streams = SeedStreams(drawn.master_seed if drawn is not None else 1)  # a fresh copy: the run's record stays untouched
-    drawn = (drawn if drawn is not None else model.draw(streams)).preview()
-    usage = Usage()
-    probe = _ProbeSim(usage)
-    hooks.provide(probe, {  # the zoo's building blocks, as a stand-in sees them
-        "spike_source": lambda sim, trains, label: sim.Population(len(trains), sim.SpikeSourceArray(), label=label),
-        "cell_type": description,
-    })
-    progress = logging.getLogger("zoo")
-    level = progress.level
-    progress.setLevel(max(level, logging.WARNING))
-    try:
-        model.build(probe, streams, drawn)
-    except ZooError:
-        raise  # the model's own one-line error (missing data, bad parameters): the real build would say the same
-    except Exception as err:  # the stand-in is not a simulator: say so instead of failing the run
-        usage.problems.append(f"the dry pass stopped: {type(err).__name__}: {err}")
-    finally:
-        progress.setLevel(level)
-        hooks.withdraw(probe)
-    return usage
+    """Usage of `model` built on the recording stand-in (:func:`zoo.standin.build`), from what
+    ``model.draw`` gave for the run (`drawn`; drawn for master seed 1 when None)."""
+    return standin.build(model, drawn)
 
 
 # --- rules --------------------------------------------------------------------------------------
