@@ -6,7 +6,7 @@ Floors, from the ground up:
    I/O, registry, references, drawing in NumPy);
 2. the backend wing ``zoo.backends``, and ``zoo.analysis`` (neither imports the other);
 3. the models ``zoo.models``;
-4. the app: ``zoo.run`` (CLI, runner) and ``zoo.validation``.
+4. the app: ``zoo.run`` (CLI, runner), ``zoo.validation`` and ``zoo.export``.
 
 A module imports only from its own floor or below. Outside the wing no module imports a simulator
 or names one in a string. A model's own description (its network, parameters, formulas, variants,
@@ -40,7 +40,7 @@ MODULES = {_module_name(p): p for p in FILES}
 
 
 def floor(module):
-    if module.startswith(("zoo.run", "zoo.validation")):
+    if module.startswith(("zoo.run", "zoo.validation", "zoo.export")):
         return 4
     if module.startswith("zoo.models"):
         return 3

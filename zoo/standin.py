@@ -203,6 +203,14 @@ class StandIn:
         return _Anything()
 
 
+def _spike_source(sim, trains, label):
+    """zoo.inputs.spike_source on the stand-in: the times are kept only where the objects are."""
+    population = sim.Population(len(trains), sim.SpikeSourceArray(), label=label)
+    if sim._usage.keep:
+        population._entry["spike_times"] = trains
+    return population
+
+
 def build(model, drawn=None, keep=False):
     """Usage of `model` built on the stand-in, from a preview of `drawn` (what ``model.draw``
     gave; drawn for master seed 1 when None), so that a real build that follows gets what this pass
@@ -216,10 +224,7 @@ def build(model, drawn=None, keep=False):
     drawn = (drawn if drawn is not None else model.draw(streams)).preview()
     usage = Usage(keep=keep)
     probe = StandIn(usage)
-    hooks.provide(probe, {  # the zoo's building blocks, as a stand-in sees them
-        "spike_source": lambda sim, trains, label: sim.Population(len(trains), sim.SpikeSourceArray(), label=label),
-        "cell_type": description,
-    })
+    hooks.provide(probe, {"spike_source": _spike_source, "cell_type": description})  # as a stand-in sees them
     progress = logging.getLogger("zoo")
     level = progress.level
     progress.setLevel(max(level, logging.WARNING))
