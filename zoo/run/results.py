@@ -199,7 +199,8 @@ class ResultsDir:
         HDF5 can crash the process when the disk fills while it writes."""
         free = shutil.disk_usage(self.staging).free
         if free < 1.25 * size + 2**20:
-            raise ZooError(f"not enough space for {name} in {self.target.parent}: ~{_mb(size)} needed, {_mb(free)} free")
+            raise ZooError(f"not enough space for {name} in {self.target.parent}: ~{_mb(size)} needed, {_mb(free)} free; "
+                           "nothing was kept")
 
     def _mark(self, complete):
         data = {"format": FORMAT, "version": FORMAT_VERSION, "complete": complete}

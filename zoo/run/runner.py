@@ -182,7 +182,10 @@ def _apart(write, *args):
         child.terminate()
         child.join()
         raise
-    message = receive.recv() if receive.poll() else None
+    try:
+        message = receive.recv()  # the child sends None when done
+    except EOFError:  # it ended without a word
+        message = None
     if child.exitcode == 0 and message is None:
         return None
     if message is None:
@@ -202,6 +205,7 @@ def _child(send, write, args):
         send.send((number, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"))
         send.close()
         os._exit(1)  # no clean-up: HDF5's may crash after a failed write
+    send.send(None)
     send.close()
 
 
