@@ -7,7 +7,6 @@ disk is a small tmpfs where this machine allows mounting one in a private mount 
 (``unshare``), else an injected ENOSPC; the test prints which in one line.
 """
 
-import errno
 import json
 import os
 import shutil

@@ -59,7 +59,7 @@ class Zerlaut2018(ZooModel):
         per_train = (1 if p.shared_afferents else formulas.afferent_trains_per_cell(p))
         mean_rate = float(np.mean(p.faff(np.linspace(0.0, self.t_stop_ms, 1001))))
         spikes = trains * per_train * mean_rate * self.t_stop_ms / 1000.0
-        afferent = cells * formulas.afferent_trains_per_cell(p)
+        afferent = cells * formulas.afferent_trains_per_cell(p) if p.shared_afferents else cells  # private: one each
         steps = self.t_stop_ms / p.dt
         return Size(cells + trains, float(synapses + afferent), 24.0 * (synapses + afferent) + 8.0 * steps + 32.0 * spikes)
 

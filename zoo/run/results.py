@@ -162,6 +162,7 @@ class ResultsDir:
         self.target = Path(os.path.abspath(Path(target).expanduser()))
         self.force = force
         check_target(self.target, force)
+        self._existed = os.path.lexists(self.target)  # and --force may replace it
         remove_leftovers(self.target.parent)
         self.staging = self.target.parent / f".{self.target.name}.partial-{os.getpid()}"
         self._made = []  # folders made for the target, removed again on abort
@@ -219,8 +220,9 @@ class ResultsDir:
         self._mark(complete=True)
         with _folder_lock(self.target.parent):
             if os.path.lexists(self.target):
-                problem = None if self.force else "it exists and --force was not given"
-                problem = problem or replace_problem(self.target)
+                problem = replace_problem(self.target) if self.force else "--force was not given"
+                if problem and self._existed:
+                    self._keep(f"{self.target} changed during the run and was left as it is ({problem})")
                 if problem:
                     self._keep(f"{self.target} appeared during the run and was left as it is ({problem})")
                 old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"

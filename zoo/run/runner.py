@@ -8,11 +8,7 @@ the analysis (summary.json), then the figures. A failure in the analysis or a fi
 and is recorded in summary.json under "failures" (the caller decides what it means: the CLI exits 3).
 """
 
-import errno
 import logging
-import multiprocessing
-import os
-import re
 import time
 import traceback
 from pathlib import Path
@@ -24,51 +20,14 @@ from ..backends import capabilities, estimate
 from ..backends.fingerprint import fingerprint
 from ..errors import ZooError
 from ..seeds import SeedStreams
-from . import provenance
+from . import apart, costs, provenance
 from .results import ResultsDir
 
 log = logging.getLogger("zoo")
 
-HOUR_S = 3600.0
-
 
 def default_out_dir(model, simulator, seed):
     return Path("results") / f"{model.name}-{model.variant_name}-{simulator}-seed{seed}"
-
-
-def check_costs(model, simulator, dry_run=False):
-    """Refuse, before anything is drawn, what this machine's memory cannot hold, and warn of a run
-    estimated to take more than an hour; the estimate (dict) or None where the model gives no size."""
-    size = model.expected_size()
-    if size is None:
-        return None
-    cost = estimate.cost(size.neurons, size.synapses, model, simulator)
-    memory = estimate.machine_memory_bytes()
-    what = f"{size.neurons:.3g} neurons, {size.synapses:.3g} synapses"
-    need = size.drawn_bytes if dry_run else max(size.drawn_bytes, cost["peak_memory_bytes"])
-    doing = "to draw its network" if dry_run else f"to run on {simulator}"
-    if memory and need > memory:
-        raise ZooError(f"{model.name} ({model.variant_name}, {what}) needs ~{_gb(need)} of memory {doing}; "
-                       f"this machine has {_gb(memory)}")
-    seconds = cost["build_s"] + cost["simulate_s"]
-    if seconds > HOUR_S:
-        log.warning("estimated run time on %s: ~%s (build ~%.0f s, simulate ~%.0f s for %g ms; %s)", simulator,
-                    _duration(seconds), cost["build_s"], cost["simulate_s"], model.warmup_ms + model.duration_ms, what)
-    if dry_run and memory and cost["peak_memory_bytes"] > memory:
-        log.warning("running it on %s would need ~%s of memory; this machine has %s", simulator,
-                    _gb(cost["peak_memory_bytes"]), _gb(memory))
-    return cost
-
-
-def _gb(size):
-    return f"{size / 2**30:.3g} GiB"
-
-
-def _duration(seconds):
-    for unit, length in (("years", 365.25 * 86400), ("days", 86400), ("h", 3600)):
-        if seconds >= length:
-            return f"{seconds / length:.3g} {unit}"
-    return f"{seconds:.0f} s"
 
 
 def _structure(model, drawn):
@@ -82,7 +41,7 @@ def _structure(model, drawn):
 def dry_run(model, simulator, seed, out=None, force=False):
     """Write structure.json (populations, projections, estimate) without touching a simulator."""
     streams = SeedStreams(seed)
-    check_costs(model, simulator, dry_run=True)
+    costs.check(model, simulator, dry_run=True)
     out = out or default_out_dir(model, "dry-run", seed)
     with ResultsDir(out, force) as results:
         structure = _structure(model, model.draw(streams))
@@ -104,7 +63,7 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
     Failures of the analysis or of a figure are listed in summary["failures"] (empty when none).
     """
     streams = SeedStreams(seed)
-    check_costs(model, simulator)
+    costs.check(model, simulator)
     results = ResultsDir(out or default_out_dir(model, simulator, seed), force)
     with results:
         drawn = model.draw(streams)
@@ -127,16 +86,15 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
             timings["simulate"] = backend.simulate(total)
             window = (model.warmup_ms, total)
             segment = io.collect_segment(network, *window)
-        peak = progress.peak_memory_bytes()
 
-        def record():
-            return provenance.record(model, backend, streams, timings, peak, prints, window)
+        def record():  # written with the spikes, and again with the analysis' time and the final peak memory
+            return provenance.record(model, backend, streams, timings, progress.peak_memory_bytes(), prints, window)
 
         log.info("writing spikes and provenance")
         with results.writing():
             results.need_space(io.estimated_nix_bytes(segment), "spikes.nix")
-            _apart(
-                io.save_segment, segment, results.path("spikes.nix"),
+            apart.call(
+                "spikes.nix", io.save_segment, segment, results.path("spikes.nix"),
                 {"model": model.name, "variant": model.variant_name, "simulator": simulator, "master_seed": seed},
             )
             results.write_json("structure.json", structure)
@@ -164,51 +122,6 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
     return path, summary
 
 
-def _apart(write, *args):
-    """``write(*args)`` in a forked process, waited for: HDF5 can crash the process whose write hit a
-    full disk (a segfault while it cleans up), and this one holds the simulation. The child's
-    exception comes back as an OSError (with its errno, which h5py only names in its message)."""
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this system
-        return write(*args)
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, write, args), daemon=True)
-    child.start()
-    send.close()
-    try:
-        child.join()
-    except BaseException:
-        child.terminate()
-        child.join()
-        raise
-    try:
-        message = receive.recv()  # the child sends None when done
-    except EOFError:  # it ended without a word
-        message = None
-    if child.exitcode == 0 and message is None:
-        return None
-    if message is None:
-        raise OSError(errno.EIO, f"the writer of {args[1] if len(args) > 1 else 'a file'} ended with exit code {child.exitcode}")
-    number, text = message
-    if number:
-        raise OSError(number, os.strerror(number))
-    raise RuntimeError(f"writing {Path(args[1]).name if len(args) > 1 else 'a file'} failed in a child process: {text}")
-
-
-def _child(send, write, args):
-    try:
-        write(*args)
-    except BaseException as err:  # noqa: BLE001 - everything goes back to the parent
-        found = re.search(r"errno = (\d+)", str(err))
-        number = getattr(err, "errno", None) or (int(found.group(1)) if found else None)
-        send.send((number, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"))
-        send.close()
-        os._exit(1)  # no clean-up: HDF5's may crash after a failed write
-    send.send(None)
-    send.close()
-
-
 def _failure(step, err):
     """One entry of summary["failures"]: the step, the error in one line, and where it was raised."""
     where = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
@@ -218,16 +131,19 @@ def _failure(step, err):
 
 def _analyse(model, segment, findings, failures):
     """summary.json's content; a failure of the analysis leaves what it had and is listed in `failures`."""
-    summary = {"backend_findings": [f.as_dict() for f in findings if f.level != "note"]}
+    summary = {}
+    backend_findings = [f.as_dict() for f in findings if f.level != "note"]
     try:
         summary.update(summarize(segment))
         summary["observables"] = model.observables(segment)
+        summary["backend_findings"] = backend_findings
         # Reference numbers hold for the variant's parameters only, so changed parameters skip them.
         found = references.load(type(model).__module__.rsplit(".", 1)[0]) if not model.overrides() else []
         summary["reference_checks"] = references.check(summary, found, model.variant_name)
     except Exception as err:  # the spikes are saved: keep them, say what failed
         log.info("the analysis failed: %s", _failure("analysis", err)["error"])
         failures.append(_failure("analysis", err))
+        summary.setdefault("backend_findings", backend_findings)
     return summary
 
 
