@@ -23,7 +23,7 @@ from zoo.run import cli, results
 from zoo.run.results import MARKER, Kept, ResultsDir
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = ["rostami2020.tiny", "--sim", "nest", "--quiet"]
+TINY = ["rostami2020.tiny", "--sim", "nest", "--threads", "1", "--quiet"]  # one thread: steady on a busy machine
 
 
 def _zoo(*args, cwd=None, timeout=300, env=None):
@@ -278,6 +278,22 @@ def test_sigterm_and_sighup_are_handled_like_sigint(tmp_path, signum):
     assert run.returncode == 128 + signum
     assert "no results were written" in _one_line(err)
     assert not list(tmp_path.iterdir())
+
+
+def test_a_signal_that_compiled_code_swallowed_stops_the_work_at_the_next_progress_point():
+    from zoo import progress
+    from zoo.run import signals
+
+    with pytest.raises(signals.Interrupted) as stopped:
+        with signals.as_interrupts():
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)  # the handler raises here
+            except KeyboardInterrupt:
+                pass  # swallowed, as a Cython callback does ("Exception ignored in ...")
+            progress.step("the next step of the build")
+    assert stopped.value.signum == signal.SIGTERM and signals.exit_status(stopped.value) == 143
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # put back
 
 
 def test_what_a_killed_run_leaves_is_removed_by_the_next_one(tmp_path):

@@ -146,7 +146,7 @@ def main(argv=None):
         print(f"python -m zoo.validation: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as interrupt:
-        print("python -m zoo.validation: interrupted; no report was written", file=sys.stderr)
+        print(f"python -m zoo.validation: interrupted{signals.by(interrupt)}; no report was written", file=sys.stderr)
         return signals.exit_status(interrupt)
 
 

@@ -35,7 +35,7 @@ def main(argv=None):
         print(f"python -m zoo.validation.worker: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as interrupt:
-        print("python -m zoo.validation.worker: interrupted; no results were written", file=sys.stderr)
+        print(f"python -m zoo.validation.worker: interrupted{signals.by(interrupt)}; no results were written", file=sys.stderr)
         return signals.exit_status(interrupt)
     if summary["failures"]:
         first = summary["failures"][0]

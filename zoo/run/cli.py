@@ -130,8 +130,7 @@ def main(argv=None):
         print(f"{PROG}: error: out of memory ({err or 'an allocation failed'}); nothing was written", file=sys.stderr)
         return 2
     except KeyboardInterrupt as interrupt:
-        why = f" by {interrupt.args[0]}" if isinstance(interrupt, signals.Interrupted) else ""
-        print(f"{PROG}: interrupted{why}; no results were written", file=sys.stderr)
+        print(f"{PROG}: interrupted{signals.by(interrupt)}; no results were written", file=sys.stderr)
         return signals.exit_status(interrupt)
     finally:
         log.removeHandler(handler)  # main() may be called again in one process (tests, notebooks)
