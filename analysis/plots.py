@@ -49,10 +49,12 @@ def raster(segment, path, shade=(), title=""):
 
 def rates(segment, path, shade=(), group_by=None, bin_ms=50.0, title="", curves=()):
     """Population rates over time; with `group_by` (an annotation such as 'cluster') also a
-    heat map of the rate of each group of the first population. `curves` are extra lines on the
+    heat map of the rate of each group of the first population; bins of `bin_ms`, shorter in a window
+of less than ten bins. `curves` are extra lines on the
     rate axes, dicts with 't_ms', 'values', 'label' and optional 'color' and 'linestyle' (e.g. a
     model's input rate or a theoretical prediction, in 1/s)."""
     t0, t1 = segment_window(segment)
+    bin_ms = min(bin_ms, float(t1 - t0) / 10)  # at least 10 bins: a window shorter than one bin has none
     trains = trains_by_population(segment)  # one pass: per-name filtering of 41,000 trains took 5 s
     names = list(trains)
     groups = {}

@@ -97,7 +97,8 @@ def pairwise_correlations(spiketrains, bin_size, t_start, t_stop, max_trains=200
     The subsample is up to `max_trains` trains, evenly spaced through the list (so it covers
     every cluster or layer in order), taken among the trains with at least one spike in the
     window: silent trains have no defined correlation. Returns the upper-triangle coefficients
-    (empty when fewer than two trains are active).
+    (empty when fewer than two trains are active); a train whose counts do not vary (all its
+    spikes in one bin of a short window) gives NaN, without NumPy's warning.
     """
     _check_window(t_start, t_stop)
     active = [st for st in spiketrains if times_ms(st, t_start, t_stop).size > 0]
@@ -105,7 +106,8 @@ def pairwise_correlations(spiketrains, bin_size, t_start, t_stop, max_trains=200
         return np.array([])
     picks = np.unique(np.linspace(0, len(active) - 1, min(max_trains, len(active))).astype(int))
     binned = BinnedSpikeTrain([active[k] for k in picks], bin_size=bin_size, t_start=t_start, t_stop=t_stop)
-    matrix = correlation_coefficient(binned)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        matrix = correlation_coefficient(binned)
     return matrix[np.triu_indices_from(matrix, k=1)]
 
 

@@ -21,7 +21,7 @@ def test_happy_path_writes_complete_results(tmp_path, simulator):
     assert done.returncode == 0, done.stderr
     assert "simulated" in done.stderr  # progress is visible
     assert {p.name for p in out.iterdir()} == {
-        "spikes.nix", "summary.json", "structure.json", "provenance.json", "raster.png", "rates.png"}
+        "spikes.nix", "summary.json", "structure.json", "provenance.json", "raster.png", "rates.png", ".zoo-results.json"}
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary["populations"]) == {"E", "I"}
     assert summary["populations"]["E"]["mean_rate_hz"] > 0

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 READMES = [ROOT / "README.md"] + sorted((ROOT / "models").glob("*/README.md"))
 _PATH = re.compile(r"`([\w./-]+\.(?:py|md|toml|json|nix|png|cfg))`|\]\(([\w./-]+)\)")
 _WRITTEN_BY_RUNS = {"spikes.nix", "summary.json", "structure.json", "raster.png", "rates.png", "provenance.json",
-                    "report.html", "report.md", "report.json", "area_rates.png", "raster_areas.png"}
+                    "report.html", "report.md", "report.json", "area_rates.png", "raster_areas.png", ".zoo-results.json"}
 
 
 @pytest.mark.parametrize("readme", READMES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -19,7 +19,7 @@ class _Sketch(ZooModel):
         super().__init__(params=object(), variant="default")
         self._build = build
 
-    def simulation_settings(self):
+    def own_simulation_settings(self):
         return {}
 
     def structure(self, drawn):

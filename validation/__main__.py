@@ -6,8 +6,11 @@
 
 Runs K seeds (1..K) of the model on each simulator, reusing results already under --runs for the
 same model, parameters, seed and simulator; compares the backends under the seed-to-seed rule of
-validation/checks.py and checks the model's reference values. Exit status: 0 all pass, 1 something
-fails, 2 bad input or a capability error (the model cannot run as written on a simulator).
+validation/checks.py and checks the model's reference values. Works from any directory: runs are
+kept under --runs (default: a user cache, $ZOO_CACHE_DIR/validation or ~/.cache/zoo/validation), and
+every output path is checked before the first run. Exit status: 0 all pass, 1 something fails, 2 bad
+input, an unusable output path or a capability error (the model cannot run as written on a
+simulator), 128 + N when ended by signal N (130 Ctrl-C, 143 SIGTERM).
 """
 
 import argparse
@@ -18,6 +21,7 @@ from pathlib import Path
 
 from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
+from zoo.run import results, signals
 
 from . import checks, faults, figures, measures, report, runs
 from .runs import RunSpec
@@ -38,7 +42,8 @@ def parser():
     p.add_argument("--duration", type=float, help="recorded time after the warm-up, ms (default: the variant's)")
     p.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
     p.add_argument("--out", help="report directory (default: validation_reports/MODEL[.VARIANT])")
-    p.add_argument("--runs", default=str(runs.DEFAULT_ROOT), help=f"where runs are kept and reused (default: {runs.DEFAULT_ROOT})")
+    p.add_argument("--runs", help="where runs are kept and reused (default: $ZOO_CACHE_DIR/validation, "
+                   "else ~/.cache/zoo/validation)")
     p.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="runs at a time (default: 2)")
     p.add_argument("--fault", help="inject a fault (a name from --list-faults) into the first simulator's runs")
     p.add_argument("--list-faults", action="store_true", help="list the injectable faults of the model and exit")
@@ -135,36 +140,42 @@ def main(argv=None):
             print(f"[validation] {text}", file=sys.stderr, flush=True)
 
     try:
-        model, template = configure(args)
-        from zoo.seeds import SeedStreams
-
-        known = {f.name: f for f in faults.default_faults(model, SeedStreams(1))} if (args.fault or args.list_faults) else {}
-        if args.list_faults:
-            for fault in known.values():
-                print(f"{fault.name:<24} {fault.description}")
-            return 0
-        fault = None
-        if args.fault:
-            if args.fault not in known:
-                raise ZooError(f"unknown fault '{args.fault}'; known: {', '.join(known)}")
-            fault = known[args.fault]
-        out = Path(args.out) if args.out else default_out(model)
-        if out.exists() and not args.force:  # before hours of runs, not after
-            raise ZooError(f"report directory {out} exists; use --force to replace it or --out to choose another")
-        power = None
-        if args.power:
-            try:
-                power = json.loads(Path(args.power).read_text())
-            except (OSError, ValueError) as err:
-                raise ZooError(f"cannot read --power {args.power}: {err}") from None
-        data, figs = validate(model, template, args.sims, args.seeds, args.runs, args.jobs, args.force, fault, say, power)
-        path = report.write(data, figs, out, force=args.force)
+        with signals.as_interrupts():
+            return _main(args, say)
     except ZooError as err:
         print(f"python -m zoo.validation: error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("python -m zoo.validation: interrupted; no report was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        print(f"python -m zoo.validation: interrupted{signals.by(interrupt)}; no report was written", file=sys.stderr)
+        return signals.exit_status(interrupt)
+
+
+def _main(args, say):
+    """Validate as `args` ask; the exit status. Every output path is checked before the first run."""
+    model, template = configure(args)
+    from zoo.seeds import SeedStreams
+
+    known = {f.name: f for f in faults.default_faults(model, SeedStreams(1))} if (args.fault or args.list_faults) else {}
+    if args.list_faults:
+        for fault in known.values():
+            print(f"{fault.name:<24} {fault.description}")
+        return 0
+    fault = None
+    if args.fault:
+        if args.fault not in known:
+            raise ZooError(f"unknown fault '{args.fault}'; known: {', '.join(known)}")
+        fault = known[args.fault]
+    out = Path(args.out) if args.out else default_out(model)
+    results.check_target(out, args.force)  # before hours of runs, not after
+    root = runs.prepare_root(args.runs if args.runs else runs.default_root())
+    power = None
+    if args.power:
+        try:
+            power = json.loads(Path(args.power).read_text())
+        except (OSError, ValueError) as err:
+            raise ZooError(f"cannot read --power {args.power}: {err}") from None
+    data, figs = validate(model, template, args.sims, args.seeds, root, args.jobs, args.force, fault, say, power)
+    path = report.write(data, figs, out, force=args.force)
     print(report.headline(data))
     for result in data["comparisons"] + data["references"]:
         if not result["passed"]:

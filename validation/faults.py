@@ -204,14 +204,14 @@ def inject(model, fault):
                            f"of {self.name} (targets {', '.join(fault.targets)})")
         return network
 
-    def simulation_settings(self):
-        settings = cls.simulation_settings(self)
+    def own_simulation_settings(self):
+        settings = cls.own_simulation_settings(self)
         if fault.kind == "set_delay":  # the simulator must accept the wrong delay
             settings = {**settings, "min_delay": min(settings.get("min_delay", fault.value), fault.value),
                         "max_delay": max(settings.get("max_delay", fault.value), fault.value)}
         return settings
 
-    faulty_cls = type(cls.__name__, (cls,), {"build": build, "simulation_settings": simulation_settings,
+    faulty_cls = type(cls.__name__, (cls,), {"build": build, "own_simulation_settings": own_simulation_settings,
                                              "__module__": cls.__module__, "fault": fault})
     return faulty_cls(model.params, variant=model.variant_name)
 

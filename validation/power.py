@@ -142,7 +142,7 @@ def main(argv=None):
     p.add_argument("--variant")
     p.add_argument("--duration", type=float)
     p.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE")
-    p.add_argument("--runs", default=str(runs.DEFAULT_ROOT))
+    p.add_argument("--runs", help="where runs are kept and reused (default: as python -m zoo.validation)")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--faults", nargs="*", help="fault names (default: all of --list-faults)")
     p.add_argument("--max-splits", type=int, default=200)

@@ -12,7 +12,9 @@ made by a zoo of the current ``zoo.RESULTS_VERSION``;
 anything else there is an error unless ``force`` is given, which re-runs and replaces it.
 
 Each run executes in a fresh Python process (``python -m zoo.validation.worker``): NEST's kernel and
-Brian2's device keep state between runs in one process. At most `jobs` run at a time.
+Brian2's device keep state between runs in one process. At most `jobs` run at a time. RUNS is
+made absolute first, so that parent and workers mean the same folder from any working directory;
+by default it is a user cache (:func:`default_root`), never a folder of the installed package.
 """
 
 import concurrent.futures
@@ -29,8 +31,26 @@ from zoo import RESULTS_VERSION
 from zoo.backends import SLOWER_FIRST
 from zoo.errors import ZooError
 
-# The zoo's results/ is git-ignored; validation runs go under it unless --runs says otherwise.
-DEFAULT_ROOT = Path("results") / "validation"
+
+
+def default_root():
+    """Where runs are kept unless --runs says: $ZOO_CACHE_DIR/validation (default ~/.cache/zoo/validation)."""
+    return Path(os.environ.get("ZOO_CACHE_DIR") or Path.home() / ".cache" / "zoo").expanduser() / "validation"
+
+
+def prepare_root(root):
+    """`root` as an absolute path, made if missing; a ZooError (one line) if runs cannot be kept there."""
+    root = Path(os.path.abspath(Path(root).expanduser()))
+    if root.exists() and not root.is_dir():
+        raise ZooError(f"--runs {root} is not a directory")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / f".zoo-probe-{os.getpid()}"
+        probe.mkdir()
+        probe.rmdir()
+    except OSError as err:
+        raise ZooError(f"cannot keep runs in {root}: {err.strerror or err}") from None
+    return root
 
 
 def frozen(mapping):
@@ -114,6 +134,12 @@ def reuse_problem(path, spec, model=None):
     missing = [name for name in needed if not (path / name).is_file()]
     if missing:
         return f"missing {', '.join(missing)}"
+    try:
+        failures = json.loads((path / "summary.json").read_text()).get("failures")
+    except (OSError, ValueError, AttributeError):
+        return "unreadable summary.json"
+    if failures:
+        return f"its analysis failed ({failures[0].get('step')}: {failures[0].get('error')})"
     model = model or spec.create_model()
     try:
         prov = json.loads((path / "provenance.json").read_text())
@@ -147,29 +173,35 @@ class RunOutcome:
 
 def _worker_command(spec, path, force):
     payload = json.dumps({**spec.as_dict(), "out": str(path), "force": force})
-    return [sys.executable, "-m", "validation.worker", payload]
+    return [sys.executable, "-m", "zoo.validation.worker", payload]
 
 
-def _execute(spec, path, force, log_path):
+def _execute(spec, path, force, log_path, running):
+    """Run `spec` in a worker process (kept in the set `running` while it runs); its wall time in s."""
     start = time.perf_counter()
-    root = Path(__file__).resolve().parents[1]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH", "")]))
     with open(log_path, "w") as log:
-        done = subprocess.run(_worker_command(spec, path, force), stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
-    if done.returncode != 0:
+        worker = subprocess.Popen(_worker_command(spec, path, force), stdout=log, stderr=subprocess.STDOUT)
+        running.add(worker)
+        try:
+            code = worker.wait()
+        finally:
+            running.discard(worker)
+    if code != 0:
         tail = Path(log_path).read_text().strip().splitlines()[-5:]
-        raise ZooError(f"run {spec.label()} failed (exit {done.returncode}); log {log_path}: " + " | ".join(tail))
+        raise ZooError(f"run {spec.label()} failed (exit {code}); log {log_path}: " + " | ".join(tail))
     return time.perf_counter() - start
 
 
-def ensure_runs(specs, root=DEFAULT_ROOT, jobs=2, force=False, report=None):
-    """Reuse or run every spec; return {spec: RunOutcome}. `report(text)` receives progress lines.
+def ensure_runs(specs, root=None, jobs=2, force=False, report=None):
+    """Reuse or run every spec under `root` (default: :func:`default_root`); return {spec: RunOutcome}.
+    `report(text)` receives progress lines.
 
     Runs execute `jobs` at a time, slowest simulator first. A directory that exists but does not
-    match its spec raises ZooError before anything runs, unless `force`.
+    match its spec raises ZooError before anything runs, unless `force`. An interruption
+    (KeyboardInterrupt, or SIGTERM/SIGHUP under zoo.run.signals) stops the workers, which clean up.
     """
     report = report or (lambda text: None)
+    root = prepare_root(root if root is not None else default_root())
     outcomes, todo = {}, []
     for spec in specs:
         model = spec.create_model()
@@ -187,23 +219,30 @@ def ensure_runs(specs, root=DEFAULT_ROOT, jobs=2, force=False, report=None):
     if not todo:
         return outcomes
     report(f"running {len(todo)} run(s), {min(jobs, len(todo))} at a time")
+    running, failures = set(), []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {}
-        for spec, path, replace in todo:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            log_path = path.parent / f"{path.name}.log"
-            futures[pool.submit(_execute, spec, path, replace, log_path)] = (spec, path)
-        failures = []
-        for count, future in enumerate(concurrent.futures.as_completed(futures), 1):
-            spec, path = futures[future]
-            try:
-                seconds = future.result()
-            except ZooError as err:
-                failures.append(str(err))
-                report(f"[{count}/{len(todo)}] {spec.label()}: FAILED")
-                continue
-            outcomes[spec] = RunOutcome(spec, path, False, seconds)
-            report(f"[{count}/{len(todo)}] {spec.label()}: done in {seconds:.0f} s")
+        try:
+            for spec, path, replace in todo:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                log_path = path.parent / f"{path.name}.log"
+                futures[pool.submit(_execute, spec, path, replace, log_path, running)] = (spec, path)
+            for count, future in enumerate(concurrent.futures.as_completed(futures), 1):
+                spec, path = futures[future]
+                try:
+                    seconds = future.result()
+                except ZooError as err:
+                    failures.append(str(err))
+                    report(f"[{count}/{len(todo)}] {spec.label()}: FAILED")
+                    continue
+                outcomes[spec] = RunOutcome(spec, path, False, seconds)
+                report(f"[{count}/{len(todo)}] {spec.label()}: done in {seconds:.0f} s")
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            for worker in list(running):
+                worker.terminate()  # the worker removes its staging directory and exits
+            raise
     if failures:
         raise ZooError(failures[0] + (f" (and {len(failures) - 1} more failed runs)" if len(failures) > 1 else ""))
     return outcomes

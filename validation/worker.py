@@ -2,13 +2,13 @@
 
 Started by :func:`zoo.validation.runs.ensure_runs`, one fresh process per run. Runs the model through
 ``zoo.run.runner.run`` (no figures); a fault, when given, is injected by :mod:`zoo.validation.faults` and
-recorded next to the results as fault.json.
+recorded with the results as fault.json. Exit status as ``python -m zoo.run``'s: 0 done, 2 bad input
+or environment, 3 analysis failed (the run is kept but never reused), 128 + N ended by signal N.
 """
 
 import json
 import logging
 import sys
-from pathlib import Path
 
 
 def main(argv=None):
@@ -16,8 +16,8 @@ def main(argv=None):
     if len(argv) != 1:
         print("usage: python -m zoo.validation.worker '<run spec JSON>'", file=sys.stderr)
         return 2
-    from zoo.run import runner
     from zoo.errors import ZooError
+    from zoo.run import runner, signals
 
     from .runs import RunSpec
 
@@ -25,15 +25,23 @@ def main(argv=None):
     spec = RunSpec.from_dict(data)
     logging.basicConfig(level=logging.WARNING)
     try:
-        model = spec.create_model()
-        path, _ = runner.run(
-            model, spec.simulator, spec.seed, threads=1, out=data["out"], force=bool(data.get("force")), make_plots=False,
-        )
-        if spec.fault:
-            (Path(path) / "fault.json").write_text(json.dumps(spec.fault_dict(), indent=2) + "\n")
+        with signals.as_interrupts():
+            model = spec.create_model()
+            path, summary = runner.run(
+                model, spec.simulator, spec.seed, threads=1, out=data["out"], force=bool(data.get("force")), make_plots=False,
+                extra_json={"fault.json": spec.fault_dict()} if spec.fault else None,
+            )
     except ZooError as err:
         print(f"python -m zoo.validation.worker: error: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as interrupt:
+        print(f"python -m zoo.validation.worker: interrupted{signals.by(interrupt)}; no results were written", file=sys.stderr)
+        return signals.exit_status(interrupt)
+    if summary["failures"]:
+        first = summary["failures"][0]
+        print(f"python -m zoo.validation.worker: error: {first['step']} failed: {first['error']} (kept in {path})",
+              file=sys.stderr)
+        return 3
     return 0
 
 

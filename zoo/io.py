@@ -155,6 +155,14 @@ def save_segment(segment, path, annotations):
         io.write_block(block)
 
 
+def estimated_nix_bytes(segment):
+    """About the size of the NIX file :func:`save_segment` writes for `segment`: per spike its time,
+    index and labels (8 bytes each), per neuron its labels, and HDF5's own structures."""
+    spikes = sum(len(st) for st in segment.spiketrains)
+    labels = max((len(st.annotations) - 1 for st in segment.spiketrains[:1]), default=0)  # 'population' is not per spike
+    return 8 * (spikes + len(segment.spiketrains)) * (1 + labels) + 2**18
+
+
 def read_block(path):
     """The stored block as Neo reads it (population trains)."""
     with neo.io.NixIO(str(path), mode="ro") as io:

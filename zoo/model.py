@@ -27,6 +27,23 @@ class Variant:
 
 
 @dataclasses.dataclass(frozen=True)
+class Size:
+    """A network's size from its parameters alone, known before anything is drawn, so that its
+    costs can be checked first: neurons, expected synapses, and the bytes that drawing it
+    (:meth:`ZooModel.draw` and :meth:`ZooModel.structure`) holds at its peak, roughly."""
+
+    neurons: int
+    synapses: float
+    drawn_bytes: float
+
+
+# Room for a caller's own projections: the longest delay (ms) a zoo session accepts by default,
+# whatever the model's own delays. NEST fixes it at set-up (and sizes each neuron's input buffers
+# by it: a few kB per neuron at dt = 0.1 ms); Brian2 has no such limit.
+CALLER_MAX_DELAY_MS = 20.0
+
+
+@dataclasses.dataclass(frozen=True)
 class PopulationInfo:
     name: str
     size: int
@@ -160,9 +177,26 @@ class ZooModel(abc.ABC):
     def duration_ms(self):
         return float(getattr(self.params, self.duration_param))
 
+    def simulation_settings(self, max_delay=CALLER_MAX_DELAY_MS):
+        """dict(timestep, min_delay, max_delay) in ms for ``backends.setup``.
+
+        The session accepts delays up to the larger of `max_delay` and the model's own longest, so
+        that a caller may add projections of their own (default :data:`CALLER_MAX_DELAY_MS`, 20 ms;
+        ``max_delay=0`` gives the model's own, as ``python -m zoo.run`` uses). ``min_delay`` stays
+        the model's own: on NEST it is the interval at which spikes are exchanged, and changing it
+        would change the run. A caller's delays must lie between the two.
+        """
+        own = self.own_simulation_settings()
+        return {**own, "max_delay": max(own.get("max_delay", 0.0), max_delay)}
+
     @abc.abstractmethod
-    def simulation_settings(self):
-        """dict(timestep, min_delay, max_delay) in ms for backend setup."""
+    def own_simulation_settings(self):
+        """dict(timestep, min_delay, max_delay) in ms: what the model's own delays need."""
+
+    def expected_size(self):
+        """The network's :class:`Size`, from the parameters alone and cheaply (nothing drawn); None
+        where the model does not say, and then nothing is checked before drawing."""
+        return None
 
     def draw(self, streams):
         """What this model draws at random before building (:class:`Drawn`); nothing by default."""

@@ -8,6 +8,7 @@ overrides and the CLI's ``--set Q=50`` all go through :meth:`ParamBundle.replace
 """
 
 import dataclasses
+import math
 import re
 
 import quantities as pq
@@ -111,14 +112,25 @@ def _coerce(name, value, default):
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif kind is float:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        value = float(value) if ok else value
+        value = _finite(name, value) if ok else value
     elif kind is tuple:
         ok = isinstance(value, (tuple, list))
-        value = tuple(value) if ok else value
+        value = tuple(_finite(name, v) if isinstance(v, float) else v for v in value) if ok else value
     else:
         ok = isinstance(value, kind)
     if not ok:
         raise ZooError(f"parameter {name} must be {kind.__name__}, got {value!r}")
+    return value
+
+
+def _finite(name, value):
+    """`value` as a float; infinity and NaN are no parameter values (1e400 reads as infinity)."""
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond float's range
+        value = math.inf
+    if not math.isfinite(value):
+        raise ZooError(f"parameter {name} must be a finite number, got {value!r}")
     return value
 
 
@@ -131,12 +143,16 @@ def _parse_scalar(name, raw, unit, integer):
         raise ZooError(f"parameter {name}: '{raw}' is not a number")
     number, given_unit = match.groups()
     value = float(number)
+    if not math.isfinite(value):
+        raise ZooError(f"parameter {name}: '{raw}' is not a finite number")
     if given_unit:
         target = "dimensionless" if unit == DIMENSIONLESS else unit
         try:
             value = float(pq.Quantity(value, given_unit).rescale(target).magnitude)
         except (LookupError, ValueError, AttributeError):
             raise ZooError(f"parameter {name}: unit '{given_unit}' is not compatible with '{unit}'") from None
+        if not math.isfinite(value):
+            raise ZooError(f"parameter {name}: '{raw}' is not a finite number")
     if integer:
         if value != int(value):
             raise ZooError(f"parameter {name} must be an integer, got '{raw}'")

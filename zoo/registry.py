@@ -51,8 +51,8 @@ def create_model(spec, variant=None, assignments=(), duration=None, **overrides)
     params = cls.variant(variant).params
     changes = dict(params.parse_assignment(text) for text in assignments)
     if duration is not None:
-        if not duration > 0:
-            raise ZooError(f"the duration must be positive, got {duration:g} ms")
+        if not 0 < duration < float("inf"):
+            raise ZooError(f"the duration must be positive and finite, got {duration:g} ms")
         changes[cls.duration_param] = float(duration)
     changes.update(overrides)
     return cls(params.replace(**changes) if changes else params, variant=variant)

@@ -3,19 +3,30 @@
 A stream is named by what it feeds ("connectivity", "initial_state", "nest_kernel" ...).
 Its seed is a pure function of (master seed, name), via NumPy's SeedSequence, so adding a
 stream never changes another one, and the same name always gives the same numbers.
+
+A master seed lies in 0..MAX_SEED (2**63 - 1): SeedSequence takes any size, but the seed is
+also written as a 64-bit integer into the NIX file and the provenance.
 """
 
 import zlib
 
 import numpy as np
 
+from .errors import ZooError
+
+MAX_SEED = 2**63 - 1
+
+
+class SeedError(ZooError, ValueError):
+    """A master seed that is not an integer in 0..MAX_SEED."""
+
 
 class SeedStreams:
     """Named random streams derived from `master_seed`; remembers every seed it handed out."""
 
     def __init__(self, master_seed):
-        if not isinstance(master_seed, (int, np.integer)) or master_seed < 0:
-            raise ValueError(f"master seed must be a non-negative integer, got {master_seed!r}")
+        if isinstance(master_seed, bool) or not isinstance(master_seed, (int, np.integer)) or not 0 <= master_seed <= MAX_SEED:
+            raise SeedError(f"the master seed must be an integer from 0 to 2**63-1, got {master_seed!r}")
         self.master_seed = int(master_seed)
         self.derived = {}
 

@@ -21,7 +21,7 @@ every time step (min_delay is set to the shortest delay), which saves about a si
 import numpy as np
 
 from zoo import inputs, progress
-from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Structure, ZooModel
+from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
 from zoo.network import Network
 from zoo.neurons import LIF_COND_EXP_OU, cell_type
 from zoo.units import to_pynn
@@ -50,11 +50,20 @@ class Fore2020(ZooModel):
     def duration_ms(self):
         return self.params.n_trials * self.params.trial_ms
 
-    def simulation_settings(self):
+    def own_simulation_settings(self):
         p = self.params
         # NEST exchanges spikes every min_delay and PyNN's setting is final: the shortest delay used
         return {"timestep": p.dt, "min_delay": min(self._mf_delay(), p.d_goc_grc),
                 "max_delay": max(p.d_goc_grc, p.d_mf, 10 * p.dt)}
+
+    def expected_size(self):
+        """Pairwise Bernoulli connections; each trial has its own copy of the active MFs and their
+        synapses (source, target, weight: ~40 bytes per synapse with temporaries while expanded)."""
+        p = self.params
+        per_trial = p.n_active_mf * (p.p_mf_grc * p.N_grc + p.p_mf_goc * p.N_goc)
+        synapses = p.n_trials * per_trial + p.p_goc_grc * p.N_goc * p.N_grc
+        neurons = p.n_trials * p.n_active_mf + p.N_grc + p.N_goc
+        return Size(neurons, float(synapses), 40.0 * synapses)
 
     # --- drawn quantities (NumPy only; shared by structure, build and the analysis) ------------
     def draw(self, streams):

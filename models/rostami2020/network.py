@@ -16,7 +16,7 @@ The two populations E and I hold the clusters as index ranges; each pathway is t
 import numpy as np
 
 from zoo import connectivity, from_list, progress
-from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Structure, ZooModel
+from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
 from zoo.network import Network
 from zoo.units import to_pynn
 
@@ -46,9 +46,17 @@ class Rostami2020(ZooModel):
         size = self.sizes()[population]
         return np.arange(size) // (size // self.params.Q)
 
-    def simulation_settings(self):
+    def own_simulation_settings(self):
         p = self.params
         return {"timestep": p.dt, "min_delay": p.delay, "max_delay": max(p.delay, 10 * p.dt)}
+
+    def expected_size(self):
+        """Pairwise Bernoulli: p N_pre N_post synapses per pathway; the lists hold two int32 per
+        synapse, with room reserved for every pathway's whole draw in both its within and across list."""
+        p, sizes = self.params, self.sizes()
+        probability = {"EE": p.p_EE, "EI": p.p_EI, "IE": p.p_IE, "II": p.p_II}
+        synapses = sum(probability[post + pre] * sizes[pre] * sizes[post] for pre, post in PATHWAYS)
+        return Size(sum(sizes.values()), float(synapses), 16.0 * synapses)
 
     # --- connectivity (pure NumPy, shared by structure() and build()) -----------------------
     def draw(self, streams):

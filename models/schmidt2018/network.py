@@ -26,7 +26,7 @@ import numpy as np
 
 from zoo import datasets, inputs, progress
 from zoo.errors import ZooError
-from zoo.model import PopulationInfo, ProjectionInfo, Structure, ZooModel
+from zoo.model import PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
 from zoo.network import Network
 from zoo.units import to_pynn
 
@@ -147,11 +147,17 @@ class Schmidt2018(ZooModel):
             return net
         return formulas.replace_areas(net, keep, self.replacement_rates())
 
-    def simulation_settings(self):
+    def own_simulation_settings(self):
         p = self.params
         net = self.simulated_network()
         longest = np.max((net.delay + DELAY_TAIL_SD * net.delay_sd)[net.counts > 0], initial=EXTERNAL_DELAY_MS)
         return {"timestep": p.dt, "min_delay": p.dt, "max_delay": math.ceil(longest / p.dt) * p.dt}
+
+    def expected_size(self):
+        """The exact sizes, from the anatomy (nothing is drawn before the build, which draws the
+        synapses onto one population at a time)."""
+        totals = self.structure(None).as_dict()["totals"]
+        return Size(totals["neurons"], float(totals["synapses"]), 0.0)
 
     def structure(self, drawn):
         net = self.simulated_network()

@@ -16,7 +16,7 @@ from the master seed, so NEST and Brian2 simulate the same network with the same
 import numpy as np
 
 from zoo import connectivity, inputs, progress
-from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Structure, ZooModel
+from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
 from zoo.network import Network
 from zoo.units import to_pynn
 
@@ -40,13 +40,28 @@ class Zerlaut2018(ZooModel):
     def sizes(self):
         return {"E": self.params.N_E, "I": self.params.N_I}
 
-    def simulation_settings(self):
+    def own_simulation_settings(self):
         p = self.params
         return {"timestep": p.dt, "min_delay": p.delay, "max_delay": max(p.delay, 10 * p.dt)}
 
     @property
     def t_stop_ms(self):
         return self.warmup_ms + self.duration_ms
+
+    def expected_size(self):
+        """Fixed in-degrees K_E + K_I per cell (two int64 per synapse and a temporary); afferent
+        trains of N_aff p_aff Faff(t) per cell (or N_aff shared ones), drawn on the time grid: a
+        rate per step, and ~32 bytes per input spike while they are drawn and sorted."""
+        p, sizes, K = self.params, self.sizes(), formulas.in_degrees(self.params)
+        cells = sum(sizes.values())
+        synapses = cells * (K["E"] + K["I"])
+        trains = p.N_aff if p.shared_afferents else cells
+        per_train = (1 if p.shared_afferents else formulas.afferent_trains_per_cell(p))
+        mean_rate = float(np.mean(p.faff(np.linspace(0.0, self.t_stop_ms, 1001))))
+        spikes = trains * per_train * mean_rate * self.t_stop_ms / 1000.0
+        afferent = cells * formulas.afferent_trains_per_cell(p) if p.shared_afferents else cells  # private: one each
+        steps = self.t_stop_ms / p.dt
+        return Size(cells + trains, float(synapses + afferent), 24.0 * (synapses + afferent) + 8.0 * steps + 32.0 * spikes)
 
     # --- connectivity and input trains (pure NumPy, shared by structure() and build()) -------
     def draw(self, streams):

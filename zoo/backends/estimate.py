@@ -1,9 +1,12 @@
-"""A rough cost estimate of a run from its structure, for --dry-run.
+"""A rough cost estimate of a run from its size, for --dry-run and for checks before a run.
 
 Linear in neurons, synapses and simulated time, with coefficients measured for rostami2020 at
 full size on a 2-core machine (NEST 3.10 and Brian2 2.9, one thread). They are guides to the
 order of magnitude, not promises: spike rates and connectivity rules change the costs.
 """
+
+import os
+from pathlib import Path
 
 # Per backend: fixed memory, bytes per neuron and per synapse; build seconds per synapse (NumPy
 # drawing included); fixed seconds before simulating (Brian2 solves the neuron ODEs symbolically
@@ -20,9 +23,12 @@ COEFFICIENTS = {
 
 def estimate(structure, model, simulator):
     """Estimated peak memory (bytes) and build/simulate times (s) of running `model` on `simulator`."""
+    return cost(structure["totals"]["neurons"], structure["totals"]["synapses"], model, simulator)
+
+
+def cost(neurons, synapses, model, simulator):
+    """:func:`estimate` from the network's size alone (e.g. ``model.expected_size()``, before drawing)."""
     c = COEFFICIENTS[simulator]
-    neurons = structure["totals"]["neurons"]
-    synapses = structure["totals"]["synapses"]
     seconds = (model.warmup_ms + model.duration_ms) / 1000.0
     return {
         "simulator": simulator,
@@ -31,3 +37,21 @@ def estimate(structure, model, simulator):
         "simulate_s": c["fixed_s"] + seconds * (c["sim_s_per_neuron_s"] * neurons + c["sim_s_per_synapse_s"] * synapses),
         "basis": __doc__.split("\n\n")[1].replace("\n", " "),
     }
+
+
+def machine_memory_bytes():
+    """The memory this process may use, in bytes: the machine's physical memory, or its control
+    group's limit where that is lower; None where neither can be read."""
+    found = []
+    try:
+        found.append(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        pass
+    for limit in (Path("/sys/fs/cgroup/memory.max"), Path("/sys/fs/cgroup/memory/memory.limit_in_bytes")):
+        try:
+            text = limit.read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 2**60:
+            found.append(int(text))
+    return min(found) if found else None

@@ -4,8 +4,18 @@
     python -m zoo.run rostami2020 --sim brian2 --variant tiny --seed 3 --set Q=10 --duration 2000
     python -m zoo.run --list
 
-Bad input (unknown model, simulator, variant or parameter; a wrong type or unit; a missing
-simulator; an existing results directory without --force) ends with one line and exit status 2.
+Exit status:
+
+- 0: the results directory is complete;
+- 2: bad input or an unusable environment, in one line: an unknown model, simulator, variant or
+  parameter; a wrong type or unit; a value that is not finite; a seed outside 0..2**63-1; a network
+  that this machine's memory cannot hold; a missing simulator; an existing results directory
+  without --force; an --out that cannot be written; a full disk (partial files are removed); a
+  results directory that appeared at --out during the run (the results are kept under the name
+  printed);
+- 3: simulated and saved (spikes, structure, provenance), but the analysis or a figure failed: the
+  failures are listed in summary.json;
+- 128 + N when ended by signal N (130 Ctrl-C/SIGINT, 143 SIGTERM, 129 SIGHUP): nothing is left behind.
 """
 
 import argparse
@@ -14,6 +24,11 @@ import sys
 
 from .. import backends, registry
 from ..errors import ZooError
+from ..seeds import MAX_SEED
+from . import signals
+
+PROG = "python -m zoo.run"
+ANALYSIS_FAILED = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -22,20 +37,24 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser():
-    parser = _Parser(prog="python -m zoo.run", description="Run a published spiking-network model on NEST or Brian2.")
+    parser = _Parser(prog=PROG, description="Run a published spiking-network model on NEST or Brian2.",
+                     epilog="Exit status: 0 done; 2 bad input or unusable environment (one line); 3 simulated and "
+                            "saved, but the analysis or a figure failed (see summary.json); 128+N ended by signal N.")
     parser.add_argument("model", nargs="?", help="model name, optionally name.variant (see --list)")
     parser.add_argument("--list", action="store_true", help="list the models with descriptions, citations and variants")
     parser.add_argument("--sim", choices=backends.SIMULATORS, default=backends.DEFAULT_SIMULATOR,
                         help=f"simulator (default: {backends.DEFAULT_SIMULATOR})")
     parser.add_argument("--variant", help="named parameter set (default: default)")
-    parser.add_argument("--seed", type=int, default=1, help="master seed of every random stream (default: 1)")
+    parser.add_argument("--seed", type=int, default=1,
+                        help="master seed of every random stream, 0 to 2**63-1 (default: 1)")
     parser.add_argument("--duration", type=float, help="recorded biological time after the warm-up, ms")
     parser.add_argument("--threads", type=int, help="NEST threads (default: all available cores for models whose "
                         "results do not depend on the thread count, otherwise 1; Brian2 runs one)")
     parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
                         help="override a parameter, e.g. --set Q=50 or --set tau_m_E=20ms (repeatable)")
     parser.add_argument("--out", help="results directory (default: results/MODEL-VARIANT-SIM-seedSEED)")
-    parser.add_argument("--force", action="store_true", help="replace an existing results directory")
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing zoo results directory (never one holding other files)")
     parser.add_argument("--dry-run", action="store_true", help="write structure.json only; build nothing on a simulator")
     parser.add_argument("--no-plots", action="store_true", help="skip the figures")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
@@ -54,12 +73,19 @@ def list_models():
 
 def configure(args):
     """The model instance that the arguments ask for."""
-    model = registry.create_model(args.model, args.variant, args.assignments, args.duration)
-    if args.seed < 0:
-        raise ZooError(f"--seed must be a non-negative integer, got {args.seed}")
+    if not 0 <= args.seed <= MAX_SEED:
+        raise ZooError(f"--seed must be an integer from 0 to 2**63-1, got {args.seed}")
     if args.threads is not None and args.threads < 1:
         raise ZooError(f"--threads must be a positive integer, got {args.threads}")
-    return model
+    return registry.create_model(args.model, args.variant, args.assignments, args.duration)
+
+
+def _failed(path, failures):
+    """The one line for results whose analysis or figures failed."""
+    first = failures[0]
+    more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+    return (f"{PROG}: error: {first['step']} failed: {first['error']}{more}; the simulation is saved in {path} "
+            f"(spikes.nix, provenance.json; failures in summary.json)")
 
 
 def main(argv=None):
@@ -75,30 +101,37 @@ def main(argv=None):
     from . import runner
 
     try:
-        if args.list:
-            print(list_models())
+        with signals.as_interrupts():
+            if args.list:
+                print(list_models())
+                return 0
+            model = configure(args)
+            if args.dry_run:
+                path, structure = runner.dry_run(model, args.sim, args.seed, args.out, args.force)
+                totals, cost = structure["totals"], structure["estimate"]
+                print(f"{model.name} ({model.variant_name}): {totals['neurons']} neurons, {totals['synapses']:.0f} synapses; "
+                      f"on {args.sim} ~{cost['peak_memory_bytes'] / 1e9:.1f} GB, build ~{cost['build_s']:.0f} s, "
+                      f"simulate ~{cost['simulate_s']:.0f} s")
+                print(f"structure written to {path / 'structure.json'}")
+                return 0
+            path, summary = runner.run(
+                model, args.sim, args.seed, threads=args.threads or backends.default_threads(model, args.sim), out=args.out,
+                force=args.force, make_plots=not args.no_plots,
+            )
+            if summary["failures"]:
+                print(_failed(path, summary["failures"]), file=sys.stderr)
+                return ANALYSIS_FAILED
+            print(f"results written to {path}")
             return 0
-        model = configure(args)
-        if args.dry_run:
-            path, structure = runner.dry_run(model, args.sim, args.seed, args.out, args.force)
-            totals, cost = structure["totals"], structure["estimate"]
-            print(f"{model.name} ({model.variant_name}): {totals['neurons']} neurons, {totals['synapses']:.0f} synapses; "
-                  f"on {args.sim} ~{cost['peak_memory_bytes'] / 1e9:.1f} GB, build ~{cost['build_s']:.0f} s, "
-                  f"simulate ~{cost['simulate_s']:.0f} s")
-            print(f"structure written to {path / 'structure.json'}")
-            return 0
-        path, _ = runner.run(
-            model, args.sim, args.seed, threads=args.threads or backends.default_threads(model, args.sim), out=args.out,
-            force=args.force, make_plots=not args.no_plots,
-        )
-        print(f"results written to {path}")
-        return 0
     except ZooError as err:
-        print(f"python -m zoo.run: error: {err}", file=sys.stderr)
+        print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("python -m zoo.run: interrupted; no results were written", file=sys.stderr)
-        return 130
+    except MemoryError as err:
+        print(f"{PROG}: error: out of memory ({err or 'an allocation failed'}); nothing was written", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as interrupt:
+        print(f"{PROG}: interrupted{signals.by(interrupt)}; no results were written", file=sys.stderr)
+        return signals.exit_status(interrupt)
     finally:
         log.removeHandler(handler)  # main() may be called again in one process (tests, notebooks)
 

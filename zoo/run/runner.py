@@ -1,23 +1,26 @@
 """One run of a model on one backend, from seed to a complete results directory.
 
-Steps: check the results directory (before anything costly), derive the seed streams, draw what
-the model draws at random, open a session on the backend, check what the model asks of it, build,
-fingerprint the connectivity, simulate with progress, collect the recorded window into a Neo block,
-summarise, and write block, summary, structure, figures and provenance.
+Steps: check the seed, the costs (before anything is drawn) and the results directory, derive the
+seed streams, draw what the model draws at random, open a session on the backend, check what the
+model asks of it, build, fingerprint the connectivity, simulate with progress, collect the recorded
+window into a Neo block; then keep what was simulated first: spikes, structure and provenance, then
+the analysis (summary.json), then the figures. A failure in the analysis or a figure keeps the data
+and is recorded in summary.json under "failures" (the caller decides what it means: the CLI exits 3).
 """
 
 import logging
 import time
+import traceback
 from pathlib import Path
 
 from .. import backends, io, progress, references
 from ..analysis import plots
 from ..analysis.summary import format_table, summarize
-from ..backends import capabilities
-from ..backends.estimate import estimate
+from ..backends import capabilities, estimate
 from ..backends.fingerprint import fingerprint
+from ..errors import ZooError
 from ..seeds import SeedStreams
-from . import provenance
+from . import apart, costs, provenance
 from .results import ResultsDir
 
 log = logging.getLogger("zoo")
@@ -27,35 +30,50 @@ def default_out_dir(model, simulator, seed):
     return Path("results") / f"{model.name}-{model.variant_name}-{simulator}-seed{seed}"
 
 
+def _structure(model, drawn):
+    """The structure as a dict; running out of memory while drawing it is a one-line ZooError."""
+    try:
+        return model.structure(drawn).as_dict()
+    except MemoryError as err:
+        raise ZooError(f"not enough memory to draw {model.name} ({model.variant_name}): {err}") from None
+
+
 def dry_run(model, simulator, seed, out=None, force=False):
     """Write structure.json (populations, projections, estimate) without touching a simulator."""
+    streams = SeedStreams(seed)
+    costs.check(model, simulator, dry_run=True)
     out = out or default_out_dir(model, "dry-run", seed)
     with ResultsDir(out, force) as results:
-        streams = SeedStreams(seed)
-        structure = model.structure(model.draw(streams)).as_dict()
-        structure["estimate"] = estimate(structure, model, simulator)
-        results.write_json("structure.json", structure)
-        results.write_json(
-            "provenance.json",
-            {"model": model.name, "variant": model.variant_name, "dry_run": True, "parameters": model.params.table(),
-             "seeds": {"master": seed, "derived": streams.derived}},
-        )
+        structure = _structure(model, model.draw(streams))
+        structure["estimate"] = estimate.estimate(structure, model, simulator)
+        with results.writing():
+            results.write_json("structure.json", structure)
+            results.write_json(
+                "provenance.json",
+                {"model": model.name, "variant": model.variant_name, "dry_run": True, "parameters": model.params.table(),
+                 "seeds": {"master": seed, "derived": streams.derived}},
+            )
         return results.commit(), structure
 
 
-def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=True):
-    """Run `model` on `simulator`; return (results path, summary dict)."""
+def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=True, extra_json=None):
+    """Run `model` on `simulator`; return (results path, summary dict).
+
+    `extra_json`: {file name: JSON-ready data} written with the results (e.g. validation's fault.json).
+    Failures of the analysis or of a figure are listed in summary["failures"] (empty when none).
+    """
+    streams = SeedStreams(seed)
+    costs.check(model, simulator)
     results = ResultsDir(out or default_out_dir(model, simulator, seed), force)
     with results:
-        streams = SeedStreams(seed)
         drawn = model.draw(streams)
         timings = {}
         # Before anything is built: what this backend cannot run, or runs differently.
         findings = capabilities.require(model, simulator, threads=threads, drawn=drawn)
-        with backends.setup(simulator, streams, threads=threads, **model.simulation_settings()) as backend:
+        with backends.setup(simulator, streams, threads=threads, **model.simulation_settings(max_delay=0.0)) as backend:
             log.info("building %s (%s) on %s", model.name, model.variant_name, simulator)
             start = time.perf_counter()  # build time includes drawing the connectivity
-            structure = model.structure(drawn).as_dict()
+            structure = _structure(model, drawn)
             network = model.build(backend.sim, streams, drawn)
             del drawn  # what the build did not take, it holds itself
             timings["build"] = time.perf_counter() - start
@@ -68,38 +86,89 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
             timings["simulate"] = backend.simulate(total)
             window = (model.warmup_ms, total)
             segment = io.collect_segment(network, *window)
+
+        def record():  # written with the spikes, and again with the analysis' time and the final peak memory
+            return provenance.record(model, backend, streams, timings, progress.peak_memory_bytes(), prints, window)
+
+        log.info("writing spikes and provenance")
+        with results.writing():
+            results.need_space(io.estimated_nix_bytes(segment), "spikes.nix")
+            apart.call(
+                "spikes.nix", io.save_segment, segment, results.path("spikes.nix"),
+                {"model": model.name, "variant": model.variant_name, "simulator": simulator, "master_seed": seed},
+            )
+            results.write_json("structure.json", structure)
+            for name, data in (extra_json or {}).items():
+                results.write_json(name, data)
+            results.write_json("provenance.json", record())
+        failures = []
         start = time.perf_counter()
-        summary = summarize(segment)
-        summary["observables"] = model.observables(segment)
-        summary["backend_findings"] = [f.as_dict() for f in findings if f.level != "note"]
-        # Reference numbers hold for the variant's parameters only, so changed parameters skip them.
-        found = references.load(type(model).__module__.rsplit(".", 1)[0]) if not model.overrides() else []
-        summary["reference_checks"] = references.check(summary, found, model.variant_name)
+        summary = _analyse(model, segment, findings, failures)
         timings["analysis"] = time.perf_counter() - start
-        log.info("writing results")
-        io.save_segment(
-            segment, results.path("spikes.nix"),
-            {"model": model.name, "variant": model.variant_name, "simulator": simulator, "master_seed": seed},
-        )
-        results.write_json("summary.json", summary)
-        results.write_json("structure.json", structure)
         if make_plots:
-            hints = model.figure_hints()
-            title = f"{model.name} ({model.variant_name}) on {simulator}, seed {seed}"
-            plots.raster(segment, results.path("raster.png"), shade=hints.get("shade_ms", ()), title=title)
-            plots.rates(segment, results.path("rates.png"), shade=hints.get("shade_ms", ()), group_by=hints.get("group_by"), title=title,
-                        curves=hints.get("curves", ()))
-            for name, draw in model.extra_figures(segment, summary, title):
-                draw(results.path(name))
-        results.write_json(
-            "provenance.json",
-            provenance.record(model, backend, streams, timings, progress.peak_memory_bytes(), prints, window),
-        )
+            _figures(model, segment, summary, simulator, seed, results, failures)
+        summary["failures"] = failures
+        with results.writing():
+            results.write_json("summary.json", summary)
+            results.write_json("provenance.json", record())
         path = results.commit()
-    print(format_table(summary))
-    for check in summary["reference_checks"]:
+    if "populations" in summary:
+        print(format_table(summary))
+    for check in summary.get("reference_checks", ()):
         verdict = "pass" if check["passed"] else "FAIL"
         measured = "-" if check["measured"] is None else f"{check['measured']:.3f}"
         print(f"{verdict}: {check['population']} {check['statistic']} = {measured}, reference "
               f"{check['value']} +/- {check['spread']} ({check['kind']}, n = {check['n']})")
     return path, summary
+
+
+def _failure(step, err):
+    """One entry of summary["failures"]: the step, the error in one line, and where it was raised."""
+    where = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+    return {"step": step, "error": f"{type(err).__name__}: {err}".splitlines()[0],
+            "where": f"{where.filename}:{where.lineno}" if where else None}
+
+
+def _analyse(model, segment, findings, failures):
+    """summary.json's content; a failure of the analysis leaves what it had and is listed in `failures`."""
+    summary = {}
+    backend_findings = [f.as_dict() for f in findings if f.level != "note"]
+    try:
+        summary.update(summarize(segment))
+        summary["observables"] = model.observables(segment)
+        summary["backend_findings"] = backend_findings
+        # Reference numbers hold for the variant's parameters only, so changed parameters skip them.
+        found = references.load(type(model).__module__.rsplit(".", 1)[0]) if not model.overrides() else []
+        summary["reference_checks"] = references.check(summary, found, model.variant_name)
+    except Exception as err:  # the spikes are saved: keep them, say what failed
+        log.info("the analysis failed: %s", _failure("analysis", err)["error"])
+        failures.append(_failure("analysis", err))
+        summary.setdefault("backend_findings", backend_findings)
+    return summary
+
+
+def _figures(model, segment, summary, simulator, seed, results, failures):
+    """raster.png, rates.png and the model's own figures; a figure that fails is removed and listed."""
+    hints = model.figure_hints()
+    title = f"{model.name} ({model.variant_name}) on {simulator}, seed {seed}"
+    shade = hints.get("shade_ms", ())
+    figures = [
+        ("raster.png", lambda path: plots.raster(segment, path, shade=shade, title=title)),
+        ("rates.png", lambda path: plots.rates(segment, path, shade=shade, group_by=hints.get("group_by"), title=title,
+                                               curves=hints.get("curves", ()))),
+    ]
+    if "populations" in summary:  # the model's own figures may read the summary
+        try:
+            figures += list(model.extra_figures(segment, summary, title))
+        except Exception as err:
+            failures.append(_failure("extra figures", err))
+    for name, draw in figures:
+        try:
+            with results.writing():
+                draw(results.path(name))
+        except ZooError:
+            raise  # the disk: nothing more can be written
+        except Exception as err:
+            log.info("figure %s failed: %s", name, _failure(name, err)["error"])
+            failures.append(_failure(name, err))
+            results.path(name).unlink(missing_ok=True)
