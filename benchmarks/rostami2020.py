@@ -16,7 +16,7 @@ Configurations, each in its own Python process (so that the peak resident memory
   V(0) = V_th - 20 LogNormal(0, 1) from ``nest.random``, step_current_generator, one
   spike_recorder on all neurons.
 * ``nest/zoo``:      ``zoo.backends.setup("nest")``, ``Rostami2020(params).build``,
-  ``zoo.progress.simulate``: what ``python -m zoo.run`` runs.
+  ``Backend.simulate``: what ``python -m zoo.run`` runs.
 * ``brian2/native``: Brian2 runtime mode, Cython: one NeuronGroup per type with the LIF +
   exponential-current equations integrated with 'exact', one Synapses per pathway with
   ``on_pre`` adding the weight to the current, ``connect(condition='i != j', p=p)``, weights set by
@@ -155,13 +155,13 @@ def run_zoo(simulator, params, threads, build_only=False, stock=False):
 
     model = Rostami2020(params)
     streams = SeedStreams(SEED)
-    backend = backends.setup(simulator, streams, threads=threads, **model.simulation_settings())
+    backend = backends.setup(simulator, streams, threads=threads, **model.simulation_settings(max_delay=0.0))  # as zoo.run
     steps = _record_build_steps(progress)
     if stock:
         from zoo.backends.brian2 import batch as brian2_batch
 
         brian2_batch.uninstall()
-    result = {"codegen_target": backend.codegen_target}
+    result = {"codegen_target": backend.facts.get("brian2_codegen_target")}
     before = rss_bytes()
     try:
         steps.start()
@@ -173,10 +173,10 @@ def run_zoo(simulator, params, threads, build_only=False, stock=False):
         if not build_only:
             pops = [network.populations[name] for name in ("E", "I")]
             with Clock() as warm:
-                progress.simulate(backend, model.warmup_ms)
+                backend.simulate(model.warmup_ms)
             counts = [_spike_total(p) for p in pops]
             with Clock() as run:
-                progress.simulate(backend, model.duration_ms)
+                backend.simulate(model.duration_ms)
             counts = [_spike_total(p) - c for p, c in zip(pops, counts)]
             result.update(_run_result(warm, run, params, counts))
     finally:
@@ -184,7 +184,7 @@ def run_zoo(simulator, params, threads, build_only=False, stock=False):
     result["peak_bytes"] = peak_bytes()
     # Counted after the peak: the model has freed its drawn lists, so this draws them again (the
     # transient would count as the zoo's), and len(Projection) on NEST lists every connection.
-    result["synapses"] = int(sum(i.size for i, _ in model.connections(streams).values()))
+    result["synapses"] = int(sum(i.size for i, _ in model.connections(model.draw(streams)).values()))
     return result
 
 

@@ -51,7 +51,7 @@ def child(config, variant, seed, small):
 
         brian2.NeuronGroup.__init__ = euler_init
     streams = SeedStreams(seed)
-    b = backends.setup(simulator, streams, **model.simulation_settings())
+    b = backends.setup(simulator, streams, **model.simulation_settings(max_delay=0.0))  # as zoo.run
     start = time.process_time()
     network = model.build(b.sim, streams)
     b.sim.run(model.warmup_ms + model.duration_ms)
