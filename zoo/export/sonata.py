@@ -224,15 +224,15 @@ def read_fingerprint(config_path):
     circuit, read with libsonata: equal to that of the simulator that built the same network."""
     import libsonata
 
-    base = Path(config_path).resolve().parent
-    storage = libsonata.EdgeStorage(str(base / "network" / "edges.h5"))
     import h5py
 
-    readers = {}
-    with h5py.File(base / "network" / "edges.h5", "r") as h5:
+    base = Path(config_path).resolve().parent
+    with h5py.File(base / "network" / "edges.h5", "r") as h5:  # the zoo's own notes, closed before libsonata reads
         views = {name: {side: h5[f"edges/{name}/zoo/{side}_cells"][()] for side in ("source", "target")
                         if f"edges/{name}/zoo/{side}_cells" in h5} for name in h5["edges"]}
         labels = {name: h5[f"edges/{name}"].attrs.get("zoo_label", name) for name in h5["edges"]}
+    storage = libsonata.EdgeStorage(str(base / "network" / "edges.h5"))
+    readers = {}
     for name in storage.population_names:
         population = storage.open_population(name)
         everything = libsonata.Selection([(0, population.size)])
