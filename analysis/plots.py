@@ -111,5 +111,5 @@ def subset(segment, keep):
     import neo
 
     part = neo.Segment(name=segment.name)
-    part.spiketrains.extend([st for st in segment.spiketrains if keep(st.annotations["population"])])  # a list: neo 0.14 mishandles generators
+    part.spiketrains.extend([st for st in segment.spiketrains if keep(st.annotations["source_population"])])  # a list: neo 0.14 mishandles generators
     return part

@@ -60,7 +60,7 @@ def child(config, variant, seed, small):
     seconds = model.duration_ms / 1000.0
     rates = {}
     for st in segment.spiketrains:
-        name = st.annotations["population"]
+        name = st.annotations["source_population"]
         spikes, cells = rates.get(name, (0, 0))
         rates[name] = (spikes + len(st), cells + 1)
     return {"config": config, "variant": variant, "seed": seed, "small": small,

@@ -77,7 +77,7 @@ def _run_tiny(simulator, seed, threads=1):
 
 
 def _spikes(segment):
-    return [(st.annotations["population"], st.annotations["index"], tuple(np.round(st.magnitude, 6))) for st in segment.spiketrains]
+    return [(st.annotations["source_population"], st.annotations["source_index"], tuple(np.round(st.magnitude, 6))) for st in segment.spiketrains]
 
 
 def test_same_seed_same_spikes_and_network_is_active(simulator):

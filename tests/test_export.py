@@ -78,7 +78,7 @@ def test_nwb_holds_every_neuron_and_spike_and_passes_nwbinspector(tmp_path):
     assert len(units) == len(segment.spiketrains) == model.params.N_E + model.params.N_I
     by_neuron = {(row.population, row.index): np.asarray(row.spike_times) for row in units.itertuples()}
     for st in segment.spiketrains:
-        assert np.allclose(by_neuron[st.annotations["population"], st.annotations["index"]], io.times_ms(st) / 1000.0)
+        assert np.allclose(by_neuron[st.annotations["source_population"], st.annotations["source_index"]], io.times_ms(st) / 1000.0)
     assert set(units["cluster"]) == set(range(model.params.Q))
     messages = {message.check_function_name for message in inspect_nwbfile(nwbfile_path=str(path))}
     # a simulation has no animal, experimenter or institution to name; nothing else may be reported

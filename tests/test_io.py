@@ -1,4 +1,5 @@
-"""zoo.io: the NIX round trip keeps every spike, neuron identity and label; silent cells survive."""
+"""zoo.io: the NIX round trip keeps every spike, neuron identity and label; silent cells survive;
+plain Neo cannot take a population's spikes for a neuron; files of the earlier layout still load."""
 
 import neo
 import numpy as np
@@ -15,37 +16,78 @@ def _segment():
         for index in range(size):
             times = np.sort(rng.uniform(100, 600, size=index * 3))  # neuron 0 is silent
             st = neo.SpikeTrain(times, units="ms", t_start=100 * pq.ms, t_stop=600 * pq.ms)
-            st.annotate(population=population, index=index, cluster=index // 2)
+            st.annotate(source_population=population, source_index=index, source_id=len(segment.spiketrains),
+                        cluster=index // 2)
             segment.spiketrains.append(st)
     return segment
 
 
 def _as_tuples(segment):
     return [
-        (st.annotations["population"], st.annotations["index"], st.annotations["cluster"], tuple(st.magnitude))
+        (st.annotations["source_population"], st.annotations["source_index"], st.annotations["source_id"],
+         st.annotations["cluster"], tuple(st.magnitude))
         for st in segment.spiketrains
     ]
-
-
-def test_merge_then_split_is_the_identity():
-    segment = _segment()
-    merged = io.merge_by_population(segment)
-    assert [st.annotations["population"] for st in merged.spiketrains] == ["E", "I"]
-    assert merged.spiketrains[0].annotations["neurons"] == 6
-    assert np.all(np.diff(merged.spiketrains[0].magnitude) >= 0)
-    assert _as_tuples(io.split_by_neuron(merged)) == _as_tuples(segment)
 
 
 def test_nix_round_trip(tmp_path):
     path = tmp_path / "spikes.nix"
     io.save_segment(_segment(), path, {"model": "m", "master_seed": 3, "nothing": None})
-    block = io.read_block(path)
-    assert len(block.segments) == 1 and block.annotations["master_seed"] == 3
-    assert block.segments[0].spiketrains[1].annotations["population"] == "I"
     segment, annotations = io.load_segment(path)
     assert _as_tuples(segment) == _as_tuples(_segment())
     assert segment.t_start == 100 * pq.ms and segment.t_stop == 600 * pq.ms
-    assert "nothing" not in annotations
+    assert annotations["master_seed"] == 3 and "nothing" not in annotations
+
+
+def test_plain_neo_reads_population_events_and_no_spike_trains(tmp_path):
+    """What plain Neo reads cannot be taken for a neuron: no spike trains, one event per population
+    whose spikes carry the neuron they are from."""
+    path = tmp_path / "spikes.nix"
+    io.save_segment(_segment(), path, {"model": "m"})
+    with neo.io.NixIO(str(path), mode="ro") as reader:
+        stored = reader.read_block().segments[0]
+    assert len(stored.spiketrains) == 0
+    assert [e.annotations["source_population"] for e in stored.events] == ["E", "I"]
+    events = stored.events[0]
+    assert events.annotations["neurons"] == 6 and np.all(np.diff(events.magnitude) >= 0)
+    per_neuron = np.bincount(events.array_annotations["source_index"], minlength=6)
+    assert per_neuron.tolist() == [3 * i for i in range(6)]
+    assert events.annotations["cluster_of_neuron"] == [0, 0, 1, 1, 2, 2]
+
+
+def test_files_of_the_earlier_layout_still_load(tmp_path):
+    """Layout 1 stored one spike train per population with annotations population, neurons and
+    <label>_of_neuron, and the per-spike array annotation index."""
+    segment = neo.Segment(t_start=0 * pq.ms, t_stop=100 * pq.ms)
+    train = neo.SpikeTrain([10.0, 20.0, 30.0], units="ms", t_start=0 * pq.ms, t_stop=100 * pq.ms,
+                           array_annotations={"index": np.array([2, 0, 2]), "cluster": np.array([1, 0, 1])})
+    train.annotate(population="E", neurons=3, cluster_of_neuron=[0, 0, 1])
+    segment.spiketrains.append(train)
+    block = neo.Block()
+    block.segments.append(segment)
+    with neo.io.NixIO(str(tmp_path / "old.nix"), mode="ow") as writer:
+        writer.write_block(block)
+    loaded, _ = io.load_segment(tmp_path / "old.nix")
+    assert [(st.annotations["source_index"], list(st.magnitude), st.annotations["cluster"]) for st in loaded.spiketrains] \
+        == [(0, [20.0], 0), (1, [], 0), (2, [10.0, 30.0], 1)]
+
+
+def test_per_neuron_trains_feed_elephant_and_pynn_plotting(tmp_path):
+    """Loaded trains give Elephant per-neuron numbers and carry the annotations PyNN's Panel reads."""
+    from elephant.statistics import mean_firing_rate
+
+    path = tmp_path / "spikes.nix"
+    io.save_segment(_segment(), path, {"model": "m"})
+    segment, _ = io.load_segment(path)
+    rates = [float(mean_firing_rate(st).rescale("Hz")) for st in segment.spiketrains[:6]]
+    assert rates == pytest.approx([3 * i / 0.5 for i in range(6)])
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from pyNN.utility.plotting import Figure, Panel
+
+    Figure(Panel(segment.spiketrains, xlabel="time (ms)")).save(str(tmp_path / "raster.png"))  # reads source_index
+    assert (tmp_path / "raster.png").stat().st_size > 0
 
 
 def test_spike_arrays_flatten_all_spikes():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from zoo import backends, registry
+from zoo import backends, io, registry
 from zoo.run import runner
 
 INVARIANT = [name for name in registry.list_models() if registry.get_model(name).nest_thread_invariant]
@@ -12,13 +12,8 @@ INVARIANT = [name for name in registry.list_models() if registry.get_model(name)
 def _spikes(name, threads, tmp_path):
     model = registry.create_model(f"{name}.tiny", duration=300.0)
     _, _ = runner.run(model, "nest", 2, threads=threads, out=tmp_path / f"{name}-{threads}", make_plots=False)
-    from neo.io import NixIO
-
-    io = NixIO(str(tmp_path / f"{name}-{threads}" / "spikes.nix"), "ro")
-    try:
-        return [np.asarray(st.magnitude) for st in io.read_block().segments[0].spiketrains]
-    finally:
-        io.close()
+    segment, _ = io.load_segment(tmp_path / f"{name}-{threads}" / "spikes.nix")
+    return [np.asarray(st.magnitude) for st in segment.spiketrains]
 
 
 def test_some_models_claim_thread_invariance():

@@ -35,7 +35,7 @@ def _segment(rng):
     for pop, n in (("E", 8), ("I", 2)):
         for k in range(n):
             st = neo.SpikeTrain(np.sort(rng.uniform(0, 1000, 20)), units="ms", t_start=0, t_stop=1000)
-            st.annotate(population=pop, index=k)
+            st.annotate(source_population=pop, source_index=k)
             segment.spiketrains.append(st)
     return segment
 

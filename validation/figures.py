@@ -136,7 +136,7 @@ def rasters(segments, shade=(), max_neurons=1000):
         for k, st in enumerate(trains):
             if k % stride:
                 continue
-            pop = st.annotations["population"]
+            pop = st.annotations["source_population"]
             color = pop_colors.setdefault(pop, ("black", "#c0392b", "#1f5fa8", "#2a9d4b")[len(pop_colors) % 4])
             times = st.rescale(pq.s).magnitude
             ax.plot(times, np.full(times.size, row), ",", color=color, ms=1, rasterized=True)

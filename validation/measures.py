@@ -92,7 +92,7 @@ def measure_segment(segment, settings=SETTINGS):
     by_population = io.trains_by_population(segment)
     distributions, spectra = {}, {}
     for name, trains in by_population.items():
-        trains = sorted(trains, key=lambda st: int(st.annotations["index"]))
+        trains = sorted(trains, key=lambda st: int(st.annotations["source_index"]))
         cvs = statistics.cv_isi(trains, settings["cv_min_spikes"])
         fanos = statistics.fano_factors(trains, settings["fano_window_ms"] * pq.ms, t_start, t_stop)
         subsample = [trains[k] for k in fixed_subsample(len(trains), settings["correlation_neurons"])]

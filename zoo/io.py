@@ -1,13 +1,20 @@
-"""Recorded spikes as a Neo block, written and read as NIX.
+"""Recorded spikes as Neo objects, written and read as NIX.
 
-On disk the block has one segment covering the recorded window (warm-up excluded) and one
-spike train *per population*: all its spikes in time order, with per-spike array annotations
-`index` (neuron within the population) and the model's labels such as `cluster`, and the
-annotations `population` and `neurons` (population size, silent cells included). One train per
-neuron would be Neo's usual layout, but NixIO spends ~13 ms on each train (measured here:
-65 s to write 5000 neurons, as long again to read), so the zoo stores populations and splits
-them back into per-neuron trains on reading (:func:`load_segment`). NIX rejects nested or None
-annotations, so all annotations are flat.
+In memory a run's spikes are a Neo segment of per-neuron spike trains covering the recorded window
+(warm-up excluded), each annotated as PyNN annotates its own: ``source_population``,
+``source_index`` (the neuron in its population), ``source_id`` (its place among all recorded
+neurons), plus the model's labels such as ``cluster``.
+
+On disk (``spikes.nix``, layout 2) the segment holds one ``neo.Event`` *per population* and no spike
+trains: all the population's spikes in time order, with per-spike array annotations
+``source_index`` and the labels, and the annotations ``source_population``, ``neurons``
+(population size, silent cells included) and ``<label>_of_neuron``. One train per neuron would be
+Neo's usual layout, but NixIO spends ~10 ms on each train (measured here: 45-70 s to write 5000
+neurons, half as long to read), and a population's spikes stored as one spike train were taken
+for one neuron by whoever read the file with plain Neo (rates of ~9000 spikes/s). As events they
+cannot be: plain Neo gives no spike trains, and :func:`load_segment` splits the events into
+per-neuron trains (files of layout 1, population spike trains, are read too). NIX rejects nested
+or None annotations, so all annotations are flat.
 """
 
 import functools
@@ -15,16 +22,17 @@ import functools
 import neo
 import numpy as np
 import quantities as pq
+from neo.core.spiketrainlist import SpikeTrainList
+
+LAYOUT = 2  # of spikes.nix: population events (1: population spike trains)
 
 
 def collect_segment(network, t_start_ms, t_stop_ms):
-    """The recorded spikes of `network` in [t_start, t_stop) ms as per-neuron spike trains.
-
-    Each train is annotated with `population`, `index` and the network's labels (e.g. `cluster`).
-    """
+    """The recorded spikes of `network` in [t_start, t_stop) ms as per-neuron spike trains,
+    annotated as the module docstring says."""
     t_start, t_stop = t_start_ms * pq.ms, t_stop_ms * pq.ms
     segment = neo.Segment(name="recorded", t_start=t_start, t_stop=t_stop)
-    parents = {}  # views of one recorded population: its data are read once
+    parents = {}  # views of one recorded population: their data are read once
     trains = []
     for name in network.recorded:
         labels = network.labels.get(name, {})
@@ -32,7 +40,8 @@ def collect_segment(network, t_start_ms, t_stop_ms):
             times = times_ms(train)
             times = times[(times >= t_start_ms) & (times < t_stop_ms)]
             spiketrain = neo.SpikeTrain(times, units=pq.ms, t_start=t_start, t_stop=t_stop, name=f"{name}[{index}]")
-            spiketrain.annotate(population=name, index=index, **{k: int(v[index]) for k, v in labels.items()})
+            spiketrain.annotate(source_population=name, source_index=index, source_id=len(trains),
+                                **{k: int(v[index]) for k, v in labels.items()})
             trains.append(spiketrain)
     _set_trains(segment, trains)
     return segment
@@ -72,7 +81,7 @@ def times_ms(st, t_start=None, t_stop=None):
 def _set_trains(segment, trains):
     """Put `trains` into `segment` at once: Neo's append checks every train already there, which is
     quadratic in the number of trains (minutes for 41,000 neurons)."""
-    segment.spiketrains = neo.core.spiketrainlist.SpikeTrainList(items=trains, parent=segment)
+    segment.spiketrains = SpikeTrainList(items=trains, parent=segment)
     for train in trains:
         train.segment = segment
 
@@ -98,59 +107,74 @@ def trains_by_population(segment):
     """{population: [spike trains]} of a segment, populations in recording order (one pass)."""
     groups = {}
     for st in segment.spiketrains:
-        groups.setdefault(st.annotations["population"], []).append(st)
+        groups.setdefault(st.annotations["source_population"], []).append(st)
     return groups
 
 
-def merge_by_population(segment):
-    """One spike train per population, neuron identity kept in per-spike array annotations."""
-    t_start, t_stop = segment_window(segment)
-    merged = neo.Segment(name=segment.name, t_start=t_start, t_stop=t_stop)
+_NEURON = ("source_population", "source_index", "source_id")  # annotations that are no model label
+
+
+def population_events(segment):
+    """One ``neo.Event`` per population of a per-neuron segment (the layout on disk)."""
+    events = []
     for name, trains in trains_by_population(segment).items():
-        label_names = [k for k in trains[0].annotations if k not in ("population", "index")]
-        times = np.concatenate([times_ms(st) for st in trains])
-        per_spike = {
-            key: np.concatenate([np.full(len(st), st.annotations[key], dtype=np.int64) for st in trains])
-            for key in ["index"] + label_names
-        }
-        order = np.argsort(times, kind="stable")
-        train = neo.SpikeTrain(
-            times[order], units="ms", t_start=t_start, t_stop=t_stop, name=name,
-            array_annotations={key: values[order] for key, values in per_spike.items()},
-        )
-        neuron_labels = {f"{key}_of_neuron": np.array([st.annotations[key] for st in trains]) for key in label_names}
-        train.annotate(population=name, neurons=len(trains), **{k: v.tolist() for k, v in neuron_labels.items()})
-        merged.spiketrains.append(train)
-    return merged
+        label_names = [k for k in trains[0].annotations if k not in _NEURON]
+        position, times = SpikeTrainList(items=trains).multiplexed  # the train each spike is from
+        order = np.argsort(times.rescale(pq.ms).magnitude, kind="stable")
+        position = position[order]
+        per_neuron = {key: np.array([st.annotations[key] for st in trains], dtype=np.int64)
+                      for key in ["source_index"] + label_names}
+        event = neo.Event(times[order].rescale(pq.ms), name=f"{name}: spikes of all {len(trains)} neurons",
+                          array_annotations={key: values[position] for key, values in per_neuron.items()})
+        by_index = np.argsort(per_neuron["source_index"])
+        event.annotate(source_population=name, neurons=len(trains), zoo_layout=LAYOUT,
+                       description=f"every spike of population {name}, the neuron in source_index; per-neuron "
+                                   "spike trains: zoo.io.load_segment",
+                       **{f"{key}_of_neuron": per_neuron[key][by_index].tolist() for key in label_names})
+        events.append(event)
+    return events
 
 
-def split_by_neuron(merged):
-    """Inverse of :func:`merge_by_population`: per-neuron trains, silent neurons included."""
-    t_start, t_stop = segment_window(merged)
-    segment = neo.Segment(name=merged.name, t_start=t_start, t_stop=t_stop)
+def per_neuron_trains(block):
+    """Per-neuron spike trains (silent neurons included) of every population of a stored block:
+    events (layout 2) or population spike trains (layout 1).
+
+    Neo's ``SpikeTrainList.from_spike_time_array`` would do this but compares every spike with every
+    neuron (30 s for 41,000 neurons and a million spikes); this sorts once.
+    """
+    stored = block.segments[0]
+    t_start, t_stop = segment_window(stored)
+    segment = neo.Segment(name=stored.name, t_start=t_start, t_stop=t_stop)
+    populations = [(e.annotations["source_population"], e, "source_index") for e in stored.events
+                   if "source_population" in e.annotations]
+    populations += [(st.annotations["population"], st, "index") for st in stored.spiketrains  # layout 1
+                    if "population" in st.annotations and "neurons" in st.annotations]
     trains = []
-    for train in merged.spiketrains:
-        name, size = train.annotations["population"], int(train.annotations["neurons"])
-        index = np.asarray(train.array_annotations["index"], dtype=np.int64)
-        times = times_ms(train)
+    for name, spikes, index_name in populations:
+        size = int(spikes.annotations["neurons"])
+        index = np.asarray(spikes.array_annotations[index_name], dtype=np.int64)
+        times = times_ms(spikes)
         order = np.argsort(index, kind="stable")
         bounds = np.searchsorted(index[order], np.arange(size + 1))
-        label_names = [k[: -len("_of_neuron")] for k in train.annotations if k.endswith("_of_neuron")]
+        label_names = [k[: -len("_of_neuron")] for k in spikes.annotations if k.endswith("_of_neuron")]
         for neuron in range(size):
-            spikes = times[order[bounds[neuron] : bounds[neuron + 1]]]
-            st = neo.SpikeTrain(spikes, units=pq.ms, t_start=t_start, t_stop=t_stop, name=f"{name}[{neuron}]")
-            labels = {k: int(train.annotations[f"{k}_of_neuron"][neuron]) for k in label_names}
-            st.annotate(population=name, index=neuron, **labels)
+            st = neo.SpikeTrain(times[order[bounds[neuron]: bounds[neuron + 1]]], units=pq.ms, t_start=t_start,
+                                t_stop=t_stop, name=f"{name}[{neuron}]")
+            st.annotate(source_population=name, source_index=neuron, source_id=len(trains),
+                        **{k: int(spikes.annotations[f"{k}_of_neuron"][neuron]) for k in label_names})
             trains.append(st)
     _set_trains(segment, trains)
     return segment
 
 
 def save_segment(segment, path, annotations):
-    """Write the per-neuron `segment` as a NIX file of population trains; block `annotations` flat."""
+    """Write the per-neuron `segment` as a NIX file of population events; block `annotations` flat."""
     block = neo.Block(name=str(annotations.get("model", "zoo run")))
-    block.annotate(**{k: v for k, v in annotations.items() if v is not None})
-    block.segments.append(merge_by_population(segment))
+    block.annotate(**{k: v for k, v in annotations.items() if v is not None}, zoo_layout=LAYOUT)
+    t_start, t_stop = segment_window(segment)
+    stored = neo.Segment(name=segment.name, t_start=t_start, t_stop=t_stop)
+    stored.events = population_events(segment)
+    block.segments.append(stored)
     with neo.io.NixIO(str(path), mode="ow") as io:
         io.write_block(block)
 
@@ -159,12 +183,12 @@ def estimated_nix_bytes(segment):
     """About the size of the NIX file :func:`save_segment` writes for `segment`: per spike its time,
     index and labels (8 bytes each), per neuron its labels, and HDF5's own structures."""
     spikes = sum(len(st) for st in segment.spiketrains)
-    labels = max((len(st.annotations) - 1 for st in segment.spiketrains[:1]), default=0)  # 'population' is not per spike
+    labels = max((len(st.annotations) - 2 for st in segment.spiketrains[:1]), default=0)  # source_index and labels
     return 8 * (spikes + len(segment.spiketrains)) * (1 + labels) + 2**18
 
 
 def read_block(path):
-    """The stored block as Neo reads it (population trains)."""
+    """The stored block as plain Neo reads it (population events)."""
     with neo.io.NixIO(str(path), mode="ro") as io:
         return io.read_block(lazy=False)
 
@@ -172,7 +196,7 @@ def read_block(path):
 def load_segment(path):
     """(per-neuron segment, block annotations) from a file written by :func:`save_segment`."""
     block = read_block(path)
-    return split_by_neuron(block.segments[0]), dict(block.annotations)
+    return per_neuron_trains(block), dict(block.annotations)
 
 
 def spike_arrays(segment):
@@ -181,8 +205,8 @@ def spike_arrays(segment):
     for st in segment.spiketrains:
         n = len(st)
         times.append(times_ms(st))
-        populations.append(np.full(n, st.annotations["population"], dtype=object))
-        indices.append(np.full(n, st.annotations["index"]))
+        populations.append(np.full(n, st.annotations["source_population"], dtype=object))
+        indices.append(np.full(n, st.annotations["source_index"]))
     if not times:
         return np.array([]), np.array([], dtype=object), np.array([], dtype=int)
     return np.concatenate(times), np.concatenate(populations), np.concatenate(indices)

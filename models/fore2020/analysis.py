@@ -34,8 +34,8 @@ class ConditionRun:
 
 
 def from_segment(model, segment):
-    trains = {name: sorted((st for st in segment.spiketrains if st.annotations["population"] == name),
-                           key=lambda st: int(st.annotations["index"])) for name in ("GrC", "GoC")}
+    trains = {name: sorted((st for st in segment.spiketrains if st.annotations["source_population"] == name),
+                           key=lambda st: int(st.annotations["source_index"])) for name in ("GrC", "GoC")}
     return ConditionRun(model, trains["GrC"], trains["GoC"])
 
 

@@ -11,7 +11,7 @@ WINDOW_MS = (1000.0, 1060.0)
 def fore2020_observables(model, segment):
     p = model.params
     duration = p.n_trials * p.trial_ms
-    trains = {name: [st for st in segment.spiketrains if st.annotations["population"] == name] for name in ("GrC", "GoC")}
+    trains = {name: [st for st in segment.spiketrains if st.annotations["source_population"] == name] for name in ("GrC", "GoC")}
     granule = trains["GrC"]
     active = np.array([int(st.annotations.get("active_inputs", 0)) for st in granule])
     probability = spike_probability(granule, p.trial_ms, p.n_trials, window=WINDOW_MS)

@@ -22,7 +22,7 @@ def cluster_observables(model, segment):
     """Per-cluster E rates and stimulated vs non-stimulated E rates in and out of the stimulus."""
     p = model.params
     t0, t1 = (float(t) for t in segment_window(segment))
-    excitatory = [st for st in segment.spiketrains if st.annotations["population"] == "E"]
+    excitatory = [st for st in segment.spiketrains if st.annotations["source_population"] == "E"]
     by_cluster = {}
     for st in excitatory:
         by_cluster.setdefault(int(st.annotations["cluster"]), []).append(st)

@@ -29,7 +29,7 @@ def multi_area_observables(model, segment):
     seconds = (t1 - t0) / 1000.0
     spikes, neurons = {}, {}
     for st in segment.spiketrains:
-        name = st.annotations["population"]
+        name = st.annotations["source_population"]
         spikes[name] = spikes.get(name, 0) + len(st)
         neurons[name] = neurons.get(name, 0) + 1
     if not neurons or seconds <= 0:

@@ -97,7 +97,7 @@ def test_spike_probability_counts_trials_not_spikes():
 
 def test_trial_segments_shift_spikes_into_each_trial():
     train = _train([5.0, 105.0, 250.0], 300.0)
-    train.annotate(population="GrC", index=0)
+    train.annotate(source_population="GrC", source_index=0)
     segment = neo.Segment()
     segment.spiketrains.append(train)
     block = trial_segments(segment, 100.0, 3)

@@ -537,7 +537,7 @@ def test_extra_figures_rate_matrix_and_rasters_of_a_few_areas(tmp_path):
     for population in ("V1-23E", "V1-4I", "V2-5E", "MT-6E", "FEF-23E"):
         for index in range(3):
             segment.spiketrains.append(neo.SpikeTrain([1.0 + index, 5.0] * pq.ms, t_start=0 * pq.ms, t_stop=10 * pq.ms,
-                                                      population=population, index=index))
+                                                      source_population=population, source_index=index))
     summary = {"observables": {"population_rate_hz": {"V1-23E": 2.0, "V1-4I": 5.0, "V2-5E": 1.0, "MT-6E": 3.0,
                                                       "FEF-23E": 0.5}}}
     figures = dict(registry.create_model("schmidt2018.tiny").extra_figures(segment, summary, "test"))
@@ -546,4 +546,4 @@ def test_extra_figures_rate_matrix_and_rasters_of_a_few_areas(tmp_path):
         draw(tmp_path / name)
         assert (tmp_path / name).stat().st_size > 0
     shown = plots.subset(segment, lambda population: population.split("-")[0] in ("V1", "V2", "FEF"))
-    assert {st.annotations["population"] for st in shown.spiketrains} == {"V1-23E", "V1-4I", "V2-5E", "FEF-23E"}
+    assert {st.annotations["source_population"] for st in shown.spiketrains} == {"V1-23E", "V1-4I", "V2-5E", "FEF-23E"}

@@ -128,7 +128,7 @@ def _tiny_rates(simulator, seed=1):
     finally:
         b.end()
     seconds = model.duration_ms / 1000.0
-    return {name: sum(len(st) for st in segment.spiketrains if st.annotations["population"] == name)
+    return {name: sum(len(st) for st in segment.spiketrains if st.annotations["source_population"] == name)
             / (size * seconds) for name, size in model.sizes().items()}
 
 

@@ -55,14 +55,14 @@ def export(results, out=None):
     nwbfile.units = pynwb.misc.Units(name="units", description="simulated neurons, one per row",
                                      resolution=float(backend["timestep_ms"]) / 1000.0)  # spikes on the time grid
     labels = sorted({key for st in segment.spiketrains for key in st.annotations
-                     if key not in ("population", "index") and np.isscalar(st.annotations[key])})
+                     if key not in ("source_population", "source_index", "source_id") and np.isscalar(st.annotations[key])})
     nwbfile.add_unit_column("population", "population the neuron belongs to (the model's name for it)")
     nwbfile.add_unit_column("index", "index of the neuron within its population")
     for label in labels:
         nwbfile.add_unit_column(label, f"the model's label '{label}' of the neuron")
     for st in segment.spiketrains:
         nwbfile.add_unit(spike_times=io.times_ms(st) / 1000.0, obs_intervals=[[start / 1000.0, stop / 1000.0]],
-                         population=str(st.annotations["population"]), index=int(st.annotations["index"]),
+                         population=str(st.annotations["source_population"]), index=int(st.annotations["source_index"]),
                          **{label: st.annotations.get(label, -1) for label in labels})
     out = Path(out) if out else results / "spikes.nwb"
     with pynwb.NWBHDF5IO(str(out), "w") as writer:
