@@ -72,3 +72,27 @@ def test_table_has_unit_meaning_and_source_for_every_field():
     rows = P.table()
     assert len(rows) == len(P.fields())
     assert all(row["unit"] and row["meaning"] and row["source"] for row in rows)
+
+
+def test_quantities_are_taken_in_any_compatible_unit():
+    import quantities as pq
+
+    from zoo import registry
+
+    model = registry.create_model("rostami2020.tiny", tau_m_E=0.015 * pq.s, N_E=800 * pq.dimensionless, N_I=200)
+    assert model.params.tau_m_E == 15.0 and model.params.N_E == 800 and isinstance(model.params.N_E, int)
+    with pytest.raises(ZooError, match="not in a unit compatible with 'ms'"):
+        registry.create_model("rostami2020.tiny", tau_m_E=15 * pq.mV)
+
+
+def test_a_bare_number_that_reads_like_pynns_unit_is_taken_as_declared_with_a_warning(caplog):
+    from zoo import registry
+
+    with caplog.at_level("WARNING", logger="zoo"):
+        model = registry.create_model("zerlaut2018.tiny", Cm=0.2)  # declared in pF; 0.2 nF = 200 pF, the default
+    assert model.params.Cm == 0.2
+    assert any("declared unit, pF" in r.getMessage() and "nF" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="zoo"):
+        registry.create_model("zerlaut2018.tiny", Cm=150.0)  # plainly pF
+    assert not caplog.records

@@ -5,15 +5,24 @@ A model's parameters are a frozen dataclass (a *bundle*) of frozen dataclass *gr
 which records its unit, meaning and source. Field names are unique across a bundle's
 groups, so ``params.replace(Q=50)`` finds the right group; variants, ``create_model``
 overrides and the CLI's ``--set Q=50`` all go through :meth:`ParamBundle.replace`.
+
+Values are given as Quantities (``tau_m_E=15 * pq.ms``, converted to the declared unit) or as
+bare numbers, which mean the declared unit (the table: ``python -m zoo.run MODEL --params``). A bare
+number that is far from the default but close to it in PyNN's unit of the same dimension (0.25 for
+a capacitance declared in pF: 0.25 nF = 250 pF) is taken as given, with a warning that says so.
 """
 
 import dataclasses
+import logging
 import math
 import re
 
 import quantities as pq
 
 from .errors import ZooError, unknown
+from .units import pynn_unit
+
+log = logging.getLogger("zoo")
 
 DIMENSIONLESS = "1"
 
@@ -61,7 +70,10 @@ class ParamBundle:
             if name not in known:
                 raise unknown("parameter", name, known)
             group, f = known[name]
-            per_group.setdefault(group, {})[name] = _coerce(name, value, f.default)
+            value = _in_declared_unit(name, value, f.metadata["unit"])
+            value = _coerce(name, value, f.default)
+            _warn_if_a_pynn_unit_was_meant(name, value, f.default, f.metadata["unit"])
+            per_group.setdefault(group, {})[name] = value
         new_groups = {}
         for group, values in per_group.items():
             try:
@@ -97,6 +109,32 @@ class ParamBundle:
             raise unknown("parameter", name, known)
         f = known[name][1]
         return name, _parse_value(name, raw, f.default, f.metadata["unit"])
+
+
+def _in_declared_unit(name, value, unit):
+    """A Quantity as plain numbers in the parameter's declared `unit`; anything else as it is."""
+    if not isinstance(value, pq.Quantity):
+        return value
+    try:
+        magnitude = value.rescale("dimensionless" if unit == DIMENSIONLESS else unit).magnitude
+    except ValueError:
+        raise ZooError(f"parameter {name}: {value} is not in a unit compatible with '{unit}'") from None
+    numbers = [int(v) if float(v).is_integer() else float(v) for v in magnitude.ravel()]  # ints where whole:
+    return tuple(numbers) if magnitude.ndim else numbers[0]  # a count given as 800 * pq.dimensionless
+
+
+def _warn_if_a_pynn_unit_was_meant(name, value, default, unit):
+    """Warn where a bare number reads like PyNN's unit of the declared unit's dimension."""
+    pynn = pynn_unit(unit) if unit != DIMENSIONLESS else None
+    if pynn is None or pynn == unit or not isinstance(value, float) or not isinstance(default, float) \
+            or value == 0 or default == 0:
+        return
+    factor = float(pq.Quantity(1.0, pynn).rescale(unit).magnitude)
+    given, meant = abs(value / default), abs(value * factor / default)
+    if not 0.01 <= given <= 100 and 0.1 <= meant <= 10:
+        log.warning("parameter %s = %g is taken in its declared unit, %s; in PyNN's %s it would be %g %s, near the "
+                    "default %g %s: give a Quantity (e.g. %g * pq.%s) or the value in %s",
+                    name, value, unit, pynn, value * factor, unit, default, unit, value, pynn, unit)
 
 
 def _plain(value):

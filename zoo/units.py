@@ -3,6 +3,8 @@
 PyNN's units: ms, mV, nA, nF, uS, Hz. Models declare the units of their papers (pA, pF, nS ...).
 """
 
+import functools
+
 import quantities as pq
 
 PYNN_UNITS = {
@@ -25,3 +27,13 @@ def to_pynn(value, unit):
         raise ValueError(f"no PyNN unit for '{unit}'")
     converted = quantity.rescale(PYNN_UNITS[dimension]).magnitude
     return float(converted) if converted.ndim == 0 else converted
+
+
+@functools.lru_cache(maxsize=None)
+def pynn_unit(unit):
+    """PyNN's unit of the dimension of `unit` ('pF' -> 'nF'), or None where PyNN has none."""
+    try:
+        dimension = _DIMENSION_OF.get(pq.Quantity(1.0, unit).simplified.dimensionality.string)
+    except Exception:  # noqa: BLE001 - quantities raises what its parser meets ('-', 'mm**2/um' ...)
+        return None
+    return None if dimension is None else PYNN_UNITS[dimension]
