@@ -113,3 +113,31 @@ def subset(segment, keep):
     part = neo.Segment(name=segment.name)
     part.spiketrains.extend([st for st in segment.spiketrains if keep(st.annotations["source_population"])])  # a list: neo 0.14 mishandles generators
     return part
+
+
+def traces(signals, path, title=""):
+    """Sampled states (AnalogSignals of zoo.run.states): one panel per variable, a line per cell,
+    coloured by population."""
+    variables = list(dict.fromkeys(s.annotations["variable"] for s in signals))
+    fig, axes = plt.subplots(len(variables), 1, figsize=(10, 2.4 * len(variables) + 0.6), dpi=120, sharex=True,
+                             squeeze=False)
+    populations = list(dict.fromkeys(s.annotations["source_population"] for s in signals))
+    for ax, variable in zip(axes[:, 0], variables):
+        for signal in (s for s in signals if s.annotations["variable"] == variable):
+            name = signal.annotations["source_population"]
+            color = _color(name, populations.index(name))
+            times = signal.times.rescale(pq.ms).magnitude
+            for channel, cell in enumerate(signal.array_annotations["source_index"]):
+                ax.plot(times, signal.magnitude[:, channel], lw=0.6, color=color, alpha=0.8,
+                        label=name if channel == 0 else None)
+        ax.set_ylabel(f"{variable} ({_unit(signals, variable)})")
+        ax.legend(loc="upper right", fontsize="small", frameon=False)
+    axes[-1, 0].set_xlabel("time (ms)")
+    axes[0, 0].set_title(title)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _unit(signals, variable):
+    return next(s.units.dimensionality.string for s in signals if s.annotations["variable"] == variable)

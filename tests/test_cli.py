@@ -126,3 +126,32 @@ def test_interrupted_run_leaves_no_results(monkeypatch, capsys, tmp_path):
     assert cli.main(["rostami2020", "--variant", "tiny", "--out", str(out), "--quiet"]) == 130
     assert "no results were written" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())  # neither the target nor a staging directory
+
+
+def test_version_and_parameter_table(capsys):
+    assert cli.main(["--version"]) == 0 and "PyNN 0.13" in capsys.readouterr().out
+    assert cli.main(["rostami2020.tiny", "--params", "--set", "N_E=800"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("N_E "))
+    assert "800" in row and "*" in row  # the value, marked as changed
+    assert any(line.startswith("tau_m_E ") and " ms " in line and "[NEST 3.10" in line for line in out.splitlines())
+
+
+def test_record_states_of_a_few_cells_drawn_from_the_seed(tmp_path):
+    from zoo import io
+
+    out = tmp_path / "r"
+    assert cli.main(["rostami2020.tiny", "--sim", "nest", "--duration", "200", "--record", "v", "--record-cells", "3",
+                     "--out", str(out), "--quiet", "--threads", "1"]) == 0
+    segment, _ = io.load_segment(out / "spikes.nix")
+    signals = {s.annotations["source_population"]: s for s in segment.analogsignals}
+    assert set(signals) == {"E", "I"} and all(s.shape[1] == 3 and s.annotations["variable"] == "v" for s in signals.values())
+    t_start, t_stop = io.segment_window(segment)
+    assert signals["E"].t_start == t_start and abs(float((signals["E"].t_stop - t_stop).rescale("ms"))) < 0.2
+    assert (out / "traces.png").stat().st_size > 0
+    cells = list(signals["E"].array_annotations["source_index"])
+    again = tmp_path / "again"
+    assert cli.main(["rostami2020.tiny", "--sim", "nest", "--duration", "200", "--record", "v", "--record-cells", "3",
+                     "--out", str(again), "--quiet", "--threads", "1", "--no-plots"]) == 0
+    assert list(io.load_segment(again / "spikes.nix")[0].analogsignals[0].array_annotations["source_index"]) == cells
+    assert cli.main(["rostami2020.tiny", "--record", "w", "--out", str(tmp_path / "w"), "--quiet"]) == 2  # IF_curr_exp has no w

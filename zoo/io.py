@@ -164,6 +164,7 @@ def per_neuron_trains(block):
                         **{k: int(spikes.annotations[f"{k}_of_neuron"][neuron]) for k in label_names})
             trains.append(st)
     _set_trains(segment, trains)
+    segment.analogsignals = list(stored.analogsignals)  # sampled states, if any
     return segment
 
 
@@ -174,6 +175,7 @@ def save_segment(segment, path, annotations):
     t_start, t_stop = segment_window(segment)
     stored = neo.Segment(name=segment.name, t_start=t_start, t_stop=t_stop)
     stored.events = population_events(segment)
+    stored.analogsignals = list(segment.analogsignals)  # sampled states (zoo.run.states), as they are
     block.segments.append(stored)
     with neo.io.NixIO(str(path), mode="ow") as io:
         io.write_block(block)

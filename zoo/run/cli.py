@@ -57,8 +57,40 @@ def _parser():
                         help="replace an existing zoo results directory (never one holding other files)")
     parser.add_argument("--dry-run", action="store_true", help="write structure.json only; build nothing on a simulator")
     parser.add_argument("--no-plots", action="store_true", help="skip the figures")
+    parser.add_argument("--record", action="append", default=[], metavar="VARIABLE",
+                        help="also record this state variable (v, gsyn_exc, gsyn_inh, w ... as the cell type has "
+                             "them) in a few cells per population, drawn from the seed (repeatable)")
+    parser.add_argument("--record-cells", type=int, default=5, metavar="N",
+                        help="cells per population for --record (default: 5)")
+    parser.add_argument("--params", action="store_true",
+                        help="print the model's parameters (name, value, unit, meaning, source) and exit")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    parser.add_argument("--version", action="version", version=_version())
     return parser
+
+
+def _version():
+    from .. import __version__
+    from ..backends import versions
+
+    found = versions()
+    return (f"zoo {__version__} (PyNN {found['PyNN']}, NEST {found['nest-simulator']}, Brian2 {found['Brian2']}, "
+            f"Python {found['python']})")
+
+
+def parameter_table(model):
+    """The model's parameters as a text table: name, value, unit, meaning, source."""
+    rows = [(r["name"], str(r["value"]), r["unit"], r["meaning"], r["source"]) for r in model.params.table()]
+    changed = set(model.overrides())
+    heads = ("name", "value", "unit", "meaning", "source")
+    widths = [max(len(h), *(len(row[k]) for row in rows)) for k, h in enumerate(heads[:3])]
+    lines = [f"{model.name} ({model.variant_name}); values in the unit given, which is what a bare number means "
+             f"in --set and create_model; * changed from the variant"]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(heads[:3], widths)) + "  meaning [source]")
+    for row in rows:
+        mark = "*" if row[0] in changed else " "
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row[:3], widths)) + f" {mark}{row[3]} [{row[4]}]")
+    return "\n".join(lines)
 
 
 def list_models():
@@ -77,6 +109,8 @@ def configure(args):
         raise ZooError(f"--seed must be an integer from 0 to 2**63-1, got {args.seed}")
     if args.threads is not None and args.threads < 1:
         raise ZooError(f"--threads must be a positive integer, got {args.threads}")
+    if args.record_cells < 1:
+        raise ZooError(f"--record-cells must be a positive integer, got {args.record_cells}")
     return registry.create_model(args.model, args.variant, args.assignments, args.duration)
 
 
@@ -106,6 +140,9 @@ def main(argv=None):
                 print(list_models())
                 return 0
             model = configure(args)
+            if args.params:
+                print(parameter_table(model))
+                return 0
             if args.dry_run:
                 path, structure = runner.dry_run(model, args.sim, args.seed, args.out, args.force)
                 totals, cost = structure["totals"], structure["estimate"]
@@ -116,7 +153,8 @@ def main(argv=None):
                 return 0
             path, summary = runner.run(
                 model, args.sim, args.seed, threads=args.threads or backends.default_threads(model, args.sim), out=args.out,
-                force=args.force, make_plots=not args.no_plots,
+                force=args.force, make_plots=not args.no_plots, record=tuple(dict.fromkeys(args.record)),
+                record_cells=args.record_cells,
             )
             if summary["failures"]:
                 print(_failed(path, summary["failures"]), file=sys.stderr)

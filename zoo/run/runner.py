@@ -20,7 +20,7 @@ from ..backends import capabilities, estimate
 from ..backends.fingerprint import fingerprint
 from ..errors import ZooError
 from ..seeds import SeedStreams
-from . import apart, costs, provenance
+from . import apart, costs, provenance, states
 from .results import ResultsDir
 
 log = logging.getLogger("zoo")
@@ -56,11 +56,14 @@ def dry_run(model, simulator, seed, out=None, force=False):
         return results.commit(), structure
 
 
-def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=True, extra_json=None):
+def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=True, extra_json=None, record=(),
+        record_cells=5):
     """Run `model` on `simulator`; return (results path, summary dict).
 
-    `extra_json`: {file name: JSON-ready data} written with the results (e.g. validation's fault.json).
-    Failures of the analysis or of a figure are listed in summary["failures"] (empty when none).
+    `record`: state variables (e.g. "v", "gsyn_exc") sampled in `record_cells` cells per population
+    (:mod:`.states`). `extra_json`: {file name: JSON-ready data} written with the results (e.g.
+    validation's fault.json). Failures of the analysis or of a figure are listed in
+    summary["failures"] (empty when none).
     """
     streams = SeedStreams(seed)
     costs.check(model, simulator)
@@ -76,6 +79,7 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
             structure = _structure(model, drawn)
             network = model.build(backend.sim, streams, drawn)
             del drawn  # what the build did not take, it holds itself
+            sampled = states.record(network, record, record_cells, streams) if record else []
             timings["build"] = time.perf_counter() - start
             log.info("built in %.1f s", timings["build"])
             start = time.perf_counter()
@@ -86,8 +90,9 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
             timings["simulate"] = backend.simulate(total)
             window = (model.warmup_ms, total)
             segment = io.collect_segment(network, *window)
+            segment.analogsignals = states.collect(sampled, *window)
 
-        def record():  # written with the spikes, and again with the analysis' time and the final peak memory
+        def provenance_now():  # written with the spikes, and again with the analysis' time and the final peak memory
             return provenance.record(model, backend, streams, timings, progress.peak_memory_bytes(), prints, window)
 
         log.info("writing spikes and provenance")
@@ -100,7 +105,7 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
             results.write_json("structure.json", structure)
             for name, data in (extra_json or {}).items():
                 results.write_json(name, data)
-            results.write_json("provenance.json", record())
+            results.write_json("provenance.json", provenance_now())
         failures = []
         start = time.perf_counter()
         summary = _analyse(model, segment, findings, failures)
@@ -110,7 +115,7 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
         summary["failures"] = failures
         with results.writing():
             results.write_json("summary.json", summary)
-            results.write_json("provenance.json", record())
+            results.write_json("provenance.json", provenance_now())
         path = results.commit()
     if "populations" in summary:
         print(format_table(summary))
@@ -157,6 +162,8 @@ def _figures(model, segment, summary, simulator, seed, results, failures):
         ("rates.png", lambda path: plots.rates(segment, path, shade=shade, group_by=hints.get("group_by"), title=title,
                                                curves=hints.get("curves", ()))),
     ]
+    if segment.analogsignals:
+        figures.append(("traces.png", lambda path: plots.traces(segment.analogsignals, path, title=title)))
     if "populations" in summary:  # the model's own figures may read the summary
         try:
             figures += list(model.extra_figures(segment, summary, title))
