@@ -285,7 +285,7 @@ def to_html(report, figures):
         _img(figures.get("rasters"), "rasters"),
         "<h2 id='capabilities'>Backend capability check</h2>",
         "<p class='small'>What the model uses that a backend does not support or treats differently "
-        "(zoo/capabilities.py, from the shared PyNN notes).</p>",
+        "(zoo/backends/capabilities.py).</p>",
         _table(_finding_rows(report["capabilities"]), verdict_key=None, level_key="level") if report["capabilities"]
         else "<p>No findings: the model uses nothing that either backend lacks or treats differently.</p>",
         "<h2 id='method'>The rule and its false-alarm rate</h2>",

@@ -1,4 +1,4 @@
-"""The analysis of Fore et al. (2020)'s model (authors' figures.py; spec section 1.11).
+"""The analysis of Fore et al. (2020)'s model (the authors' figures.py).
 
 Per GrC: spike probability P in 1-ms bins of the 60-ms window around the MF burst, across
 trials (analysis.trials.spike_probability), for control, GABAzine and muscarine runs of the same

@@ -1,6 +1,6 @@
 """The granular-layer model of Fore et al. (2020), built with PyNN.
 
-Methods, as in the authors' code (trfore/chatmodel run_simulation.py; spec section 1):
+Methods, as in the authors' code (trfore/chatmodel run_simulation.py, v1.0):
 315 mossy fibres (MF), 4096 granule cells (GrC) and 27 Golgi cells (GoC). GrCs and GoCs are
 conductance-based LIF neurons with an Ornstein-Uhlenbeck noise conductance (zoo.neurons,
 LIF_COND_EXP_OU); GrCs also carry a tonic GABA conductance on E_i. The circuit is feed-forward:
@@ -126,7 +126,7 @@ class Fore2020(ZooModel):
         return Network(populations, projections, recorded=("GrC", "GoC"), labels=labels)
 
     def _create_populations(self, sim, drawn):
-        """GrC and GoC: LIF with exponential conductances and OU noise conductance (spec 1.2-1.4)."""
+        """GrC and GoC: LIF with exponential conductances and OU noise conductance (run_simulation.py)."""
         p = self.params
         celltype = cell_type(LIF_COND_EXP_OU, sim)
         progress.step("creating GrC (%d) and GoC (%d)", p.N_grc, p.N_goc)

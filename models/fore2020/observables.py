@@ -1,4 +1,4 @@
-"""Fore-specific statistics of one condition's run (spec section 2.4)."""
+"""Fore-specific statistics of one condition's run (the authors' figures.py measures)."""
 
 import numpy as np
 

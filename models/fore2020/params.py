@@ -1,7 +1,7 @@
 """Parameters of the cerebellar granular-layer model of Fore et al. (2020).
 
 Source of every value: the authors' code, trfore/chatmodel ``run_simulation.py`` (tag v1.0,
-unchanged in main @ e5aea56), as read in ../shared/specs/fore2020.md section 1. "GrC" granule
+unchanged in main @ e5aea56). "GrC" granule
 cell, "GoC" Golgi cell, "MF" mossy fibre. Conductances in nS, capacitances in pF, potentials in
 mV, times in ms, as in the code.
 

@@ -5,7 +5,7 @@ Stimulus: the same active MFs in every trial and condition, each with a mean wei
 mu_k ~ Exp(mean w_mf_mean) and a per-trial weight w_kt ~ Gamma(mean mu_k, SD w_mf_cv * mu_k).
 Muscarine: a per-GrC factor r on the tonic conductance, Gamma(mean tonic_mean, SD tonic_sd).
 
-``reference_quirks`` reproduces what the reference code really draws (spec section 1.7): the
+``reference_quirks`` reproduces what the reference code really draws (run_simulation.py): the
 active MFs of ``random.seed(451)``, mu_k of ``RandomState(35)``, and per trial one of two factors
 shared by all MFs, from ``RandomState(seed_t)`` re-seeded for every MF with
 seed_t = ``RandomState(43).randint(1, 1000, n_trials)[t]`` and a gamma shape of 1 - eps or 1 + eps
@@ -17,7 +17,7 @@ import numpy as np
 
 from zoo import connectivity
 
-# sorted(random.sample(range(315), 32)) after random.seed(451) (Python's random), spec section 1.7
+# sorted(random.sample(range(315), 32)) after random.seed(451) (Python's random), as run_simulation.py draws them
 REFERENCE_ACTIVE_MF = (20, 22, 26, 48, 62, 65, 76, 87, 89, 108, 109, 111, 117, 152, 169, 175, 184, 185, 193,
                        206, 220, 221, 244, 247, 248, 251, 266, 277, 289, 303, 311, 313)
 REFERENCE_SHAPE_BELOW_ONE = 15  # MFs whose sympy-solved gamma shape came out < 1 (the others > 1)

@@ -8,7 +8,7 @@ from zoo.model import Variant
 
 from .params import Fore2020Params
 
-SRC = "trfore/chatmodel run_simulation.py (spec section 1.8)"
+SRC = "trfore/chatmodel run_simulation.py (v1.0)"
 
 DRUGS = {
     "control": {},

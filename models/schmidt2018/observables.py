@@ -1,11 +1,12 @@
 """Multi-area statistics: rates of the network, of each area and of each population, beside the
 mean-field prediction of the ground state.
 
-The spec's down-scaled reference numbers are of this kind (neuron-weighted mean over all 254
+The reference code's down-scaled numbers (reference.toml) are of this kind (neuron-weighted mean over all 254
 populations; per population type, the median over areas of the population rates). For the ground
 state (chi = chi_I = 1) the observables also hold the stationary mean-field rates of the simulated
 network (meanfield.py), so that reports show them beside the simulated ones; the metastable state
-has no stable low-rate mean-field solution (spec section 5.2), so it gets none.
+has no stable low-rate mean-field solution (the fixed-point iteration runs away from it), so it
+gets none.
 """
 
 import numpy as np

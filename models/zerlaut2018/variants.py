@@ -5,7 +5,7 @@ from zoo.model import Variant
 from .params import Zerlaut2018Params
 
 DEFAULT = Zerlaut2018Params()
-_SPEC = "zerlaut2018 spec section 4 (ntwk runs, Brian2 2.9.0)"
+_SPEC = "runs of ntwk (yzerlaut/neural_network_dynamics 493623c, Brian2 2.9.0); reference.toml"
 
 
 def constant(rate_hz):

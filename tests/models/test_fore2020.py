@@ -1,4 +1,4 @@
-"""fore2020: drawn quantities against the spec, the trial analysis on known spike trains, the
+"""fore2020: drawn quantities against the reference code, the trial analysis on known spike trains, the
 conductance reconstruction against recorded conductances, and (slow) the paper's qualitative claims."""
 
 import neo
@@ -20,7 +20,7 @@ def test_connection_counts_are_bernoulli_with_the_codes_probabilities():
                                   ("GoC_to_GrC", 27 * 4096, 4 / 27)):
         count = drawn["connections"][name][0].size
         assert abs(count - pairs * expected) < 4 * np.sqrt(pairs * expected * (1 - expected)), name
-    # about a third of the GrCs get an active MF (spec 1.6: 33.6 %)
+    # about a third of the GrCs get an active MF (33.6 % in the reference code)
     assert 0.30 < np.mean(drawn["active_inputs"] > 0) < 0.37
 
 

@@ -1,4 +1,4 @@
-"""rostami2020: the weight formulas against the spec's numbers, parameters, variants, structure."""
+"""rostami2020: the weight formulas against the NEST example's numbers, parameters, variants, structure."""
 
 import numpy as np
 import pytest

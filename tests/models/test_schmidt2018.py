@@ -1,6 +1,6 @@
-"""schmidt2018: structure from the published data against the spec's numbers, scaling, dry run.
+"""schmidt2018: structure from the published data against the reference code's numbers, scaling, dry run.
 
-Expected numbers come from shared/specs/schmidt2018.md, which records runs of the reference code
+Expected numbers come from runs of the reference code (INM-6/multi-area-model 355d940), recorded by the developers
 (INM-6/multi-area-model 355d940) and NEST's own connection count of the full-scale network.
 The data are read from the shared copy; tests that need them skip when it is absent.
 """

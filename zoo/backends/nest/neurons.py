@@ -1,7 +1,7 @@
 """A NeuronType on NEST: NESTML generated from the definition, compiled against the pip NEST.
 
 The pip wheel of nest-simulator 3.10 was not made for extension modules; the four obstacles met
-and how they are overcome here (see ../shared/specs/fore2020.md, section 3.3):
+and how they are overcome here:
 
 1. prefix: ``nest-config --prefix`` names the wheel's temporary build directory. NESTML's own
    CMake build is therefore not used: the code is generated with NESTML (its builder switched
