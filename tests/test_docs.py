@@ -8,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 READMES = [ROOT / "README.md"] + sorted((ROOT / "models").glob("*/README.md"))
 _PATH = re.compile(r"`([\w./-]+\.(?:py|md|toml|json|nix|png|cfg))`|\]\(([\w./-]+)\)")
-_WRITTEN_BY_RUNS = {"spikes.nix", "summary.json", "structure.json", "raster.png", "rates.png", "provenance.json",
+_WRITTEN_BY_RUNS = {"spikes.nix", "summary.json", "structure.json", "raster.png", "rates.png", "provenance.json", "traces.png",
                     "report.html", "report.md", "report.json", "area_rates.png", "raster_areas.png", ".zoo-results.json"}
 
 
