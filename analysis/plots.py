@@ -20,9 +20,10 @@ def _color(name, position):
     return COLORS.get(name, _CYCLE[position % len(_CYCLE)])
 
 
-def _shade(ax, windows):
-    for start, stop in windows:
-        ax.axvspan(start, stop, color="tab:blue", alpha=0.12, lw=0)
+def _shade(ax, windows, label="stimulus"):
+    """Mark `windows` (ms), named once in the axes' legend."""
+    for k, (start, stop) in enumerate(windows):
+        ax.axvspan(start, stop, color="tab:blue", alpha=0.12, lw=0, label=label if k == 0 else None)
 
 
 def raster(segment, path, shade=(), title=""):
@@ -37,6 +38,8 @@ def raster(segment, path, shade=(), title=""):
         ax.text(1.005, (offset + size / 2), name, transform=ax.get_yaxis_transform(), va="center")
         offset += size
     _shade(ax, shade)
+    if shade:
+        ax.legend(loc="upper right", fontsize="small", framealpha=0.8)
     ax.set_xlim(*(float(t) for t in segment_window(segment)))
     ax.set_ylim(0, max(offset, 1))
     ax.set_xlabel("time (ms)")

@@ -64,22 +64,24 @@ def spike_probability(spiketrains, trial_ms, n_trials, window=None, bin_ms=1.0):
 
 
 def trial_segments(segment, trial_ms, n_trials):
-    """A neo.Block with one segment per trial, spike times shifted to trial time [0, trial_ms).
+    """A neo.Block with one segment per trial, spike times shifted to trial time [0, trial_ms), cut with
+    Neo's own ``add_epoch`` / ``cut_segment_by_epoch``. Each train keeps its annotations and gains
+    ``trial``."""
+    from neo.utils import add_epoch, cut_segment_by_epoch
 
-    Each train keeps its annotations and gains ``trial``.
-    """
     _check(trial_ms, n_trials)
+    starts = neo.Event(np.arange(int(n_trials)) * trial_ms * pq.ms, labels=[f"trial {k}" for k in range(int(n_trials))])
+    epoch = add_epoch(segment, starts, pre=0 * pq.ms, post=trial_ms * pq.ms, name="trials")
     block = neo.Block(name=segment.name)
-    tables = [times_ms(st) for st in segment.spiketrains]
-    for k in range(int(n_trials)):
-        piece = neo.Segment(name=f"trial {k}", index=k)
-        lo, hi = k * trial_ms, (k + 1) * trial_ms
-        for st, times in zip(segment.spiketrains, tables):
-            inside = times[(times >= lo) & (times < hi)] - lo
-            train = neo.SpikeTrain(inside, units="ms", t_start=0 * pq.ms, t_stop=trial_ms * pq.ms, name=st.name)
-            train.annotate(**st.annotations, trial=k)
-            piece.spiketrains.append(train)
+    for k, piece in enumerate(cut_segment_by_epoch(segment, epoch, reset_time=True)):
+        piece.name, piece.index = f"trial {k}", k
+        # Neo's slice keeps a spike at the trial's end time: it is the next trial's first
+        trains = [st[times_ms(st) < trial_ms] for st in piece.spiketrains]
+        for train in trains:
+            train.annotate(trial=k)
+        piece.spiketrains = trains
         block.segments.append(piece)
+    segment.epochs.remove(epoch)  # the segment is left as it was given
     return block
 
 

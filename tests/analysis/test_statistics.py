@@ -105,3 +105,22 @@ def test_summary_table_lists_every_statistic():
     assert row["mean_cv_isi"] == pytest.approx(1.0, abs=0.1)
     table = format_table({"populations": {"E": row}})
     assert table.splitlines()[2].startswith("E") and "5." in table
+
+
+class TestLvR:
+    def test_a_regular_train_has_lvr_zero(self):
+        regular = neo.SpikeTrain(np.arange(1, 101) * 10.0, units="ms", t_stop=1001 * pq.ms)
+        assert statistics.lvr([regular]) == pytest.approx([0.0], abs=1e-12)
+
+    def test_poisson_intervals_give_lvr_near_one_without_refractoriness(self):
+        rng = np.random.default_rng(3)
+        times = np.cumsum(rng.exponential(20.0, 20000))
+        poisson = neo.SpikeTrain(times, units="ms", t_stop=times[-1] + 1)
+        # Shinomoto et al. 2009: LvR = 1 for a Poisson process when R = 0; the sd of the mean is ~ 1/sqrt(n)
+        assert statistics.lvr([poisson], refractory=0 * pq.ms)[0] == pytest.approx(1.0, abs=5 / np.sqrt(times.size))
+
+    def test_too_few_spikes_give_nan(self):
+        two = neo.SpikeTrain([1.0, 5.0], units="ms", t_stop=10 * pq.ms)
+        assert np.isnan(statistics.lvr([two])[0])
+        with pytest.raises(ValueError):
+            statistics.lvr([two], min_spikes=2)

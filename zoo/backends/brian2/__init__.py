@@ -98,6 +98,11 @@ def simulate(sim, total_ms, dt_ms, every_s=2.0):
         progress.simulated(done * total_ms, total_ms, elapsed)
 
     network.run = lambda duration, **kw: plain_run(duration, report=report, report_period=every_s * second, **kw)
+    import brian2
+
+    if str(brian2.prefs.codegen.target) != "numpy":
+        progress.step("Brian2 generates and compiles this network's code before the first step: about a minute "
+                      "the first time, seconds once its cache has it")
     try:
         sim.run(total_ms)
     finally:
