@@ -82,13 +82,15 @@ GROUPS = ("nest", "brian2", "mock")
 
 def start(group, arm, out_dir):
     """Start `group`'s tests in arm "stock" or "zoo"; returns (process, JUnit XML path)."""
-    xml = Path(out_dir) / f"{group}-{arm}.xml"
+    workdir = Path(out_dir) / f"{group}-{arm}"  # PyNN's tests write files into it: one per run side by side
+    workdir.mkdir(parents=True, exist_ok=True)
+    xml = workdir / "results.xml"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
            "PYNN_SUITE_BACKENDS": "nest,brian2" if group == "mock" else group, "PYNN_SUITE_ARM": arm,
            "ZOO_BRIAN2_CODEGEN": os.environ.get("ZOO_BRIAN2_CODEGEN", "numpy")}
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pynn_suite_plugin",
                "-o", "addopts=", f"--junitxml={xml}", *selection(group, test_folder())]
-    process = subprocess.Popen(command, cwd=out_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return process, xml
 
 
