@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 import quantities as pq
-from scipy import signal
 
 import elephant.utils
+from elephant.spectral import welch_psd
 from zoo.analysis import statistics
 from zoo import io
 
@@ -66,14 +66,17 @@ def fixed_subsample(size, count):
 
 
 def spectrum(trains, t_start, t_stop, settings=SETTINGS):
-    """(frequencies in Hz, PSD of the population rate in (spikes/s)^2/Hz) by Welch's method."""
+    """(frequencies in Hz, PSD of the population rate in (spikes/s)^2/Hz) by Welch's method.
+
+    Elephant's ``welch_psd`` with half-overlapping Hann segments of ``psd_segment_ms``.
+    """
     bin_ms = settings["psd_bin_ms"]
     _, rate = statistics.population_rate(trains, bin_ms * pq.ms, t_start, t_stop)
     fs = 1000.0 / bin_ms
     nperseg = int(min(len(rate), settings["psd_segment_ms"] / bin_ms))
     if nperseg < 8:
         return np.array([]), np.array([])
-    return signal.welch(rate - rate.mean(), fs=fs, nperseg=nperseg)
+    return welch_psd(rate - rate.mean(), len_segment=nperseg, fs=fs)
 
 
 def band_power(freqs, power, edges):
