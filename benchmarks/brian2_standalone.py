@@ -36,8 +36,9 @@ def child(mode, scale, warmup_ms, sim_ms):
     from rostami2020 import Clock, brian2_native_network, model_params
 
     params = model_params(scale, warmup_ms, sim_ms)
+    project = tempfile.mkdtemp(prefix="b2-standalone-")
     if mode == "standalone":
-        b2.set_device("cpp_standalone", directory=tempfile.mkdtemp(prefix="b2-standalone-"), build_on_run=False)
+        b2.set_device("cpp_standalone", directory=project, build_on_run=False)
     else:
         b2.prefs.codegen.target = "cython"
     with Clock() as build:
@@ -47,7 +48,7 @@ def child(mode, scale, warmup_ms, sim_ms):
     result = {"mode": mode, "build_cpu_s": build.cpu, "build_s": build.wall, "run_cpu_s": run.cpu, "run_s": run.wall}
     if mode == "standalone":
         with Clock() as device_build:
-            b2.device.build(compile=True, run=True, with_output=False)
+            b2.device.build(directory=project, compile=True, run=True, with_output=False)
         program_s = float(b2.device._last_run_time)
         result.update(device_build_s=device_build.wall, program_run_s=program_s,
                       codegen_and_compile_s=device_build.wall - program_s + run.wall,
