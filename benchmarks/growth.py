@@ -82,6 +82,9 @@ def child(config):
     guess = estimate.estimate(structure, model, simulator)
     bio_s = (model.warmup_ms + model.duration_ms) / 1000.0
     return {"neurons": structure["totals"]["neurons"], "synapses": structure["totals"]["synapses"],
+            "projections": len(structure["projections"]), "populations": len(structure["populations"]),
+            "max_delay_ms": model.simulation_settings(max_delay=0.0)["max_delay"],
+            "timestep_ms": model.simulation_settings(max_delay=0.0)["timestep"],
             "bio_s": bio_s, "build_s": build_wall, "build_cpu_s": build_cpu, "simulate_s": sim_wall,
             "simulate_cpu_s": sim_cpu, "simulate_cpu_per_bio_s": sim_cpu / bio_s, "peak_bytes": peak,
             "estimate": {k: guess[k] for k in ("peak_memory_bytes", "build_s", "simulate_s")}}
@@ -103,8 +106,17 @@ def run_point(config):
 # ------------------------------------------------------------------------------------------
 
 def fit(points):
-    """Least-squares costs per backend: peak = base + a N + b S; build = c S; simulate per bio-s =
-    d N + e S (non-negative where a fit gives a negative coefficient: that term is dropped)."""
+    """Least-squares costs per backend, relative errors (every size counts alike), coefficients
+    kept non-negative (a term whose fit comes out negative is dropped):
+
+    peak memory = base + a neurons + b synapses + c projections + k neuron-delay slots (neurons x
+    max_delay / dt: NEST sizes each neuron's input buffers by the longest delay);
+    build = d synapses + e projections;
+    simulate = fixed + biological seconds x (f neurons + g synapses + h projections + m slots), where the
+    fixed part is the intercept (Brian2 prepares its code in every run: seconds from its cache).
+
+    Projections have their own term: schmidt2018 has 4-6 thousand of them (rostami2020 eight), and
+    on NEST each costs memory and time of its own (PyNN gives each its own synapse model)."""
     import numpy as np
 
     out = {}
@@ -112,15 +124,20 @@ def fit(points):
         mine = [p for p in points if p["backend"] == backend and "error" not in p]
         n = np.array([p["neurons"] for p in mine], float)
         s = np.array([p["synapses"] for p in mine], float)
+        j = np.array([p["projections"] for p in mine], float)
+        slots = n * np.maximum(1.0, np.array([p["max_delay_ms"] / p["timestep_ms"] for p in mine], float))
         peak = np.array([p["peak_bytes"] for p in mine], float)
         build = np.array([p["build_cpu_s"] for p in mine], float)
-        sim = np.array([p["simulate_cpu_per_bio_s"] for p in mine], float)
-        # relative least squares: every size counts alike, not only the largest
-        base, per_n, per_s = _nonneg_lstsq(np.column_stack([np.ones_like(n), n, s]), peak)
-        (build_s,) = _nonneg_lstsq(s[:, None], build)
-        sim_n, sim_s = _nonneg_lstsq(np.column_stack([n, s]), sim)
+        sim = np.array([p["simulate_cpu_s"] for p in mine], float)
+        bio = np.array([p["bio_s"] for p in mine], float)
+        base, per_n, per_s, per_j, per_slot = _nonneg_lstsq(np.column_stack([np.ones_like(n), n, s, j, slots]), peak)
+        build_s, build_j = _nonneg_lstsq(np.column_stack([s, j]), build)
+        fixed, sim_n, sim_s, sim_j, sim_slot = _nonneg_lstsq(
+            np.column_stack([np.ones_like(n), bio * n, bio * s, bio * j, bio * slots]), sim)
         out[backend] = {"base_bytes": base, "bytes_per_neuron": per_n, "bytes_per_synapse": per_s,
-                        "build_s_per_synapse": build_s, "sim_s_per_neuron_s": sim_n, "sim_s_per_synapse_s": sim_s,
+                        "bytes_per_projection": per_j, "bytes_per_delay_slot": per_slot, "build_s_per_synapse": build_s, "build_s_per_projection": build_j,
+                        "fixed_s": fixed, "sim_s_per_neuron_s": sim_n, "sim_s_per_synapse_s": sim_s, "sim_s_per_projection_s": sim_j,
+                        "sim_s_per_delay_slot_s": sim_slot,
                         "points": len(mine)}
     return out
 
@@ -188,11 +205,30 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--out", help="JSON file for the measurements")
     parser.add_argument("--fit", help="fit the measurements in this JSON file, print the costs, draw the figure")
+    parser.add_argument("--add-counts", help="add projection and population counts to the points of this JSON file")
     parser.add_argument("--figure", default=str(HERE / "growth.png"))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child(json.loads(args.child))))
+        return 0
+    if args.add_counts:  # projections and populations of measured points, as --dry-run counts them
+        path = Path(args.add_counts)
+        data = json.loads(path.read_text())
+        counts = {}
+        for point in data["points"]:
+            key = (point["series"], point["size"])
+            if key not in counts:
+                sys.path.insert(0, str(ROOT))
+                from zoo.seeds import SeedStreams
+
+                model = create(point["series"], point["size"], point["warmup_ms"], point["sim_ms"])
+                structure = model.structure(model.draw(SeedStreams(SEED))).as_dict()
+                settings = model.simulation_settings(max_delay=0.0)
+                counts[key] = {"projections": len(structure["projections"]), "populations": len(structure["populations"]),
+                               "max_delay_ms": settings["max_delay"], "timestep_ms": settings["timestep"]}
+            point.update(counts[key])
+        path.write_text(json.dumps(data, indent=1))
         return 0
     if args.fit:
         data = json.loads(Path(args.fit).read_text())

@@ -3,7 +3,7 @@
 The measurements are ``benchmarks/growth.py``'s, committed in ``benchmarks/results/``: rostami2020
 at 1, 2, 4, 8 times its neurons (equal in-degrees) and schmidt2018 at N_scaling 0.001-0.016 (K fixed),
 on NEST and Brian2. For every measured point the estimate is computed afresh from the current
-coefficients and the point's size (neurons and synapses as --dry-run counts them), so a change of
+coefficients and the point's size (neurons, synapses and projections as --dry-run counts them), so a change of
 the coefficients that no longer describes the measurements fails here. Targets (issue 25): peak
 memory within 25 %, build + simulate time within a factor 2.
 """
@@ -33,8 +33,10 @@ POINTS = _points()
 
 
 def _estimate(point):
-    timing = SimpleNamespace(warmup_ms=point["warmup_ms"], duration_ms=point["sim_ms"])
-    return estimate.cost(point["neurons"], point["synapses"], timing, point["backend"])
+    settings = {"max_delay": point["max_delay_ms"], "timestep": point["timestep_ms"]}
+    timing = SimpleNamespace(warmup_ms=point["warmup_ms"], duration_ms=point["sim_ms"],
+                             simulation_settings=lambda max_delay=0.0: settings)
+    return estimate.cost(point["neurons"], point["synapses"], timing, point["backend"], projections=point["projections"])
 
 
 def _name(point):
