@@ -158,6 +158,19 @@ def _nonneg_lstsq(columns, target):
         active.pop(int(np.argmin(coef)))
 
 
+def current_estimate(point):
+    """What zoo.backends.estimate says now for a measured point (as tests/test_estimate_growth.py)."""
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(ROOT))
+    from zoo.backends import estimate
+
+    settings = {"max_delay": point["max_delay_ms"], "timestep": point["timestep_ms"]}
+    model = SimpleNamespace(warmup_ms=point["warmup_ms"], duration_ms=point["sim_ms"],
+                            simulation_settings=lambda max_delay=0.0: settings)
+    return estimate.cost(point["neurons"], point["synapses"], model, point["backend"], projections=point["projections"])
+
+
 def figure(points, fitted, path):
     import matplotlib
 
@@ -172,23 +185,24 @@ def figure(points, fitted, path):
             continue
         style = dict(color=colours[p["backend"]], marker=markers.get(p["series"], "^"), ls="none")
         axes[0].plot(p["synapses"], p["peak_bytes"] / 2**20, **style)
-        axes[0].plot(p["synapses"], p["estimate"]["peak_memory_bytes"] / 2**20, color=colours[p["backend"]],
+        axes[0].plot(p["synapses"], current_estimate(p)["peak_memory_bytes"] / 2**20, color=colours[p["backend"]],
                      marker="x", ls="none")
         axes[1].plot(p["synapses"], p["build_cpu_s"], **style)
         axes[2].plot(p["synapses"], p["simulate_cpu_per_bio_s"], **style)
     for backend, c in fitted.items():
         axes[0].plot([], [], color=colours[backend], ls="none", marker="o",
                      label=f"{backend}: {c['bytes_per_synapse']:.0f} B/syn, {c['bytes_per_neuron'] / 1e3:.1f} kB/neuron, "
+                           f"{c['bytes_per_delay_slot']:.0f} B/neuron-delay-step, {c['bytes_per_projection'] / 1e3:.0f} kB/proj., "
                            f"base {c['base_bytes'] / 2**20:.0f} MiB")
-    axes[0].plot([], [], color="k", marker="x", ls="none", label="--dry-run estimate")
+    axes[0].plot([], [], color="k", marker="x", ls="none", label="--dry-run estimate (zoo/backends/estimate.py)")
     for marker_series, marker in markers.items():
         axes[1].plot([], [], color="k", marker=marker, ls="none", label=marker_series)
-    for ax, title in zip(axes, ("peak memory (MiB)", "build (CPU s)", "simulate (CPU s per biological s)")):
+    for ax, title in zip(axes, ("peak memory (MiB)", "build (CPU s)", "simulate (CPU s per biological s, 0.5 s runs)")):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("synapses")
         ax.set_title(title)
-    axes[0].legend(fontsize=7)
+    axes[0].legend(fontsize=6, loc="lower right")
     axes[1].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
