@@ -5,7 +5,10 @@ Configurations, each run in a process of its own, in alternating order over the 
 * ``ntwk``          the original: ntwk (yzerlaut/neural_network_dynamics @ 493623c) runs the Python
                     block of its own README (the RS-FS network, 1500 ms, Brian2 runtime mode),
                     fetched by ``fetch_original.py`` at the pinned commit, unmodified; the block is
-                    executed up to ``collect_and_run`` (the HDF5 file and the plot are left out);
+                    executed up to ``collect_and_run`` (the HDF5 file and the plot are left out),
+                    with the four keys ntwk reads (``Erev_Exc`` ...) added to its Model dict from
+                    the README's own values (as written it stops with KeyError 'Erev_Exc'); ntwk
+                    imports scikit-learn, which the zoo does not need: install it to run this;
 * ``zoo-brian2``    ``zerlaut2018`` (default variant: the same README protocol) on Brian2;
 * ``zoo-nest``      the same on NEST, one thread, ``aeif_cond_exp`` as NEST ships it (GSL RKF45,
                     ``gsl_error_tol`` 1e-6);
