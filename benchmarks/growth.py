@@ -189,7 +189,13 @@ def figure(points, fitted, path):
                      marker="x", ls="none")
         axes[1].plot(p["synapses"], p["build_cpu_s"], **style)
         axes[2].plot(p["synapses"], p["simulate_cpu_per_bio_s"], **style)
-    for backend, c in fitted.items():
+    sys.path.insert(0, str(ROOT))
+    from zoo.backends import estimate
+
+    # the legend gives the coefficients the estimate uses (fitted on a subset of the points: see
+    # zoo/backends/estimate.py), not this refit, which --fit prints
+    for backend in fitted:
+        c = estimate.COEFFICIENTS[backend]
         axes[0].plot([], [], color=colours[backend], ls="none", marker="o",
                      label=f"{backend}: {c['bytes_per_synapse']:.0f} B/syn, {c['bytes_per_neuron'] / 1e3:.1f} kB/neuron, "
                            f"{c['bytes_per_delay_slot']:.0f} B/neuron-delay-step, {c['bytes_per_projection'] / 1e3:.0f} kB/proj., "

@@ -2,7 +2,7 @@
 
 Linear in neurons, synapses, projections, neurons x longest delay, and simulated time, with
 coefficients fitted to measured runs of rostami2020 (1-8 x its neurons at equal in-degrees) and
-schmidt2018 (N_scaling 0.001-0.008, K_scaling 0.01) on a 2-core machine (NEST 3.10, one thread; Brian2 2.9, Cython cache
+schmidt2018 (N_scaling 0.001-0.016, K_scaling 0.01) on a 2-core machine (NEST 3.10, one thread; Brian2 2.9, Cython cache
 warm): ``benchmarks/growth.py``, measurements in benchmarks/results/growth-2026-12-06.json,
 checked by tests/test_estimate_growth.py (memory within 25 %, time within 2x at every measured size).
 They are guides to the order of magnitude, not promises: spike rates and connectivity rules change
@@ -21,9 +21,9 @@ from pathlib import Path
 # ~1 us per neuron and step on NEST at N_scaling 0.001-0.008, against rostami2020's 1 ms).
 # Projections have their own terms (schmidt2018 has 4-6 thousand). Fitted by
 # ``python benchmarks/growth.py --fit benchmarks/results/growth-2026-12-06.json`` on its points up
-# to schmidt2018 N_scaling 0.004; the 0.008 points, measured after, came within 1 % of the memory
-# these coefficients predict (a refit with them changes the memory terms by < 6 %, and moves part of
-# Brian2's simulation time from synapses to neurons). Each neuron-
+# to schmidt2018 N_scaling 0.004; the 0.008 and 0.016 points, measured after, came within 3 % of the
+# memory these coefficients predict (a refit on all points splits NEST's per-neuron memory between
+# the neuron and delay-slot terms differently, as both grow together within schmidt2018). Each neuron-
 # delay slot costs NEST ~150 B and ~14 us per biological second (8000 unconnected iaf_psc_exp with
 # max_delay 68 ms instead of 1 ms: +21 kB and 3.5x the time per neuron, measured alone).
 COEFFICIENTS = {
