@@ -1,40 +1,72 @@
 """A rough cost estimate of a run from its size, for --dry-run and for checks before a run.
 
-Linear in neurons, synapses and simulated time, with coefficients measured for rostami2020 at
-full size on a 2-core machine (NEST 3.10 and Brian2 2.9, one thread). They are guides to the
-order of magnitude, not promises: spike rates and connectivity rules change the costs.
+Linear in neurons, synapses, projections, neurons x longest delay, and simulated time, with
+coefficients fitted to measured runs of rostami2020 (1-8 x its neurons at equal in-degrees) and
+schmidt2018 (N_scaling 0.001-0.016, K_scaling 0.01) on a 2-core machine (NEST 3.10, one thread; Brian2 2.9, Cython cache
+warm): ``benchmarks/growth.py``, measurements in benchmarks/results/growth-2026-12-06.json,
+checked by tests/test_estimate_growth.py (memory within 25 %, time within 2x at every measured size).
+They are guides to the order of magnitude, not promises: spike rates and connectivity rules change
+the costs, and a first Brian2 run compiles its code for about a minute more.
 """
 
 import os
 from pathlib import Path
 
-# Per backend: fixed memory, bytes per neuron and per synapse; build seconds per synapse (NumPy
-# drawing included); fixed seconds before simulating (Brian2 solves the neuron ODEs symbolically
-# and generates code); simulate seconds per neuron and per synapse for each biological second,
-# at rostami2020's ~3 spikes/s (the synapse term grows with the rate).
-# Measured: NEST 3.6 s build, 18.3 s for 11 s, 1.04 GB; Brian2 7.1 s, 52 s, 1.0 GB (7.7 M synapses).
+# Per backend: fixed memory, bytes per neuron, synapse, projection and neuron-delay slot; build
+# seconds per synapse and per projection (NumPy drawing included); fixed seconds of every run
+# (Brian2 prepares its code, here from its cache); simulate seconds per neuron, synapse, projection
+# and neuron-delay slot for each biological second. A neuron-delay slot is one neuron times one
+# time step of the longest delay (max_delay / dt): NEST sizes every neuron's input buffers by the
+# longest delay, and schmidt2018's 68 ms (681 steps) make them its largest cost there (~100 kB and
+# ~1 us per neuron and step on NEST at N_scaling 0.001-0.008, against rostami2020's 1 ms).
+# Projections have their own terms (schmidt2018 has 4-6 thousand). Fitted by
+# ``python benchmarks/growth.py --fit benchmarks/results/growth-2026-12-06.json`` on its points up
+# to schmidt2018 N_scaling 0.004; the 0.008 and 0.016 points, measured after, came within 3 % of the
+# memory these coefficients predict (a refit on all points splits NEST's per-neuron memory between
+# the neuron and delay-slot terms differently, as both grow together within schmidt2018). Each neuron-
+# delay slot costs NEST ~150 B and ~14 us per biological second (8000 unconnected iaf_psc_exp with
+# max_delay 68 ms instead of 1 ms: +21 kB and 3.5x the time per neuron, measured alone).
 COEFFICIENTS = {
-    "nest": {"base_bytes": 125e6, "bytes_per_neuron": 2e3, "bytes_per_synapse": 118.0,
-             "build_s_per_synapse": 4.7e-7, "fixed_s": 0.0, "sim_s_per_neuron_s": 1e-4, "sim_s_per_synapse_s": 1.5e-7},
-    "brian2": {"base_bytes": 250e6, "bytes_per_neuron": 4e3, "bytes_per_synapse": 95.0,
-               "build_s_per_synapse": 9.2e-7, "fixed_s": 10.0, "sim_s_per_neuron_s": 6e-5, "sim_s_per_synapse_s": 4.5e-7},
+    "nest": {"base_bytes": 1.64e+08, "bytes_per_neuron": 0, "bytes_per_synapse": 71.8,
+           "bytes_per_projection": 1.42e+04, "bytes_per_delay_slot": 150, "build_s_per_synapse": 2.68e-07,
+           "build_s_per_projection": 0.000245, "fixed_s": 0, "sim_s_per_neuron_s": 0,
+           "sim_s_per_synapse_s": 5.54e-07, "sim_s_per_projection_s": 0, "sim_s_per_delay_slot_s": 1.4e-05},
+    "brian2": {"base_bytes": 1.93e+08, "bytes_per_neuron": 0, "bytes_per_synapse": 21.4,
+             "bytes_per_projection": 8.32e+03, "bytes_per_delay_slot": 9.78, "build_s_per_synapse": 8.41e-08,
+             "build_s_per_projection": 0.000167, "fixed_s": 2.69, "sim_s_per_neuron_s": 9.66e-05,
+             "sim_s_per_synapse_s": 4.8e-08, "sim_s_per_projection_s": 0, "sim_s_per_delay_slot_s": 0},
 }
+
+
+def delay_slots(neurons, model):
+    """Neurons x the longest delay in time steps (model.simulation_settings), or 0 where unknown."""
+    try:
+        settings = model.simulation_settings(max_delay=0.0)
+        return neurons * max(1.0, settings["max_delay"] / settings["timestep"])
+    except (AttributeError, KeyError, TypeError, ZeroDivisionError):
+        return 0.0
 
 
 def estimate(structure, model, simulator):
     """Estimated peak memory (bytes) and build/simulate times (s) of running `model` on `simulator`."""
-    return cost(structure["totals"]["neurons"], structure["totals"]["synapses"], model, simulator)
+    return cost(structure["totals"]["neurons"], structure["totals"]["synapses"], model, simulator,
+                projections=len(structure.get("projections", ())))
 
 
-def cost(neurons, synapses, model, simulator):
-    """:func:`estimate` from the network's size alone (e.g. ``model.expected_size()``, before drawing)."""
+def cost(neurons, synapses, model, simulator, projections=0):
+    """:func:`estimate` from the network's size alone (e.g. ``model.expected_size()``, before drawing,
+    where the number of projections is not known yet: 0 leaves their terms out)."""
     c = COEFFICIENTS[simulator]
     seconds = (model.warmup_ms + model.duration_ms) / 1000.0
+    slots = delay_slots(neurons, model)
     return {
         "simulator": simulator,
-        "peak_memory_bytes": c["base_bytes"] + c["bytes_per_neuron"] * neurons + c["bytes_per_synapse"] * synapses,
-        "build_s": c["build_s_per_synapse"] * synapses,
-        "simulate_s": c["fixed_s"] + seconds * (c["sim_s_per_neuron_s"] * neurons + c["sim_s_per_synapse_s"] * synapses),
+        "peak_memory_bytes": c["base_bytes"] + c["bytes_per_neuron"] * neurons + c["bytes_per_synapse"] * synapses
+        + c["bytes_per_projection"] * projections + c["bytes_per_delay_slot"] * slots,
+        "build_s": c["build_s_per_synapse"] * synapses + c["build_s_per_projection"] * projections,
+        "simulate_s": c["fixed_s"] + seconds * (c["sim_s_per_neuron_s"] * neurons + c["sim_s_per_synapse_s"] * synapses
+                                                + c["sim_s_per_projection_s"] * projections
+                                                + c["sim_s_per_delay_slot_s"] * slots),
         "basis": __doc__.split("\n\n")[1].replace("\n", " "),
     }
 

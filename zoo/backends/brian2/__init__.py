@@ -87,9 +87,12 @@ def simulate(sim, total_ms, dt_ms, every_s=2.0):
     began = time.perf_counter()
     last = [-every_s]
 
+    compiled = _CompileWatch()
+
     def report(elapsed, completed, start, duration):
         # A run may come in stretches (current_sources.py): count from the first one, and say it
         # at most every `every_s` seconds.
+        compiled.first_report(time.perf_counter() - began)
         done = min(1.0, float((start + completed * duration) / second) * 1000.0 / total_ms)
         elapsed = time.perf_counter() - began
         if elapsed - last[0] < every_s and done < 1.0:
@@ -103,7 +106,44 @@ def simulate(sim, total_ms, dt_ms, every_s=2.0):
     if str(brian2.prefs.codegen.target) != "numpy":
         progress.step("Brian2 generates and compiles this network's code before the first step: about a minute "
                       "the first time, seconds once its cache has it")
+        compiled.start()
     try:
         sim.run(total_ms)
     finally:
         del network.run
+
+
+class _CompileWatch:
+    """Says, once the first step is reached, how long Brian2 prepared the code and how many Cython
+    modules it compiled for it (new files in its cache): a one-off cost, which later runs skip."""
+
+    def __init__(self):
+        self.before = None
+
+    @staticmethod
+    def _modules():
+        from pathlib import Path
+
+        try:
+            import brian2
+
+            folder = brian2.prefs["codegen.runtime.cython.cache_dir"] or Path.home() / ".cython" / "brian_extensions"
+        except (ImportError, KeyError):
+            return None
+        folder = Path(folder)
+        return len(list(folder.glob("*.so"))) if folder.is_dir() else 0
+
+    def start(self):
+        self.before = self._modules()
+
+    def first_report(self, seconds):
+        if self.before is None:
+            return
+        after = self._modules()
+        new = None if after is None else max(0, after - self.before)
+        self.before = None
+        if new:
+            progress.step("Brian2 prepared the code in %.0f s, %d module(s) compiled once (cached: later runs of this "
+                          "network skip it)", seconds, new)
+        else:
+            progress.step("Brian2 prepared the code in %.1f s from its cache (nothing compiled)", seconds)

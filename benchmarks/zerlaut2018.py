@@ -1,0 +1,364 @@
+"""zerlaut2018 (the ntwk README network): the zoo on NEST and Brian2 against the original ntwk code.
+
+Configurations, each run in a process of its own, in alternating order over the rounds:
+
+* ``ntwk``          the original: ntwk (yzerlaut/neural_network_dynamics @ 493623c) runs the Python
+                    block of its own README (the RS-FS network, 1500 ms, Brian2 runtime mode),
+                    fetched by ``fetch_original.py`` at the pinned commit, unmodified; the block is
+                    executed up to ``collect_and_run`` (the HDF5 file and the plot are left out),
+                    with the four keys ntwk reads (``Erev_Exc`` ...) added to its Model dict from
+                    the README's own values (as written it stops with KeyError 'Erev_Exc'); ntwk
+                    imports scikit-learn, which the zoo does not need: install it to run this;
+* ``zoo-brian2``    ``zerlaut2018`` (default variant: the same README protocol) on Brian2;
+* ``zoo-nest``      the same on NEST, one thread, ``aeif_cond_exp`` as NEST ships it (GSL RKF45,
+                    ``gsl_error_tol`` 1e-6);
+* ``zoo-nest-tol``  the same with ``gsl_error_tol`` set to ``--tol`` (default 1e-3) in NEST's defaults
+                    of ``aeif_cond_exp`` before the build: does a looser tolerance buy speed?
+* ``zoo-nest-t2``   NEST with two threads (what ``python -m zoo.run`` uses on a 2-core machine).
+
+Measured per process: build (model/script start -> network ready, NumPy drawing included), the
+simulation of the whole protocol (one run of 1500 ms; Brian2's code generation for the run is in
+it on both Brian2 sides), and peak resident memory (``ru_maxrss``). Seconds are CPU seconds of the
+process (user + system; robust to the other load of a shared machine), wall seconds are in the
+JSON file. The zoo configurations write their spikes, and the script compares every NEST variant
+with the zoo's Brian2 run of the same seed (same network, same afferent spikes): population rates
+and the fraction of spikes with a spike of the same cell within 1 ms on the other side.
+
+    python benchmarks/zerlaut2018.py                       # all configurations, 2 rounds
+    python benchmarks/zerlaut2018.py --configs zoo-nest zoo-brian2 --rounds 3
+    python benchmarks/zerlaut2018.py --quick               # 300 ms, 1 round, smoke test
+
+ntwk's own code is never committed; without network the original is reported as NOT RUN with the
+reason (copy the files as ``fetch_original.py`` says).
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+SEED = 1
+CONFIGS = ("ntwk", "zoo-brian2", "zoo-nest", "zoo-nest-tol", "zoo-nest-t2")
+TARGETS = {"simulate": 1.1, "peak": 1.3}  # zoo / original, same simulator (Brian2)
+NEST_VS_BRIAN2_TARGET = 1.3  # zerlaut2018 on NEST: the protocol at most 1.3x Brian2 (issue 25)
+
+
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Clock:
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, cpu_seconds() - self.cpu
+        return False
+
+
+def peak_bytes():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+# ------------------------------------------------------------------------------------------
+# children
+# ------------------------------------------------------------------------------------------
+
+def run_zoo(config, t_stop_ms, tol, spikes_path):
+    sys.path.insert(0, str(ROOT))
+    from zoo import backends, io, registry
+    from zoo.seeds import SeedStreams
+
+    simulator = "brian2" if config == "zoo-brian2" else "nest"
+    threads = 2 if config == "zoo-nest-t2" else 1
+    if simulator == "brian2":
+        os.environ["ZOO_BRIAN2_CODEGEN"] = "cython"  # as ntwk (Brian2's runtime default): no probing
+    model = registry.create_model("zerlaut2018")
+    if t_stop_ms < model.t_stop_ms:
+        model = registry.create_model("zerlaut2018", duration=t_stop_ms - model.warmup_ms)
+    streams = SeedStreams(SEED)
+    with Clock() as setup:
+        backend = backends.setup(simulator, streams, threads=threads, **model.simulation_settings(max_delay=0.0))
+    if config == "zoo-nest-tol":
+        import nest
+
+        nest.SetDefaults("aeif_cond_exp", {"gsl_error_tol": tol})
+    with Clock() as build:
+        network = model.build(backend.sim, streams)
+    with Clock() as run:
+        backend.simulate(model.t_stop_ms)
+    segment = io.collect_segment(network, 0.0, model.t_stop_ms)
+    backend.end()
+    spikes = {}
+    for st in segment.spiketrains:
+        pop = st.annotations.get("source_population", st.annotations.get("population"))
+        idx = int(st.annotations.get("source_index", st.annotations.get("index")))
+        spikes.setdefault(pop, {})[idx] = np.asarray(st.rescale("ms").magnitude, dtype=float)
+    np.savez_compressed(spikes_path, **{f"{pop}:{i}": t for pop, cells in spikes.items() for i, t in cells.items()})
+    seconds = model.t_stop_ms / 1000.0
+    rates = {pop: sum(t.size for t in cells.values()) / len(cells) / seconds for pop, cells in spikes.items()}
+    return {"setup_s": setup.wall, "setup_cpu_s": setup.cpu, "build_s": build.wall, "build_cpu_s": build.cpu,
+            "simulate_s": run.wall, "simulate_cpu_s": run.cpu, "bio_s": seconds,
+            "rate_E": rates.get("E"), "rate_I": rates.get("I"), "threads": threads}
+
+
+def readme_block(readme):
+    """ntwk's README usage example, cut into (imports, build, run) at its own comments."""
+    text = readme.read_text()
+    block = text.split("## Usage", 1)[1].split("```", 2)[1]
+    lines = block.strip("\n").splitlines()
+    cut_build = next(i for i, line in enumerate(lines) if line.startswith("import ntwk")) + 1
+    cut_run = next(i for i, line in enumerate(lines) if line.strip() == "# run")
+    cut_store = next(i for i, line in enumerate(lines) if line.strip() == "# store data")
+    return "\n".join(lines[:cut_build]), "\n".join(lines[cut_build:cut_run]), "\n".join(lines[cut_run:cut_store])
+
+
+def run_ntwk(t_stop_ms):
+    sys.path.insert(0, str(HERE))
+    from fetch_original import require
+
+    code_dir = require("zerlaut2018")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    imports, build_code, run_code = readme_block(code_dir / "README.md")
+    sys.path.insert(0, str(code_dir))
+    work = tempfile.mkdtemp(prefix="ntwk-bench-")
+    os.chdir(work)  # whatever the code writes stays out of the repository
+    scope = {}
+    with Clock() as setup:
+        exec(compile(imports, "ntwk README (imports)", "exec"), scope)
+    # The README's Model names the synapses' reversal potentials and time constants Ee, Ei, Tse, Tsi,
+    # which ntwk never reads: as written it stops with KeyError 'Erev_Exc' (the shared spec, sec. 1 and 5).
+    # The four keys ntwk reads are added with the README's values, after its dict, before its first use.
+    fix = "Model.update(Erev_Exc=Model['Ee'], Erev_Inh=Model['Ei'], Tsyn_Exc=Model['Tse'], Tsyn_Inh=Model['Tsi'])\n"
+    if t_stop_ms != 1500.0:  # --quick only: the README's tstop changed after its dict
+        fix += f"Model['tstop'] = {t_stop_ms!r}\n"
+    build_code = build_code.replace("t_array = ntwk", fix + "t_array = ntwk", 1)
+    with Clock() as build:
+        exec(compile(build_code, "ntwk README (build)", "exec"), scope)
+    with Clock() as run:
+        exec(compile(run_code, "ntwk README (run)", "exec"), scope)
+    ntwk_net = scope["NTWK"]
+    seconds = scope["Model"]["tstop"] / 1000.0
+    rates = {}
+    for name, monitor in zip(ntwk_net["NEURONS"] if "NEURONS" in ntwk_net else [], ntwk_net.get("RASTER", [])):
+        rates[name["name"]] = monitor.num_spikes / name["N"] / seconds
+    return {"setup_s": setup.wall, "setup_cpu_s": setup.cpu, "build_s": build.wall, "build_cpu_s": build.cpu,
+            "simulate_s": run.wall, "simulate_cpu_s": run.cpu, "bio_s": seconds,
+            "rate_E": rates.get("Exc"), "rate_I": rates.get("Inh"), "threads": 1}
+
+
+def child_main(config_json):
+    config = json.loads(config_json)
+    if config["config"] == "ntwk":
+        result = run_ntwk(config["t_stop_ms"])
+    else:
+        result = run_zoo(config["config"], config["t_stop_ms"], config["tol"], config["spikes_path"])
+    result["peak_bytes"] = peak_bytes()
+    result["simulate_per_bio_s"] = result["simulate_s"] / result["bio_s"]
+    result["simulate_cpu_per_bio_s"] = result["simulate_cpu_s"] / result["bio_s"]
+    print(json.dumps(result))
+
+
+# ------------------------------------------------------------------------------------------
+# parent
+# ------------------------------------------------------------------------------------------
+
+def cython_modules():
+    directory = Path.home() / ".cython" / "brian_extensions"
+    return len(list(directory.glob("*.so"))) if directory.is_dir() else 0
+
+
+def run_child(config, args, spikes_dir, round_no):
+    spikes_path = str(spikes_dir / f"{config}-r{round_no}.npz")
+    payload = {"config": config, "t_stop_ms": args.t_stop_ms, "tol": args.tol, "spikes_path": spikes_path}
+    before = cython_modules()
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(payload)],
+                          capture_output=True, text=True, cwd=ROOT, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode:
+        last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return {"config": config, "error": last[:400]}
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result.update(config=config, round=round_no, process_wall_s=wall, new_cython_modules=cython_modules() - before,
+                  spikes_path=spikes_path if config != "ntwk" else None)
+    return result
+
+
+def load_spikes(path):
+    with np.load(path) as data:
+        return {name: data[name] for name in data.files}
+
+
+def coincidence(a, b, window_ms=1.0):
+    """Fraction of spikes in `a` with a spike of the same cell in `b` within `window_ms`, and
+    the fraction of identical spike times (to 0.01 ms)."""
+    matched = exact = total = 0
+    for name, times in a.items():
+        other = b.get(name, np.empty(0))
+        total += times.size
+        if not times.size or not other.size:
+            continue
+        pos = np.clip(np.searchsorted(other, times), 1, other.size) if other.size > 1 else np.zeros(times.size, int)
+        near = np.minimum(np.abs(other[np.clip(pos, 0, other.size - 1)] - times),
+                          np.abs(other[np.clip(pos - 1, 0, other.size - 1)] - times))
+        matched += int(np.sum(near <= window_ms))
+        exact += int(np.sum(near < 0.01))
+    return (matched / total if total else float("nan")), (exact / total if total else float("nan"))
+
+
+def best(results):
+    keys = ("build_cpu_s", "build_s", "simulate_cpu_s", "simulate_s", "simulate_cpu_per_bio_s",
+            "simulate_per_bio_s", "peak_bytes", "setup_cpu_s")
+    out = dict(results[0])
+    for result in results[1:]:
+        for key in keys:
+            out[key] = min(out[key], result[key])
+    out["rounds"] = len(results)
+    for key in ("build_cpu_s", "simulate_cpu_per_bio_s"):
+        values = [r[key] for r in results]
+        out[key + "_spread"] = (max(values) - min(values)) / min(values) if min(values) else 0.0
+    return out
+
+
+def machine_info():
+    info = {"platform": platform.platform(), "python": platform.python_version(), "cores": os.cpu_count()}
+    try:
+        info["cpu"] = next(l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                           if l.startswith("model name"))
+        info["load_average_at_start"] = os.getloadavg()
+    except (OSError, StopIteration):
+        pass
+    try:
+        import brian2
+        import nest  # noqa: F401
+        import pyNN
+
+        info["versions"] = {"brian2": brian2.__version__, "pyNN": pyNN.__version__, "numpy": np.__version__}
+    except Exception:  # noqa: BLE001 (a parent without the simulators still reports)
+        pass
+    return info
+
+
+def fmt(value, digits=2):
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=CONFIGS)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--ntwk-rounds", type=int, default=1,
+                        help="rounds of the original (its pure-Python afferent drawing takes ~7 CPU min)")
+    parser.add_argument("--tol", type=float, default=1e-3, help="gsl_error_tol of zoo-nest-tol")
+    parser.add_argument("--t-stop-ms", type=float, default=1500.0, help="simulated time (README: 1500)")
+    parser.add_argument("--quick", action="store_true", help="300 ms, 1 round")
+    parser.add_argument("--out", help="JSON file for the results")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child_main(args.child)
+        return 0
+    if args.quick:
+        args.t_stop_ms, args.rounds = 300.0, 1
+    spikes_dir = Path(tempfile.mkdtemp(prefix="zerlaut-bench-"))
+    meta = {"machine": machine_info(), "seed": SEED, "t_stop_ms": args.t_stop_ms, "tol": args.tol,
+            "rounds": args.rounds, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+    print(f"zerlaut2018 benchmark: {args.t_stop_ms:g} ms, {args.rounds} round(s), configs {' '.join(args.configs)}; "
+          f"load {meta['machine'].get('load_average_at_start')}", file=sys.stderr, flush=True)
+    runs, errors = [], {}
+    for round_no in range(args.rounds):
+        order = list(args.configs) if round_no % 2 == 0 else list(reversed(args.configs))
+        for config in order:
+            if config == "ntwk" and round_no >= args.ntwk_rounds:
+                continue
+            result = run_child(config, args, spikes_dir, round_no)
+            if "error" in result:
+                errors[config] = result["error"]
+                print(f"  round {round_no} {config}: FAILED: {result['error']}", file=sys.stderr, flush=True)
+                continue
+            runs.append(result)
+            print(f"  round {round_no} {config}: build {result['build_cpu_s']:.2f} CPU s, simulate "
+                  f"{result['simulate_cpu_per_bio_s']:.2f} CPU s per bio-s ({result['simulate_s']:.1f} s wall), "
+                  f"peak {result['peak_bytes'] / 2**20:.0f} MiB, E/I {fmt(result['rate_E'])}/{fmt(result['rate_I'])} Hz, "
+                  f"{result['new_cython_modules']} new Cython module(s)", file=sys.stderr, flush=True)
+    table = {}
+    for config in args.configs:
+        mine = [r for r in runs if r["config"] == config]
+        if mine:
+            table[config] = best(mine)
+    # spikes of every NEST variant against the zoo's Brian2 run (same network and input), round 0
+    agreement = {}
+    reference = next((r for r in runs if r["config"] == "zoo-brian2"), None)
+    if reference:
+        ref_spikes = load_spikes(reference["spikes_path"])
+        for config in args.configs:
+            first = next((r for r in runs if r["config"] == config and r.get("spikes_path")), None)
+            if first and config != "zoo-brian2":
+                mine = load_spikes(first["spikes_path"])
+                within, exact = coincidence(mine, ref_spikes)
+                agreement[config] = {"vs": "zoo-brian2", "within_1ms": within, "identical": exact}
+        nest_default = next((r for r in runs if r["config"] == "zoo-nest"), None)
+        tol = next((r for r in runs if r["config"] == "zoo-nest-tol"), None)
+        if nest_default and tol:
+            within, exact = coincidence(load_spikes(tol["spikes_path"]), load_spikes(nest_default["spikes_path"]))
+            agreement["zoo-nest-tol vs zoo-nest"] = {"within_1ms": within, "identical": exact}
+
+    original = table.get("ntwk")
+    brian2 = table.get("zoo-brian2")
+    lines = ["| config | build CPU s | sim CPU s per bio-s | x ntwk | x zoo-brian2 | build + sim CPU s | x zoo-brian2 | "
+             "peak MiB | x ntwk | E / I Hz | spikes within 1 ms of zoo-brian2 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+    verdicts = []
+    for config, r in table.items():
+        total = r["build_cpu_s"] + r["simulate_cpu_s"]
+        sim_x = r["simulate_cpu_per_bio_s"] / original["simulate_cpu_per_bio_s"] if original else None
+        sim_b = r["simulate_cpu_per_bio_s"] / brian2["simulate_cpu_per_bio_s"] if brian2 else None
+        tot_b = total / (brian2["build_cpu_s"] + brian2["simulate_cpu_s"]) if brian2 else None
+        peak_x = r["peak_bytes"] / original["peak_bytes"] if original else None
+        agree = agreement.get(config, {}).get("within_1ms")
+        lines.append(f"| {config} | {r['build_cpu_s']:.2f} | {r['simulate_cpu_per_bio_s']:.2f} | {fmt(sim_x)} | {fmt(sim_b)} | "
+                     f"{total:.1f} | {fmt(tot_b)} | {r['peak_bytes'] / 2**20:.0f} | {fmt(peak_x)} | "
+                     f"{fmt(r['rate_E'], 3)} / {fmt(r['rate_I'], 3)} | {fmt(agree, 3)} |")
+        if config == "zoo-brian2" and original:
+            verdicts.append(f"zoo-brian2 / ntwk simulate {sim_x:.2f}x (target <= {TARGETS['simulate']}): "
+                            + ("met" if sim_x <= TARGETS["simulate"] else "NOT met"))
+            verdicts.append(f"zoo-brian2 / ntwk peak memory {peak_x:.2f}x (target <= {TARGETS['peak']}): "
+                            + ("met" if peak_x <= TARGETS["peak"] else "NOT met"))
+        if config.startswith("zoo-nest") and brian2:
+            verdicts.append(f"{config} / zoo-brian2, build + simulate CPU s: {tot_b:.2f}x (target <= "
+                            f"{NEST_VS_BRIAN2_TARGET}): " + ("met" if tot_b <= NEST_VS_BRIAN2_TARGET else "NOT met"))
+        if config == "zoo-nest-t2" and brian2:
+            wall_b = (r["build_s"] + r["simulate_s"]) / (brian2["build_s"] + brian2["simulate_s"])
+            verdicts.append(f"zoo-nest-t2 / zoo-brian2, build + simulate wall s: {wall_b:.2f}x (2 threads against 1; "
+                            "wall seconds depend on the machine's other load)")
+    for config, reason in errors.items():
+        if config not in table:
+            verdicts.append(f"NOT RUN: {config}: {reason}")
+    spread = {c: (round(r["build_cpu_s_spread"], 3), round(r["simulate_cpu_per_bio_s_spread"], 3)) for c, r in table.items()}
+    print("\n".join(lines))
+    print("\n".join(verdicts))
+    if agreement:
+        print("spike agreement: " + "; ".join(f"{k}: {v['within_1ms']:.3f} within 1 ms, {v['identical']:.3f} identical"
+                                             for k, v in agreement.items()))
+    print(f"round-to-round spread (max/min - 1) of build and simulate CPU s: {spread}")
+    if args.out:
+        Path(args.out).write_text(json.dumps({"meta": meta, "runs": runs, "best": table, "agreement": agreement,
+                                              "errors": errors, "table": lines, "verdicts": verdicts}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
