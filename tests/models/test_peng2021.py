@@ -15,6 +15,7 @@ from zoo.models.peng2021.params import Peng2021Params
 from zoo import run as cli
 from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
+from zoo.io import trains_by_population
 from zoo.seeds import SeedStreams
 
 TINY = VARIANTS["tiny"].params
@@ -333,15 +334,17 @@ def short_runs():
 
 @pytest.mark.parametrize("simulator", SIMULATORS)
 def test_short_run_gives_tuned_cells(short_runs, simulator):
-    observables, _ = short_runs[simulator]
+    observables, segment = short_runs[simulator]
     for condition in ("polar", "circular", "none"):
         assert 0 < observables[f"mean_HDI_{condition}"] < 1
         assert observables[f"tuned_fraction_{condition}"] > 0.5
     # without inhibition the preferred direction is the input's (4 directions: within 45 degrees)
     assert observables["direction_error_deg_none"] < 45
-    # inhibition acts: the same cells with the same drive fire less with interneurons than without
-    assert observables["peak_rate_hz_polar"] < observables["peak_rate_hz_none"]
-    assert observables["peak_rate_hz_circular"] < observables["peak_rate_hz_none"]
+    # inhibition acts: the same cells with the same drive fire fewer spikes with interneurons than
+    # without (all spikes: a peak rate in a 75-ms window moves in steps of 13 spikes/s, too coarse here)
+    spikes = {name: sum(len(st) for st in trains) for name, trains in trains_by_population(segment).items()}
+    assert spikes["I_polar"] > 0 and spikes["I_circular"] > 0
+    assert spikes["E_polar"] < spikes["E_none"] and spikes["E_circular"] < spikes["E_none"]
 
 
 def test_short_runs_agree_across_backends(short_runs):
