@@ -110,6 +110,9 @@ def _array_update(stock_update):
     def _update_current(self):
         if not self.running:
             return
+        targets = _targets(self)
+        if not all(hasattr(group, "variables") for group, _ in targets):
+            return stock_update(self)  # not Brian2 groups (PyNN's unit tests use stand-ins): the stock way
         from brian2 import amp
         from pyNN.brian2 import simulator
 
@@ -121,7 +124,7 @@ def _array_update(stock_update):
         self.i += 1
         previous = float(self.previous_amplitude / amp) if hasattr(self.previous_amplitude, "dim") else float(self.previous_amplitude)
         delta = amplitude - previous
-        for group, indices in _targets(self):
+        for group, indices in targets:
             group.variables["i_inj"].get_value()[indices] += delta  # the array Brian2's code reads (runtime targets)
         self.previous_amplitude = self._amplitudes[self.i - 1]
     return _update_current
