@@ -154,6 +154,24 @@ def test_missing_perlin_package_is_one_line(monkeypatch):
     assert "\n" not in str(err.value)
 
 
+
+def test_cli_without_perlin_package_says_what_to_install_and_writes_nothing(monkeypatch, tmp_path, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_noise(name, *args, **kwargs):
+        if name == "noise":
+            raise ImportError("No module named 'noise'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_noise)
+    out = tmp_path / "run"
+    assert cli.main(["peng2021.tiny", "--out", str(out), "--quiet"]) == 2
+    message = capsys.readouterr().err.strip()
+    assert len(message.splitlines()) == 1 and "pip install 'noise==1.2.2'" in message
+    assert not any(tmp_path.iterdir())
+
 # --- tuning statistics --------------------------------------------------------------------------
 def test_cosine_tuning_gives_the_known_resultant_length():
     theta = tuning.directions(12)
