@@ -12,6 +12,7 @@ from .errors import ZooError, unknown
 
 MODELS = {
     "fore2020": "zoo.models.fore2020:Fore2020",
+    "peng2021": "zoo.models.peng2021:Peng2021",
     "rostami2020": "zoo.models.rostami2020:Rostami2020",
     "schmidt2018": "zoo.models.schmidt2018:Schmidt2018",
     "zerlaut2018": "zoo.models.zerlaut2018:Zerlaut2018",

@@ -7,7 +7,8 @@
   parameters (:mod:`.shared_parameters`), step currents without a Python call every step
   (:mod:`.current_sources`), NEST-like recording stamps (:mod:`.recording`), the reset snapshot
   without a second copy of static synapses (:mod:`.snapshot`), one delay per projection
-  (:mod:`.shared_delays`);
+  (:mod:`.shared_delays`), one spike per action potential and a stable integrator for
+  ``HH_cond_exp`` (:mod:`.biophysical`);
 - the realisations of the zoo's building blocks: spike sources set in one call (:mod:`.inputs`)
   and custom neuron types from their equations (:mod:`.neurons`);
 - a simulation runs in one call, with Brian2's own progress report (every ``run`` call would
@@ -21,11 +22,11 @@ import time
 
 from ... import progress
 from ...errors import ZooError
-from . import (batch, connections, current_sources, inputs, recording, shared_delays, shared_parameters,
-               snapshot)
+from . import (batch, biophysical, connections, current_sources, inputs, recording, shared_delays,
+               shared_parameters, snapshot)
 
 INSTALL_HINT = "pip install 'brian2==2.9.*'"
-PATCHES = (batch, shared_parameters, current_sources, recording, snapshot, shared_delays)
+PATCHES = (batch, shared_parameters, current_sources, recording, snapshot, shared_delays, biophysical)
 # The batched builder's options: distinct values per multapse, as NEST keeps them (stock
 # PyNN-Brian2 gives every synapse of a pair the value set last); synapses in presynaptic order, for
 # faster spike propagation; static projections between the same groups in one Synapses object
