@@ -157,3 +157,18 @@ def test_shipped_mean_field_is_within_15_percent_of_the_reference_rates(variant)
     assert {r.population for r in refs} == {"E", "I"}
     for ref in refs:
         assert fixed[ref.population] == pytest.approx(ref.value, rel=0.15)
+
+
+@pytest.mark.parametrize("simulator", ["nest", "brian2"])
+def test_transfer_function_measurement_runs_and_rises_with_excitation(simulator, tmp_path, monkeypatch):
+    """`meanfield.transfer.measure` on uncoupled RS cells (a small grid, short windows): more
+    excitatory input gives more output, and the measurement is cached."""
+    monkeypatch.setenv("ZOO_CACHE_DIR", str(tmp_path))
+    p = Zerlaut2018Params()
+    grid = (("exc", (400.0, 1600.0)), ("inh", (400.0,)))
+    protocol = meanfield.transfer.Protocol(grid, simulator, cells_per_point=4, warmup=100.0, duration=400.0)
+    data = meanfield.transfer.measure(formulas.cell_parameters(p, "E"), meanfield.cell(p, "E"), protocol,
+                                      use_cache=False)
+    assert data["rate"].shape == (2,) and np.all(np.isfinite(data["rate"])) and np.all(data["rate"] >= 0)
+    assert data["rate"][1] > data["rate"][0]
+    assert len(list((tmp_path / "meanfield").glob("tf-*.npz"))) == 1

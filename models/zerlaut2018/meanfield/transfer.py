@@ -84,7 +84,7 @@ def measure(cell_params, cell, protocol, label="cell", use_cache=True):
 
 
 def _simulate(cell_params, cell, protocol):
-    from zoo import backend as backends
+    from zoo import backends
     from zoo.seeds import SeedStreams
 
     points = protocol.points()
