@@ -23,7 +23,7 @@ from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
 from zoo.run import results, signals
 
-from . import checks, faults, figures, measures, report, runs
+from . import behaviour, checks, faults, figures, measures, report, runs
 from .runs import RunSpec
 
 
@@ -97,7 +97,7 @@ def validate(model, template, sims, seeds, root, jobs, force=False, fault=None, 
             spec = RunSpec(**template, simulator=sim, seed=seed,
                            fault=runs.frozen(fault.as_dict()) if fault and label != sims[1] else ())
             specs[spec] = label
-    outcomes = runs.ensure_runs(list(specs), root, jobs, force, report=say)
+    outcomes = runs.ensure_runs(list(specs), root, jobs, force, report=say, behaviour=behaviour.Fingerprints(say))
     say("measuring runs")
     measured = measures.measure_all({spec: o.path for spec, o in outcomes.items()}, jobs)
     runs_by_backend = {label: {} for label in labels}

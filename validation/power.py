@@ -24,16 +24,19 @@ import numpy as np
 from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
 
-from . import checks, faults, measures, runs
+from . import behaviour, checks, faults, measures, runs
 from .__main__ import _Parser, configure
 from .runs import RunSpec
 
 
 def _measured(template, sim, seeds, fault, root, jobs, force, say):
     specs = [RunSpec(**template, simulator=sim, seed=s, fault=runs.frozen(fault.as_dict()) if fault else ()) for s in seeds]
-    outcomes = runs.ensure_runs(specs, root, jobs, force, report=say)
+    outcomes = runs.ensure_runs(specs, root, jobs, force, report=say, behaviour=_FINGERPRINTS)
     measured = measures.measure_all({spec: o.path for spec, o in outcomes.items()}, jobs)
     return {spec.seed: measured[spec] for spec in specs}
+
+
+_FINGERPRINTS = behaviour.Fingerprints()  # one set of short runs per process
 
 
 def _failed(results):

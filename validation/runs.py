@@ -8,8 +8,10 @@ master seed. Its results directory is
 where the hash covers every parameter value (``model.params.values()``), so a changed parameter
 never reuses an old run. A directory found there is reused only when its provenance.json names the
 same model, variant, parameter values, simulator and seed (and its fault.json the same fault),
-made by a zoo of the current ``zoo.RESULTS_VERSION``;
-anything else there is an error unless ``force`` is given, which re-runs and replaces it.
+made by a zoo of the current ``zoo.RESULTS_VERSION`` whose behaviour fingerprint
+(:mod:`validation.behaviour`, kept beside the run as behaviour.json) is today's: a run made by a
+zoo that simulated differently is never reused, a run made before a refactoring that kept every
+spike is. Anything else there is an error unless ``force`` is given, which re-runs and replaces it.
 
 Each run executes in a fresh Python process (``python -m zoo.validation.worker``): NEST's kernel and
 Brian2's device keep state between runs in one process. At most `jobs` run at a time. RUNS is
@@ -127,8 +129,9 @@ def _parameter_values(table):
     return {row["name"]: row["value"] for row in table}
 
 
-def reuse_problem(path, spec, model=None):
-    """Why the results in `path` cannot stand for `spec` (None: they can be reused)."""
+def reuse_problem(path, spec, model=None, behaviour=None):
+    """Why the results in `path` cannot stand for `spec` (None: they can be reused). `behaviour`:
+    today's behaviour fingerprint (SHA-256) of the spec's model, which the run must record."""
     path = Path(path)
     needed = ("provenance.json", "summary.json", "spikes.nix")
     missing = [name for name in needed if not (path / name).is_file()]
@@ -160,6 +163,13 @@ def reuse_problem(path, spec, model=None):
     recorded = json.loads(fault_file.read_text()) if fault_file.is_file() else None
     if _effect(recorded) != _effect(spec.fault_dict()):
         return f"its injected fault is {recorded}, expected {spec.fault_dict()}"
+    if behaviour is not None:
+        try:
+            made_by = json.loads((path / "behaviour.json").read_text()).get("sha256")
+        except (OSError, ValueError, AttributeError):
+            return "it records no behaviour fingerprint (made by an older zoo)"
+        if made_by != behaviour:
+            return f"it was made by a zoo that behaved differently (behaviour {str(made_by)[:12]}, now {behaviour[:12]})"
     return None
 
 
@@ -171,16 +181,16 @@ class RunOutcome:
     seconds: float
 
 
-def _worker_command(spec, path, force):
-    payload = json.dumps({**spec.as_dict(), "out": str(path), "force": force})
+def _worker_command(spec, path, force, behaviour=None):
+    payload = json.dumps({**spec.as_dict(), "out": str(path), "force": force, "behaviour": behaviour})
     return [sys.executable, "-m", "zoo.validation.worker", payload]
 
 
-def _execute(spec, path, force, log_path, running):
+def _execute(spec, path, force, log_path, running, behaviour=None):
     """Run `spec` in a worker process (kept in the set `running` while it runs); its wall time in s."""
     start = time.perf_counter()
     with open(log_path, "w") as log:
-        worker = subprocess.Popen(_worker_command(spec, path, force), stdout=log, stderr=subprocess.STDOUT)
+        worker = subprocess.Popen(_worker_command(spec, path, force, behaviour), stdout=log, stderr=subprocess.STDOUT)
         running.add(worker)
         try:
             code = worker.wait()
@@ -192,9 +202,11 @@ def _execute(spec, path, force, log_path, running):
     return time.perf_counter() - start
 
 
-def ensure_runs(specs, root=None, jobs=2, force=False, report=None):
+def ensure_runs(specs, root=None, jobs=2, force=False, report=None, behaviour=None):
     """Reuse or run every spec under `root` (default: :func:`default_root`); return {spec: RunOutcome}.
-    `report(text)` receives progress lines.
+    `report(text)` receives progress lines. `behaviour` (a :class:`validation.behaviour.Fingerprints`)
+    gives today's behaviour fingerprint of each spec's model: runs record it and are reused only
+    under it; None skips that check (tests of this module).
 
     Runs execute `jobs` at a time, slowest simulator first. A directory that exists but does not
     match its spec raises ZooError before anything runs, unless `force`. An interruption
@@ -203,10 +215,12 @@ def ensure_runs(specs, root=None, jobs=2, force=False, report=None):
     report = report or (lambda text: None)
     root = prepare_root(root if root is not None else default_root())
     outcomes, todo = {}, []
+    prints = {}
     for spec in specs:
         model = spec.create_model()
         path = run_dir(root, spec)
-        problem = reuse_problem(path, spec, model) if path.exists() else "absent"
+        prints[spec] = behaviour.of(spec.create_model(faulted=False)) if behaviour is not None else None
+        problem = reuse_problem(path, spec, model, prints[spec] and prints[spec]["sha256"]) if path.exists() else "absent"
         if problem is None:
             outcomes[spec] = RunOutcome(spec, path, True, 0.0)
         elif problem != "absent" and not force:
@@ -226,7 +240,7 @@ def ensure_runs(specs, root=None, jobs=2, force=False, report=None):
             for spec, path, replace in todo:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 log_path = path.parent / f"{path.name}.log"
-                futures[pool.submit(_execute, spec, path, replace, log_path, running)] = (spec, path)
+                futures[pool.submit(_execute, spec, path, replace, log_path, running, prints[spec])] = (spec, path)
             for count, future in enumerate(concurrent.futures.as_completed(futures), 1):
                 spec, path = futures[future]
                 try:

@@ -2,7 +2,8 @@
 
 Started by :func:`zoo.validation.runs.ensure_runs`, one fresh process per run. Runs the model through
 ``zoo.run.runner.run`` (no figures); a fault, when given, is injected by :mod:`zoo.validation.faults` and
-recorded with the results as fault.json. Exit status as ``python -m zoo.run``'s: 0 done, 2 bad input
+recorded with the results as fault.json, and the behaviour fingerprint of the zoo that made the
+run (given by the parent) as behaviour.json. Exit status as ``python -m zoo.run``'s: 0 done, 2 bad input
 or environment, 3 analysis failed (the run is kept but never reused), 128 + N ended by signal N.
 """
 
@@ -24,12 +25,15 @@ def main(argv=None):
     data = json.loads(argv[0])
     spec = RunSpec.from_dict(data)
     logging.basicConfig(level=logging.WARNING)
+    extra = {"fault.json": spec.fault_dict()} if spec.fault else {}
+    if data.get("behaviour"):
+        extra["behaviour.json"] = data["behaviour"]
     try:
         with signals.as_interrupts():
             model = spec.create_model()
             path, summary = runner.run(
                 model, spec.simulator, spec.seed, threads=1, out=data["out"], force=bool(data.get("force")), make_plots=False,
-                extra_json={"fault.json": spec.fault_dict()} if spec.fault else None,
+                extra_json=extra or None,
             )
     except ZooError as err:
         print(f"python -m zoo.validation.worker: error: {err}", file=sys.stderr)
