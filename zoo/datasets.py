@@ -52,6 +52,8 @@ class Dataset:
     licence: str
     citation: str
     files: dict
+    kind: str = "data set"  # what the files are, for messages ("original code" in zoo.originals)
+    root_variable: str = "ZOO_DATA_DIR"  # the environment variable that moves their cache
 
     @property
     def base_url(self):
@@ -155,10 +157,15 @@ def require(name, files, root=None, base_url=None, download=True):
     downloaded from ``base_url`` (default: the upstream repository at the pinned commit) unless
     `download` is False. Any failure is one ZooError naming the files and where to put them.
     """
-    ds = dataset(name)
+    return fetch(dataset(name), files, root, base_url, download)
+
+
+def fetch(ds, files, root=None, base_url=None, download=True):
+    """:func:`require` for a :class:`Dataset` given as such (zoo.originals keeps its own)."""
+    name = ds.name
     for file in files:
         if file not in ds.files:
-            raise unknown(f"file of data set '{name}'", file, ds.files)
+            raise unknown(f"file of {ds.kind} '{name}'", file, ds.files)
     directory = data_root(root) / name
     paths = {file: directory / file for file in files}
     missing = [file for file, path in paths.items() if not path.is_file()]
@@ -166,12 +173,12 @@ def require(name, files, root=None, base_url=None, download=True):
         if file not in missing:
             _verify(ds, file, path, f"{path} is not the published file")
     if missing and not download:
-        raise ZooError(f"data set '{name}' is not available here: {_where_to_put(ds, missing, directory)}")
+        raise ZooError(f"{ds.kind} '{name}' is not available here: {_where_to_put(ds, missing, directory)}")
     for position, file in enumerate(missing):
         try:
             _download(ds, file, paths[file], base_url or ds.base_url)
         except _Unreachable as err:
-            raise ZooError(f"cannot download data set '{name}' ({err}); "
+            raise ZooError(f"cannot download {ds.kind} '{name}' ({err}); "
                            f"{_where_to_put(ds, missing[position:], directory)}") from None
     return paths
 
@@ -180,7 +187,7 @@ def _where_to_put(ds, files, directory):
     """One sentence saying which files to copy where, for a machine without network."""
     listed = ", ".join(f"{file} (upstream {ds.files[file].upstream})" for file in files)
     return (f"without network, copy {listed} from {ds.repository} at commit {ds.commit[:7]} into {directory}/, "
-            f"or set {ENV_ROOT} to a directory that holds {ds.name}/")
+            f"or set {ds.root_variable} to a directory that holds {ds.name}/")
 
 
 class _Unreachable(Exception):
@@ -204,7 +211,7 @@ def _download(ds, file, path, base_url):
     try:
         response = urllib.request.urlopen(url, timeout=TIMEOUT_S)
     except urllib.error.HTTPError as err:
-        raise ZooError(f"the server has no {file} of data set '{ds.name}' (HTTP {err.code} for {url})") from None
+        raise ZooError(f"the server has no {file} of {ds.kind} '{ds.name}' (HTTP {err.code} for {url})") from None
     except (urllib.error.URLError, OSError) as err:
         raise _Unreachable(f"{url}: {getattr(err, 'reason', err)}") from None
     with response:
@@ -222,7 +229,7 @@ def _download(ds, file, path, base_url):
                     out.write(block)
             found = sha256(temporary)
             if found != ds.files[file].sha256:
-                raise ZooError(f"checksum mismatch for {file} of data set '{ds.name}' downloaded from {url}: "
+                raise ZooError(f"checksum mismatch for {file} of {ds.kind} '{ds.name}' downloaded from {url}: "
                                f"SHA-256 {found[:12]}..., expected {ds.files[file].sha256[:12]}...; the download was discarded")
             os.replace(temporary, path)
         finally:

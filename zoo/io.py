@@ -47,6 +47,30 @@ def collect_segment(network, t_start_ms, t_stop_ms):
     return segment
 
 
+def segment_from_spikes(populations, t_start_ms, t_stop_ms):
+    """A per-neuron segment, annotated as :func:`collect_segment` annotates, from spikes given as
+    arrays: {population: (times in ms, neuron indices, size, {label: value per neuron})}, in
+    recording order. For spikes that no PyNN network recorded (the original code of a model)."""
+    t_start, t_stop = t_start_ms * pq.ms, t_stop_ms * pq.ms
+    segment = neo.Segment(name="recorded", t_start=t_start, t_stop=t_stop)
+    trains = []
+    for name, (times, indices, size, labels) in populations.items():
+        times, indices = np.asarray(times, float), np.asarray(indices, np.int64)
+        keep = (times >= t_start_ms) & (times < t_stop_ms)
+        times, indices = times[keep], indices[keep]
+        order = np.lexsort((times, indices))
+        times, indices = times[order], indices[order]
+        bounds = np.searchsorted(indices, np.arange(size + 1))
+        for index in range(size):
+            spiketrain = neo.SpikeTrain(times[bounds[index]:bounds[index + 1]], units=pq.ms, t_start=t_start, t_stop=t_stop,
+                                        name=f"{name}[{index}]")
+            spiketrain.annotate(source_population=name, source_index=index, source_id=len(trains),
+                                **{k: int(v[index]) for k, v in labels.items()})
+            trains.append(spiketrain)
+    _set_trains(segment, trains)
+    return segment
+
+
 def segment_window(segment):
     """(t_start, t_stop) of `segment` in ms (Quantities). Neo derives a segment's t_start and t_stop
     from all its trains on every access (3 s for 41,000 trains); zoo segments are created with them

@@ -20,6 +20,14 @@ def _git_commit():
         return None
 
 
+def git_state():
+    """{"zoo_commit": the commit of this zoo's tree (None outside git), "clean": no uncommitted changes}."""
+    commit = _git_commit()
+    if commit is None:
+        return {"zoo_commit": None, "clean": None}
+    return {"zoo_commit": commit.removesuffix("+dirty"), "clean": not commit.endswith("+dirty")}
+
+
 def record(model, backend, streams, timings, peak_memory, fingerprint, window_ms):
     """The provenance of one run as a JSON-ready dict."""
     from .. import RESULTS_VERSION
