@@ -14,6 +14,15 @@ def test_ks_is_zero_for_identical_and_one_for_disjoint_samples():
     assert checks.ks_distance(a, a + 1000) == 1.0
 
 
+def test_ks_is_scipys_statistic():
+    from scipy import stats
+
+    rng = np.random.default_rng(2)
+    for n, m in ((50, 70), (300, 300), (5, 400)):
+        a, b = rng.gamma(2, 1, n), np.round(rng.gamma(2, 1.1, m), 1)  # ties too
+        assert checks.ks_distance(a, b) == pytest.approx(stats.ks_2samp(a, b).statistic, abs=1e-12)
+
+
 def test_ks_and_emd_of_empty_samples():
     assert checks.ks_distance([], []) == 0.0
     assert checks.ks_distance([], [1.0]) == 1.0

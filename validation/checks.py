@@ -24,6 +24,18 @@ all null distances; its rate is measured, not assumed (:mod:`validation.power`, 
 The effect size of the mean (difference of per-seed means, 95 % t interval, and Hedges' g in units
 of the seed-to-seed standard deviation) is reported beside each row but does not decide it.
 
+Each row also gets a p-value, for the report's multiplicity control (:mod:`validation.multiplicity`):
+per distance the rank of the median cross distance among the null distances,
+p = (1 + #{null >= median cross}) / (1 + #null), which is conservative (a median of many cross
+distances exceeds a given null distance less often than a single cross distance would) and cannot
+go below 1 / (1 + #null) (0.048 with 5 seeds per backend); and Welch's t-test on the per-seed
+means, which can, where the means differ by much more than the seed-to-seed spread. The row's
+p-value is the smallest of these times their number (Bonferroni within the row). Rows whose
+value is the same in every run of both backends (a number computed from the parameters alone) cannot
+fail: their status is ``constant`` and they count neither as agreement nor as difference. With fewer
+than :data:`MIN_NULL_PAIRS` null distances (5 seeds per backend) a 95th percentile cannot be placed:
+the status is ``insufficient seeds``.
+
 **Against reference values** (rule ``reference_spread``, :mod:`zoo.references`): the mean
 over a backend's seeds must lie within 2 x spread of the reference value (spread: the reference's
 seed-to-seed standard deviation, or the stated allowance for a published number).
@@ -39,19 +51,24 @@ from zoo import references
 from .measures import DISTRIBUTIONS, SETTINGS
 
 NULL_QUANTILE = 95.0
+MIN_NULL_PAIRS = 20  # 1 / (1 - 0.95): fewer null distances than this cannot place a 95th percentile
 RULE = "seed_null_p95"
-RULE_TEXT = "median cross-backend distance <= 95th percentile of within-backend seed-pair distances"
+RULE_TEXT = ("median cross-backend distance <= 95th percentile of within-backend seed-pair distances; p-value: the "
+             "smallest of the distances' rank p-values and Welch's t-test on per-seed means, times their number")
 # Spectra are compared in two band groups, [lo, hi) Hz, over the bands of measures.SETTINGS["psd_bands_hz"].
 PSD_GROUPS = {"psd_slow": (1.0, 16.0), "psd_fast": (16.0, 256.0)}
 
 
 # --- distances between two runs ---------------------------------------------------------------
 def ks_distance(a, b):
-    """Two-sample Kolmogorov-Smirnov statistic; 0 when both are empty, 1 when only one is."""
-    a, b = np.asarray(a, float), np.asarray(b, float)
+    """Two-sample Kolmogorov-Smirnov statistic (sup |F_a - F_b|, as scipy.stats.ks_2samp gives it,
+    without its per-call overhead: power studies take millions); 0 when both are empty, 1 when only one is."""
+    a, b = np.sort(np.asarray(a, float)), np.sort(np.asarray(b, float))
     if a.size == 0 or b.size == 0:
         return 0.0 if a.size == b.size else 1.0
-    return float(stats.ks_2samp(a, b).statistic)
+    points = np.concatenate([a, b])
+    return float(np.max(np.abs(np.searchsorted(a, points, side="right") / a.size
+                               - np.searchsorted(b, points, side="right") / b.size)))
 
 
 def emd_distance(a, b):
@@ -98,10 +115,18 @@ class Check:
     kind: str = "distribution"  # distribution | spectrum | scalar | reference
 
 
+STATUSES = ("pass", "FAIL", "constant", "insufficient seeds")
+
+
 @dataclasses.dataclass
 class Result:
     """A check evaluated. For comparisons: value = median cross distance per distance name,
-    tolerance = threshold per distance name; for references: the seed mean and 2 x spread."""
+    tolerance = threshold per distance name; for references: the seed mean and 2 x spread.
+
+    `passed` is the rule's own verdict on this row alone; `status` is one of :data:`STATUSES`
+    (``constant``, ``insufficient seeds``: the rule cannot judge); `p_value` feeds the report's
+    multiplicity control, which sets `adjusted` (``agree`` or ``DIFFER``, or the status where
+    the rule cannot judge)."""
 
     check: Check
     value: dict
@@ -112,6 +137,9 @@ class Result:
     passed: bool
     source: str
     details: dict = dataclasses.field(default_factory=dict)
+    status: str = ""
+    p_value: float = float("nan")
+    adjusted: str = ""
 
     def as_dict(self):
         return {**dataclasses.asdict(self.check), **{k: v for k, v in dataclasses.asdict(self).items() if k != "check"}}
@@ -140,24 +168,56 @@ def _summary_value(obj):
     return float(np.nanmean(obj)) if np.isfinite(obj).any() else np.nan
 
 
-def seed_null(group_a, group_b, distance, cache=None):
+def seed_null(group_a, group_b, distance, cache=None, same_networks=True, pools=("", "")):
     """(cross distances, null distances) of two {seed: value} groups under the rule above.
 
     `cache` ({(seed, seed): distance}) is only for groups drawn from one pool of runs, where a
     seed names the same run in both groups (splits of one backend's runs): the distances are
     symmetric, so each pair of seeds is computed once however many splits use it.
+    `same_networks`: a seed gives the same network in both groups (two zoo backends), so pairs of
+    equal seeds are left out of the cross distances; False for groups whose seeds are unrelated
+    (the zoo against the original code), where every pair counts. `pools`: the names of the pools
+    the two groups come from, for the cache (equal names: one pool, as above; different names:
+    groups drawn from two pools of runs, e.g. splits of seed pairs of two backends).
     """
-    def d(i, x, j, y):
+    def d(pool_i, i, x, pool_j, j, y):
         if cache is None:
             return distance(x, y)
-        key = (i, j) if i <= j else (j, i)
+        key = min((pool_i, i), (pool_j, j)), max((pool_i, i), (pool_j, j))
         if key not in cache:
             cache[key] = distance(x, y)
         return cache[key]
 
-    null = [d(i, x, j, y) for group in (group_a, group_b) for (i, x), (j, y) in itertools.combinations(sorted(group.items()), 2)]
-    cross = [d(i, x, j, y) for i, x in sorted(group_a.items()) for j, y in sorted(group_b.items()) if i != j]
+    null = [d(pool, i, x, pool, j, y) for pool, group in zip(pools, (group_a, group_b))
+            for (i, x), (j, y) in itertools.combinations(sorted(group.items()), 2)]
+    cross = [d(pools[0], i, x, pools[1], j, y) for i, x in sorted(group_a.items()) for j, y in sorted(group_b.items())
+             if i != j or not same_networks]
     return np.array(cross, float), np.array(null, float)
+
+
+def rank_p_value(median_cross, null):
+    """(1 + #{null >= median cross}) / (1 + #null): the conservative p-value of one distance."""
+    null = np.asarray(null, float)
+    if not np.isfinite(median_cross) or null.size == 0:
+        return float("nan") if null.size == 0 else (1.0 / (1 + null.size) if median_cross > 0 else 1.0)
+    return float((1 + np.sum(null >= median_cross)) / (1 + null.size))
+
+
+def welch_p(a, b):
+    """Two-sided p-value of Welch's t-test on two samples of per-seed values (NaN with < 2 each)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    if a.size < 2 or b.size < 2:
+        return float("nan")
+    if a.var() == 0 and b.var() == 0:
+        return 1.0 if a.mean() == b.mean() else 0.0
+    return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+
+
+def constant_across(objects):
+    """True when every run's value is the same (NaN equal to NaN): a number from the parameters alone."""
+    values = [np.atleast_1d(np.asarray(v, float)) for v in objects]
+    return bool(values) and all(v.shape == values[0].shape and np.array_equal(v, values[0], equal_nan=True) for v in values)
 
 
 def judge(cross, null, quantile=NULL_QUANTILE):
@@ -208,25 +268,33 @@ def comparison_checks(model, variant, measures_a, backends):
     return checks
 
 
-def evaluate_comparison(check, runs_a, runs_b, pool_cache=None):
+def evaluate_comparison(check, runs_a, runs_b, pool_cache=None, same_networks=True, pools=("", "")):
     """Evaluate `check` on {seed: RunMeasures} of the two backends (labels in check.backends).
 
-    `pool_cache` (a dict kept by the caller) reuses seed-pair distances when both groups come
-    from one pool of runs (see :func:`seed_null`).
+    `pool_cache` (a dict kept by the caller) reuses seed-pair distances when the groups are drawn
+    from pools of runs named by `pools` (see :func:`seed_null`); `same_networks` as there.
     """
     objects_a = {seed: _values(m, check) for seed, m in runs_a.items()}
     objects_b = {seed: _values(m, check) for seed, m in runs_b.items()}
-    values, thresholds, details, passed = {}, {}, {"distances": {}}, True
+    values, thresholds, details, passed, p_values = {}, {}, {"distances": {}}, True, []
+    n_null = 0
     for name in check.distances:
         cache = None if pool_cache is None else pool_cache.setdefault((check.id, name), {})
-        cross, null = seed_null(objects_a, objects_b, DISTANCES[name], cache)
+        cross, null = seed_null(objects_a, objects_b, DISTANCES[name], cache, same_networks, pools)
         median, threshold, ok = judge(cross, null)
         values[name], thresholds[name] = median, threshold
-        details["distances"][name] = {"cross": cross.tolist(), "null": null.tolist(), "passed": ok}
+        p = rank_p_value(median, null)
+        details["distances"][name] = {"cross": cross.tolist(), "null": null.tolist(), "passed": ok, "p_value": p}
         passed &= ok
+        p_values.append(p)
+        n_null = null.size
     per_seed_a = {seed: _summary_value(v) for seed, v in objects_a.items()}
     per_seed_b = {seed: _summary_value(v) for seed, v in objects_b.items()}
     details["per_seed"] = {check.backends[0]: per_seed_a, check.backends[1]: per_seed_b}
+    log = check.kind == "spectrum"  # band powers are compared as log10, as the distance does
+    details["welch_p"] = welch_p(*[[np.log10(v) if log and v > 0 else (np.nan if log else v) for v in group.values()]
+                                   for group in (per_seed_a, per_seed_b)])
+    p_values.append(details["welch_p"])
     if check.kind != "spectrum":
         paired = sorted(runs_a) == sorted(runs_b)
         details["effect"] = effect_size(
@@ -234,10 +302,27 @@ def evaluate_comparison(check, runs_a, runs_b, pool_cache=None):
         )
     name_a, name_b = check.backends
     seeds = f"seeds {_seed_text(runs_a)} and {_seed_text(runs_b)}"
+    if constant_across(list(objects_a.values()) + list(objects_b.values())):
+        status = "constant"
+    elif n_null < MIN_NULL_PAIRS:
+        status = "insufficient seeds"
+    else:
+        status = "pass" if passed else "FAIL"
+    finite = [p for p in p_values if np.isfinite(p)]
+    p_row = min(1.0, len(finite) * min(finite)) if finite and status in ("pass", "FAIL") else float("nan")
     return Result(
         check, values, None, thresholds, {name_a: len(runs_a), name_b: len(runs_b)}, f"{name_a} vs {name_b}",
         bool(passed), f"seed-to-seed spread within {name_a} and within {name_b} ({seeds})", details,
+        status=status, p_value=p_row,
     )
+
+
+def seeds_needed(quantile=NULL_QUANTILE):
+    """Seeds per backend for at least 1 / (1 - quantile) null distances (5 for the 95th percentile)."""
+    k = 2
+    while k * (k - 1) < int(np.ceil(1.0 / (1.0 - quantile / 100.0) - 1e-9)):
+        k += 1
+    return k
 
 
 def _seed_text(runs):
@@ -247,10 +332,11 @@ def _seed_text(runs):
     return ", ".join(str(s) for s in seeds)
 
 
-def compare(model, variant, runs_a, runs_b, backends, pool_cache=None):
-    """Every comparison check of two groups of runs ({seed: RunMeasures}); a list of Results."""
+def compare(model, variant, runs_a, runs_b, backends, pool_cache=None, same_networks=True, pools=("", "")):
+    """Every comparison check of two groups of runs ({seed: RunMeasures}); a list of Results.
+    Checks are those the first group's runs allow (the original code may measure fewer)."""
     first = next(iter(runs_a.values()))
-    return [evaluate_comparison(check, runs_a, runs_b, pool_cache)
+    return [evaluate_comparison(check, runs_a, runs_b, pool_cache, same_networks, pools)
             for check in comparison_checks(model, variant, first, backends)]
 
 
@@ -263,11 +349,12 @@ def _reference_value(summary, ref):
     return value
 
 
-def reference_results(model, variant, package, runs_by_backend):
-    """Each reference value of `variant` checked on the seed mean of every backend."""
+def reference_results(model, variant, package, runs_by_backend, kinds=None):
+    """Each reference value of `variant` (of the given `kinds`, default all) checked on the seed mean
+    of every backend."""
     results = []
     for ref in references.load(package):
-        if ref.variant != variant:
+        if ref.variant != variant or (kinds is not None and ref.kind not in kinds):
             continue
         check = Check(f"reference/{ref.statistic}/{ref.population}", model, variant, ref.statistic, ref.population,
                       "reference_spread", tuple(runs_by_backend), kind="reference")
@@ -284,5 +371,6 @@ def reference_results(model, variant, package, runs_by_backend):
                 {"per_seed": per_seed, "single_runs_within": int(single), "kind": ref.kind, "unit": ref.unit,
                  "spread": ref.spread, "n": ref.n, "note": ref.note,
                  "rule": f"|mean over seeds - value| <= {references.TOLERANCE_SPREADS:g} * spread"},
+                status="pass" if passed else "FAIL",
             ))
     return results
