@@ -69,9 +69,10 @@ def test_nest_vs_brian2_report(root, tmp_path):
     out = tmp_path / "report"
     code = main([MODEL, "--sims", "nest", "brian2", "--seeds", str(K), "--runs", root, "--out", str(out), "--quiet"])
     data = json.loads((out / "report.json").read_text())
-    failed = [c["id"] for c in data["comparisons"] if not c["passed"]]
-    assert code == 0, f"NEST and Brian2 differ in {failed}"
-    assert data["counts"]["comparisons"] == 18 and data["passed"]
+    differ = [c["id"] for c in data["comparisons"] if c["adjusted"] == "DIFFER"]
+    assert code == 0, f"NEST and Brian2 differ in {differ}"
+    rules = [c["tolerance_rule"] for c in data["comparisons"]]
+    assert rules.count("seed_null_p95") == rules.count("paired_t") == 18 and data["passed"]
     assert "data:image/png;base64," in (out / "report.html").read_text()
 
 
@@ -87,7 +88,8 @@ def test_a_faulty_backend_makes_the_report_fail(root, tmp_path, capsys):
 
 def test_bad_input_and_an_existing_report_exit_2(root, tmp_path):
     assert main([MODEL, "--sims", "nest", "neuron", "--quiet"]) == 2
-    assert main([MODEL, "--seeds", "1", "--quiet"]) == 2
+    assert main([MODEL, "--seeds", "0", "--quiet"]) == 2
+    assert main([MODEL, "--original-seeds", "-1", "--quiet"]) == 2
     out = tmp_path / "exists"
     out.mkdir()
     assert main([MODEL, "--runs", root, "--out", str(out), "--quiet"]) == 2

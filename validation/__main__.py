@@ -5,12 +5,15 @@
     python -m zoo.validation rostami2020.tiny --sims nest brian2 --fault exc_weight_x1.2   # see it fail
 
 Runs K seeds (1..K) of the model on each simulator, reusing results already under --runs for the
-same model, parameters, seed and simulator; compares the backends under the seed-to-seed rule of
-validation/checks.py and checks the model's reference values. Works from any directory: runs are
-kept under --runs (default: a user cache, $ZOO_CACHE_DIR/validation or ~/.cache/zoo/validation), and
-every output path is checked before the first run. Exit status: 0 all pass, 1 something fails, 2 bad
-input, an unusable output path or a capability error (the model cannot run as written on a
-simulator), 128 + N when ended by signal N (130 Ctrl-C, 143 SIGTERM).
+same model, parameters, seed, simulator and behaviour; compares the backends under the seed-to-seed
+rule of validation/checks.py and the paired rule of validation/paired.py, with --original-seeds N
+also with N runs of the model's original code (validation/originals.py), and checks the model's
+reference values; the verdict is taken after false-discovery-rate control (validation/multiplicity.py).
+Works from any directory: runs are kept under --runs (default: a user cache, $ZOO_CACHE_DIR/validation
+or ~/.cache/zoo/validation), and every output path is checked before the first run. Exit status: 0
+all agree, 1 something differs or a reference check fails, 2 bad input, an unusable output path or
+a capability error (the model cannot run as written on a simulator), 3 insufficient seeds (no rule
+can judge: the headline says how many are needed), 128 + N when ended by signal N (130 Ctrl-C, 143 SIGTERM).
 """
 
 import argparse
@@ -23,7 +26,7 @@ from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
 from zoo.run import results, signals
 
-from . import behaviour, checks, faults, figures, measures, report, runs
+from . import behaviour, checks, faults, figures, measures, originals, paired, report, runs
 from .runs import RunSpec
 
 
@@ -45,6 +48,8 @@ def parser():
     p.add_argument("--runs", help="where runs are kept and reused (default: $ZOO_CACHE_DIR/validation, "
                    "else ~/.cache/zoo/validation)")
     p.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="runs at a time (default: 2)")
+    p.add_argument("--original-seeds", type=int, default=0, metavar="N",
+                   help="also run the model's original code with N seeds, as a third arm (default: 0, none)")
     p.add_argument("--fault", help="inject a fault (a name from --list-faults) into the first simulator's runs")
     p.add_argument("--list-faults", action="store_true", help="list the injectable faults of the model and exit")
     p.add_argument("--power", metavar="JSON", help="attach detection and false-alarm rates (from python -m zoo.validation.power --json)")
@@ -58,8 +63,10 @@ def configure(args):
     from zoo import registry
 
     model = registry.create_model(args.model, args.variant, args.assignments, args.duration)
-    if args.seeds < 2:
-        raise ZooError(f"--seeds must be at least 2 (the rule needs seed pairs), got {args.seeds}")
+    if args.seeds < 1:
+        raise ZooError(f"--seeds must be at least 1, got {args.seeds}")
+    if getattr(args, "original_seeds", 0) < 0:
+        raise ZooError(f"--original-seeds must not be negative, got {args.original_seeds}")
     if args.jobs < 1:
         raise ZooError(f"--jobs must be positive, got {args.jobs}")
     for sim in args.sims:
@@ -75,10 +82,14 @@ def default_out(model):
     return Path("validation_reports") / f"{model.name}{suffix}"
 
 
-def validate(model, template, sims, seeds, root, jobs, force=False, fault=None, say=print, power=None):
-    """Run (or reuse), measure and compare; returns (report dict, figures dict)."""
+def validate(model, template, sims, seeds, root, jobs, force=False, fault=None, say=print, power=None, original_seeds=0):
+    """Run (or reuse), measure and compare; returns (report dict, figures dict).
+
+    `original_seeds`: runs of the model's original code (:mod:`.originals`) as a third arm, 0 for none.
+    """
     from zoo import io
     from zoo.backends import capabilities
+    from zoo.run import provenance
 
     usage = capabilities.inspect(model)
     findings = []
@@ -97,27 +108,49 @@ def validate(model, template, sims, seeds, root, jobs, force=False, fault=None, 
             spec = RunSpec(**template, simulator=sim, seed=seed,
                            fault=runs.frozen(fault.as_dict()) if fault and label != sims[1] else ())
             specs[spec] = label
-    outcomes = runs.ensure_runs(list(specs), root, jobs, force, report=say, behaviour=behaviour.Fingerprints(say))
+    fingerprints = behaviour.Fingerprints(say)
+    outcomes = runs.ensure_runs(list(specs), root, jobs, force, report=say, behaviour=fingerprints)
+    ordered = [outcomes[spec] for spec in specs]
+    paths = {spec: o.path for spec, o in outcomes.items()}
+    arms = {label: f"the zoo on {sim}" + (f" with fault {fault.name}" if fault and label != sims[1] else "")
+            for label, sim in zip(labels, sims)}
+    if original_seeds:
+        original = originals.ensure_runs(model, original_seeds, root, jobs, force, say)
+        arms[originals.ARM] = originals.describe(model)
+        ordered += list(original.values())
+        paths.update({o.spec: o.path for o in original.values()})
+        specs.update({o.spec: originals.ARM for o in original.values()})
     say("measuring runs")
-    measured = measures.measure_all({spec: o.path for spec, o in outcomes.items()}, jobs)
-    runs_by_backend = {label: {} for label in labels}
+    measured = measures.measure_all(paths, jobs)
+    runs_by_backend = {label: {} for label in arms}
     for spec, label in specs.items():
         runs_by_backend[label][spec.seed] = measured[spec]
-    comparisons = checks.compare(model.name, model.variant_name, runs_by_backend[labels[0]], runs_by_backend[labels[1]],
-                                 tuple(labels))
+    a, b = (runs_by_backend[label] for label in labels)
+    comparisons = checks.compare(model.name, model.variant_name, a, b, tuple(labels))
+    comparisons += paired.compare(model.name, model.variant_name, a, b, tuple(labels))
+    for label in labels if original_seeds else ():
+        comparisons += checks.compare(model.name, model.variant_name, runs_by_backend[label], runs_by_backend[originals.ARM],
+                                      (label, originals.ARM), same_networks=False)
     unchanged = model.params == model.variant(model.variant_name).params
     package = type(model).__module__.rsplit(".", 1)[0]
-    references = checks.reference_results(model.name, model.variant_name, package, runs_by_backend) if unchanged and not fault else []
-    ordered = [outcomes[spec] for spec in specs]
+    kinds = ("published", "figure-read") if original_seeds else None  # the original's own runs replace reference runs
+    references = (checks.reference_results(model.name, model.variant_name, package, runs_by_backend, kinds)
+                  if unchanged and not fault else [])
+    made_by = {**provenance.git_state(), "behaviour": fingerprints.of(RunSpec(**template, simulator=sims[1], seed=1).create_model())}
     data = report.build(model, labels, runs_by_backend, ordered, comparisons, references,
-                        [f.as_dict() for f in findings], fault.as_dict() if fault else None, power)
+                        [f.as_dict() for f in findings], fault.as_dict() if fault else None, power,
+                        arms=arms, runs_root=root, made_by=made_by)
+    if original_seeds:
+        data["references_note"] = ("; values from runs of the reference code are replaced by the original arm above, "
+                                   "published values stay")
     say("drawing figures")
-    passed = {r.check.id: r.passed for r in comparisons}
-    first_seed = min(set(runs_by_backend[labels[0]]) & set(runs_by_backend[labels[1]]))
+    passed = {r.check.id: r.adjusted != "DIFFER" for r in comparisons if r.check.backends == tuple(labels)
+              and r.check.tolerance_rule == checks.RULE}
+    first_seed = min(set(a) & set(b))
     segments = {}
     for spec, label in specs.items():
-        if spec.seed == first_seed:
-            segments[f"{label}, seed {first_seed}"] = io.load_segment(outcomes[spec].path / "spikes.nix")[0]
+        if spec.seed == (first_seed if label != originals.ARM else min(runs_by_backend[label])):
+            segments[f"{label}, seed {spec.seed}"] = io.load_segment(paths[spec] / "spikes.nix")[0]
     shade = model.figure_hints().get("shade_ms", ())
     figs = {
         "verdicts": figures.verdicts(comparisons),
@@ -174,14 +207,47 @@ def _main(args, say):
             power = json.loads(Path(args.power).read_text())
         except (OSError, ValueError) as err:
             raise ZooError(f"cannot read --power {args.power}: {err}") from None
-    data, figs = validate(model, template, args.sims, args.seeds, root, args.jobs, args.force, fault, say, power)
+    if args.original_seeds:
+        originals.require(model)  # before the zoo's runs: a missing original is a one-line error now, not later
+    data, figs = validate(model, template, args.sims, args.seeds, root, args.jobs, args.force, fault, say, power,
+                          args.original_seeds)
+    data["invocation"] = invocation(args)
+    data["command"] = "python -m zoo.validation " + " ".join(data["invocation"] + ["--out", str(out)])
     path = report.write(data, figs, out, force=args.force)
     print(report.headline(data))
-    for result in data["comparisons"] + data["references"]:
+    for result in data["comparisons"]:
+        if result["adjusted"] == "DIFFER":
+            print(f"  DIFFER {result['id']} ({result['backend']})")
+    for result in data["references"]:
         if not result["passed"]:
             print(f"  FAIL {result['id']} ({result['backend']})")
     print(f"report written to {path / 'report.html'} (also report.md, report.json)")
-    return 0 if data["passed"] else 1
+    return exit_status(data)
+
+
+def invocation(args):
+    """The arguments that say what a report compares (not where things go): what regenerates it."""
+    words = [args.model, "--sims", *args.sims, "--seeds", str(args.seeds)]
+    if args.variant:
+        words += ["--variant", args.variant]
+    if args.duration is not None:
+        words += ["--duration", f"{args.duration:g}"]
+    for assignment in args.assignments:
+        words += ["--set", assignment]
+    if args.original_seeds:
+        words += ["--original-seeds", str(args.original_seeds)]
+    if args.fault:
+        words += ["--fault", args.fault]
+    return words
+
+
+def exit_status(data):
+    """0 agree, 1 differ (or a reference check fails), 3 insufficient seeds."""
+    if data["passed"]:
+        return 0
+    if data["verdict"] in ("INSUFFICIENT SEEDS", "NOTHING TO JUDGE") and not data["counts"]["references_failed"]:
+        return 3
+    return 1
 
 
 if __name__ == "__main__":

@@ -5,6 +5,12 @@
 - :func:`rasters`: one seed of each backend side by side (same seed: the identical network);
 - :func:`observables`: the model's scalar observables (one dot per seed) and its distributions;
 - :func:`verdicts`: every comparison's cross and null distances over its threshold, the picture of the rule.
+
+Figures with a panel per population are wrapped at :data:`COLUMNS` panels a row and split into
+several PNGs of at most :data:`POPULATIONS_PER_FIGURE` populations (a list of PNGs), so that each
+stays readable at the report's width (~1200 px). Histograms of values on a lattice (rates of spike
+counts in a fixed window: multiples of 1/T) get bins aligned to the lattice, so that no bin falls
+between two lattice points and the histogram does not comb.
 """
 
 import io as _io
@@ -32,15 +38,56 @@ def pretty(name):
     return name.replace("_", " ")
 
 
-# A figure has one column per population; beyond this many (schmidt2018 has 254) it would exceed
-# what matplotlib can render, so the first ones are drawn (every comparison is still in the tables).
+# Beyond this many populations (schmidt2018 has 254) the per-population figures show those whose
+# comparisons differ first, then the first ones (every comparison is still in the tables).
 MAX_POPULATIONS_DRAWN = 16
+POPULATIONS_PER_FIGURE = 3
+COLUMNS = 3
 MAX_VERDICT_ROWS = 150
 
 
-def drawn_populations(populations):
-    """The populations given a column in the per-population figures: the first MAX_POPULATIONS_DRAWN."""
-    return populations[:MAX_POPULATIONS_DRAWN]
+def drawn_populations(populations, verdicts=None):
+    """The populations given panels in the per-population figures: those with a comparison that
+    differs first, then the others, MAX_POPULATIONS_DRAWN in all, in their own order."""
+    verdicts = verdicts or {}
+    failing = {key.split("/", 1)[1] for key, ok in verdicts.items() if not ok and "/" in key}
+    chosen = [p for p in populations if p in failing] + [p for p in populations if p not in failing]
+    chosen = set(chosen[:MAX_POPULATIONS_DRAWN])
+    return [p for p in populations if p in chosen]
+
+
+def _chunks(items, size):
+    return [items[k:k + size] for k in range(0, len(items), size)] or [[]]
+
+
+def _one_or_list(pngs):
+    return pngs[0] if len(pngs) == 1 else pngs
+
+
+def lattice_step(values, max_points=400):
+    """The step of the lattice all `values` lie on (e.g. 1/T for rates of counts in T), or None."""
+    u = np.unique(np.asarray(values, float)[np.isfinite(values)])
+    if u.size < 2:
+        return None
+    step = float(np.min(np.diff(u)))
+    if step <= 0 or (u[-1] - u[0]) / step > 1e6:
+        return None
+    k = (u - u[0]) / step
+    if not np.allclose(k, np.rint(k), atol=1e-6):
+        return None
+    return step if (u[-1] - u[0]) / step >= 1 else None
+
+
+def lattice_bins(edges, values):
+    """`edges` moved to the midpoints between lattice points of `values` (repeats dropped), so that
+    every bin holds whole lattice points; `edges` unchanged when the values lie on no lattice."""
+    step = lattice_step(values)
+    if step is None:
+        return edges
+    origin = float(np.nanmin(values))
+    snapped = origin + (np.round((np.asarray(edges) - origin) / step - 0.5) + 0.5) * step
+    snapped = np.unique(snapped)
+    return snapped if snapped.size >= 2 else edges
 
 
 def color_of(index):
@@ -55,18 +102,27 @@ def _png(fig):
 
 
 def distributions(runs_by_backend, verdicts=None):
-    """Grid: rows = statistics, columns = populations; step histograms (density) per backend."""
+    """Rows = statistics, columns = populations (POPULATIONS_PER_FIGURE a figure); step histograms
+    (density) per arm, pooled over seeds. One PNG, or a list of them."""
     verdicts = verdicts or {}
     backends = list(runs_by_backend)
     first = next(iter(runs_by_backend[backends[0]].values()))
-    populations = drawn_populations(list(first.distributions))
-    fig, axes = plt.subplots(len(DISTRIBUTIONS), len(populations), figsize=(4.2 * len(populations), 2.6 * len(DISTRIBUTIONS)),
-                             squeeze=False)
+    populations = drawn_populations(list(first.distributions), verdicts)
+    return _one_or_list([_distribution_figure(runs_by_backend, chunk, verdicts)
+                         for chunk in _chunks(populations, POPULATIONS_PER_FIGURE)])
+
+
+def _distribution_figure(runs_by_backend, populations, verdicts):
+    backends = list(runs_by_backend)
+    fig, axes = plt.subplots(len(DISTRIBUTIONS), max(1, len(populations)),
+                             figsize=(4.2 * max(1, len(populations)), 2.6 * len(DISTRIBUTIONS)), squeeze=False)
     for col, pop in enumerate(populations):
         for row, stat in enumerate(DISTRIBUTIONS):
             ax = axes[row, col]
-            pooled = {b: np.concatenate([m.distributions[pop][stat] for m in runs_by_backend[b].values()]) for b in backends}
+            pooled = {b: np.concatenate([m.distributions.get(pop, {}).get(stat, np.array([])) for m in runs_by_backend[b].values()])
+                      for b in backends}
             values = np.concatenate(list(pooled.values()))
+            values = values[np.isfinite(values)]
             if values.size == 0:
                 ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
                 continue
@@ -80,9 +136,10 @@ def distributions(runs_by_backend, verdicts=None):
                 ax.set_xscale("function", functions=(forward, lambda y: 10**y - 1))
                 ticks = [t for t in (0, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500) if lo <= t <= hi]
                 ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+            bins = lattice_bins(bins, values)
             for k, b in enumerate(backends):
-                ax.hist(np.clip(pooled[b], lo, hi), bins=bins, density=True, histtype="step", lw=1.6, color=color_of(k),
-                        label=f"{b} ({len(runs_by_backend[b])} seeds, n = {pooled[b].size})")
+                ax.hist(np.clip(pooled[b], bins[0], bins[-1]), bins=bins, density=True, histtype="step", lw=1.6,
+                        color=color_of(k), label=f"{b} ({len(runs_by_backend[b])} seeds, n = {pooled[b].size})")
             verdict = verdicts.get(f"{stat}/{pop}")
             mark = "" if verdict is None else ("  agree" if verdict else "  DIFFER")
             ax.set_title(f"{pop}: {LABELS[stat]}{mark}", fontsize=10,
@@ -94,15 +151,27 @@ def distributions(runs_by_backend, verdicts=None):
 
 
 def spectra(runs_by_backend, verdicts=None):
+    """Population-rate spectra, COLUMNS panels a row, POPULATIONS_PER_FIGURE x 2 panels a figure."""
     verdicts = verdicts or {}
     backends = list(runs_by_backend)
-    populations = drawn_populations(list(next(iter(runs_by_backend[backends[0]].values())).spectra))
-    fig, axes = plt.subplots(1, len(populations), figsize=(4.2 * len(populations), 3.0), squeeze=False)
-    for col, pop in enumerate(populations):
-        ax = axes[0, col]
+    populations = drawn_populations(list(next(iter(runs_by_backend[backends[0]].values())).spectra), verdicts)
+    return _one_or_list([_spectrum_figure(runs_by_backend, chunk, verdicts)
+                         for chunk in _chunks(populations, 2 * POPULATIONS_PER_FIGURE)])
+
+
+def _spectrum_figure(runs_by_backend, populations, verdicts):
+    backends = list(runs_by_backend)
+    columns = min(COLUMNS, max(1, len(populations)))
+    rows = int(np.ceil(max(1, len(populations)) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(4.4 * columns, 3.1 * rows), squeeze=False)
+    for ax in axes.flat[len(populations):]:
+        ax.set_visible(False)
+    for pop, ax in zip(populations, axes.flat):
         for k, b in enumerate(backends):
             powers = []
             for m in runs_by_backend[b].values():
+                if pop not in m.spectra:
+                    continue
                 f, p = m.spectra[pop]["freqs"], m.spectra[pop]["power"]
                 keep = f > 0
                 ax.loglog(f[keep], p[keep], color=color_of(k), lw=0.5, alpha=0.35)
@@ -112,7 +181,7 @@ def spectra(runs_by_backend, verdicts=None):
         marks = {g: verdicts.get(f"psd_{g}/{pop}") for g in ("slow", "fast")}
         known = [v for v in marks.values() if v is not None]
         text = ", ".join(f"{g} {'agree' if v else 'DIFFER'}" for g, v in marks.items() if v is not None)
-        ax.set_title(f"{pop}: population-rate spectrum" + (f"  ({text})" if text else ""), fontsize=10,
+        ax.set_title(f"{pop}: population-rate spectrum" + (f"\n({text})" if text else ""), fontsize=9.5,
                      color="black" if not known else (PASS if all(known) else FAIL))
         ax.axvline(16.0, color="#bbbbbb", lw=0.8, ls=":")
         ax.set_xlabel("frequency (Hz)")
@@ -123,12 +192,15 @@ def spectra(runs_by_backend, verdicts=None):
 
 
 def rasters(segments, shade=(), max_neurons=1000):
-    """Side-by-side rasters of {label: per-neuron segment}; at most `max_neurons` rows each."""
+    """Rasters of {label: per-neuron segment}, two a row; at most `max_neurons` rows each."""
     labels = list(segments)
-    fig, axes = plt.subplots(1, len(labels), figsize=(6.2 * len(labels), 4.2), squeeze=False, sharey=True)
+    columns = min(2, len(labels))
+    rows = int(np.ceil(len(labels) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(6.2 * columns, 4.2 * rows), squeeze=False, sharey=True)
+    for ax in axes.flat[len(labels):]:
+        ax.set_visible(False)
     pop_colors = {}
-    for col, label in enumerate(labels):
-        ax = axes[0, col]
+    for label, ax in zip(labels, axes.flat):
         segment = segments[label]
         trains = segment.spiketrains
         stride = max(1, int(np.ceil(len(trains) / max_neurons)))
@@ -147,27 +219,34 @@ def rasters(segments, shade=(), max_neurons=1000):
         ax.set_ylim(-1, row + 1)
         ax.set_title(label, fontsize=10)
         ax.set_xlabel("time (s)")
-    axes[0, 0].set_ylabel(f"neuron (every {stride}-th)" if stride > 1 else "neuron")
+    for ax in axes[:, 0]:
+        ax.set_ylabel(f"neuron (every {stride}-th)" if stride > 1 else "neuron")
     handles = [plt.Line2D([], [], ls="", marker="s", color=c, label=p) for p, c in pop_colors.items()]
     if shade:
         handles.append(plt.Rectangle((0, 0), 1, 1, color="#f4d03f", alpha=0.4, label="stimulus"))
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.tight_layout(rect=(0, 0.06 / rows, 1, 1))
     fig.legend(handles=handles, fontsize=8, loc="lower center", ncol=len(handles), frameon=False)
     return _png(fig)
 
 
 def observables(runs_by_backend):
-    """Scalar observables as dots per seed, and observable distributions as mean +/- sd per item."""
+    """Scalar observables as dots per seed, and observable distributions as mean +/- sd per item;
+    two panels a row."""
     backends = list(runs_by_backend)
     first = next(iter(runs_by_backend[backends[0]].values()))
     scalars, dists = list(first.scalars), list(first.observable_distributions)
     panels = (1 if scalars else 0) + len(dists)
     if panels == 0:
         return None
-    fig, axes = plt.subplots(1, panels, figsize=(6.0 * panels, 0.45 * max(len(scalars), 5) + 1.2), squeeze=False)
-    col = 0
+    columns = min(2, panels)
+    rows = int(np.ceil(panels / columns))
+    height = 0.45 * max(len(scalars), 5) + 1.2
+    fig, axes = plt.subplots(rows, columns, figsize=(6.0 * columns, height * rows), squeeze=False)
+    for ax in axes.flat[panels:]:
+        ax.set_visible(False)
+    panel = iter(axes.flat)
     if scalars:
-        ax = axes[0, col]
+        ax = next(panel)
         for k, b in enumerate(backends):
             for row, name in enumerate(scalars):
                 vals = [m.scalars.get(name, np.nan) for m in runs_by_backend[b].values()]
@@ -179,12 +258,11 @@ def observables(runs_by_backend):
         ax.set_title("model observables (one dot per seed)", fontsize=10)
         ax.legend(fontsize=8, frameon=False)
         ax.grid(axis="x", alpha=0.3)
-        col += 1
     for name in dists:
-        ax = axes[0, col]
+        ax = next(panel)
         for k, b in enumerate(backends):
-            stack = [m.observable_distributions[name] for m in runs_by_backend[b].values()]
-            if not stack or any(len(s) != len(stack[0]) for s in stack):
+            stack = [m.observable_distributions.get(name, np.array([])) for m in runs_by_backend[b].values()]
+            if not stack or any(len(s) != len(stack[0]) for s in stack) or not len(stack[0]):
                 continue
             stack = np.array(stack)
             x = np.arange(stack.shape[1]) + 0.15 * (k - (len(backends) - 1) / 2)
@@ -192,20 +270,39 @@ def observables(runs_by_backend):
         ax.set_title(pretty(name), fontsize=10)
         ax.set_xlabel("cluster" if "cluster" in name else "item")
         ax.legend(fontsize=8, frameon=False)
-        col += 1
     fig.tight_layout()
     return _png(fig)
 
 
+DISTANCE_NAMES = {"ks": "KS distance", "emd": "earth mover's distance", "log_psd": "mean |log10 power ratio|",
+                  "abs_diff": "absolute difference"}
+
+
+def verdict_label(result, distance):
+    """'E: firing rate (spikes/s), KS distance' (+ '  DIFFER' when the report's verdict says so)."""
+    from .report import row_label
+
+    mark = "  DIFFER" if result.adjusted == "DIFFER" else ""
+    return f"{row_label(result.check)}, {DISTANCE_NAMES.get(distance, distance)}{mark}"
+
+
 def verdicts(results):
-    """One row per (comparison, distance): null distances (grey), cross distances (colour), threshold = 1."""
+    """Per pair of arms one figure (a list when there are several): one row per (comparison,
+    distance) of the seed-to-seed rule: null distances (grey), cross distances (colour), threshold = 1."""
+    pairs = list(dict.fromkeys(r.check.backends for r in results if r.details.get("distances")))
+    pngs = [_verdict_figure([r for r in results if r.check.backends == pair], pair) for pair in pairs]
+    pngs = [p for p in pngs if p is not None]
+    return None if not pngs else _one_or_list(pngs)
+
+
+def _verdict_figure(results, pair):
     rows = []
     for result in results:
         for name, data in result.details.get("distances", {}).items():
             threshold = result.tolerance[name]
             if not np.isfinite(threshold) or threshold <= 0:
                 continue
-            rows.append((f"{result.check.id} [{name}]", np.array(data["null"]) / threshold, np.array(data["cross"]) / threshold,
+            rows.append((verdict_label(result, name), np.array(data["null"]) / threshold, np.array(data["cross"]) / threshold,
                          result.value[name] / threshold, data["passed"]))
     if not rows:
         return None
@@ -213,7 +310,7 @@ def verdicts(results):
     if len(rows) > MAX_VERDICT_ROWS:  # too tall to render: the failing rows first, then passing ones
         note = f"; {MAX_VERDICT_ROWS} of {len(rows)} rows shown, failing first"
         rows = ([r for r in rows if not r[4]] + [r for r in rows if r[4]])[:MAX_VERDICT_ROWS]
-    fig, ax = plt.subplots(figsize=(8.5, 0.3 * len(rows) + 1.4))
+    fig, ax = plt.subplots(figsize=(9.5, 0.3 * len(rows) + 1.6))
     for y, (label, null, cross, median, ok) in enumerate(rows):
         ax.plot(np.clip(null, 1e-3, 1e3), np.full(len(null), y - 0.17), "o", ms=3, mfc="none", mec="#888888", mew=0.8)
         ax.plot(np.clip(cross, 1e-3, 1e3), np.full(len(cross), y + 0.17), "o", ms=3, color=PASS if ok else FAIL, alpha=0.7)
@@ -225,9 +322,10 @@ def verdicts(results):
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([r[0] for r in rows], fontsize=7.5)
     ax.invert_yaxis()
-    ax.set_xlabel("distance / threshold (threshold = 95th percentile of within-backend seed-pair distances)")
-    ax.set_title("open grey: seed pairs within one backend (the null); filled: seed pairs across backends;\n"
-                 f"bar: median across, which must lie left of 1 (green pass, red fail){note}", fontsize=8.5)
+    ax.set_xlabel("distance / threshold (threshold = 95th percentile of seed-pair distances within each arm)")
+    ax.set_title(f"{pair[0]} vs {pair[1]}, seed-to-seed rule. Open grey: seed pairs within one arm (the null); "
+                 "filled: seed pairs across;\n"
+                 f"bar: median across, which must lie left of 1 to pass alone (green pass, red flagged){note}", fontsize=8.5)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return _png(fig)
