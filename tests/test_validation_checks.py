@@ -163,3 +163,21 @@ def test_a_pool_cache_reuses_seed_pair_distances_with_identical_results():
         for x, y in zip(plain, cached):
             np.testing.assert_array_equal(x, y)
     assert len(calls) == len(cache) == 15  # each of the 15 pairs of 6 seeds once, over all splits
+
+
+def test_measures_include_the_lvr_of_schmidt2018_near_0_for_clocks_and_1_for_poisson():
+    from zoo import io
+    from zoo.validation.measures import measure_segment
+
+    rng = np.random.default_rng(6)
+    n, t = 20, 10_000.0
+    clock = [(np.arange(50.0, t, 100.0) + k) for k in range(n)]  # 10 spikes/s, perfectly regular
+    poisson = [np.sort(rng.uniform(0, t, rng.poisson(100))) for _ in range(n)]  # 10 spikes/s, Poisson
+    pops = {}
+    for name, trains in (("regular", clock), ("poisson", poisson)):
+        times = np.concatenate(trains)
+        index = np.concatenate([np.full(len(tr), k) for k, tr in enumerate(trains)])
+        pops[name] = (times, index, n, {})
+    distributions, _ = measure_segment(io.segment_from_spikes(pops, 0.0, t))
+    assert distributions["regular"]["lvr"] == pytest.approx(np.zeros(n), abs=1e-9)
+    assert np.mean(distributions["poisson"]["lvr"]) == pytest.approx(1.0, abs=0.1)  # R = 2 ms << 100-ms intervals

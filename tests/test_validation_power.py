@@ -72,7 +72,7 @@ def test_nest_vs_brian2_report(root, tmp_path):
     differ = [c["id"] for c in data["comparisons"] if c["adjusted"] == "DIFFER"]
     assert code == 0, f"NEST and Brian2 differ in {differ}"
     rules = [c["tolerance_rule"] for c in data["comparisons"]]
-    assert rules.count("seed_null_p95") == rules.count("paired_t") == 18 and data["passed"]
+    assert rules.count("seed_null_p95") == rules.count("paired_t") == 20 and data["passed"]
     assert "data:image/png;base64," in (out / "report.html").read_text()
 
 

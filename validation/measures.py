@@ -4,6 +4,9 @@ Per population (computed with :mod:`analysis.statistics`, settings in :data:`SET
 
 - ``rate_hz``: firing rate of every neuron in the recorded window;
 - ``cv_isi``: CV of the inter-spike intervals, neurons with at least ``cv_min_spikes`` spikes;
+- ``lvr``: revised local variation of the intervals (Shinomoto et al. 2009; Elephant's ``lvr``, with
+  refractoriness constant ``lvr_refractory_ms``), the irregularity measure of Schmidt et al. (2018),
+  same neurons as the CV;
 - ``fano_factor``: Fano factor of spike counts in consecutive ``fano_window_ms`` windows;
 - ``correlation``: Pearson correlation of spike counts in ``correlation_bin_ms`` bins, all pairs of
   a fixed subsample (``correlation_neurons`` neurons evenly spaced by index, the same neurons in
@@ -37,6 +40,7 @@ elephant.utils.logger.setLevel(logging.ERROR)
 
 SETTINGS = {
     "cv_min_spikes": 3,
+    "lvr_refractory_ms": 2.0,  # R of the multi-area model's analysis (Schmidt et al. 2018)
     "fano_window_ms": 400.0,  # Rostami et al. 2024 count windows
     "correlation_bin_ms": 10.0,
     "correlation_neurons": 200,
@@ -45,10 +49,11 @@ SETTINGS = {
     "psd_bands_hz": [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0],
 }
 
-DISTRIBUTIONS = ("rate_hz", "cv_isi", "fano_factor", "correlation")
+DISTRIBUTIONS = ("rate_hz", "cv_isi", "lvr", "fano_factor", "correlation")
 LABELS = {
     "rate_hz": "firing rate (spikes/s)",
     "cv_isi": "CV of ISIs",
+    "lvr": "LvR of ISIs",
     "fano_factor": "Fano factor",
     "correlation": "pairwise correlation",
     "psd_slow": "population-rate spectrum, 1-16 Hz",
@@ -97,6 +102,7 @@ def measure_segment(segment, settings=SETTINGS):
     for name, trains in by_population.items():
         trains = sorted(trains, key=lambda st: int(st.annotations["source_index"]))
         cvs = statistics.cv_isi(trains, settings["cv_min_spikes"])
+        lvrs = statistics.lvr(trains, settings["lvr_refractory_ms"] * pq.ms, settings["cv_min_spikes"])
         fanos = statistics.fano_factors(trains, settings["fano_window_ms"] * pq.ms, t_start, t_stop)
         subsample = [trains[k] for k in fixed_subsample(len(trains), settings["correlation_neurons"])]
         correlations = statistics.pairwise_correlations(
@@ -105,6 +111,7 @@ def measure_segment(segment, settings=SETTINGS):
         distributions[name] = {
             "rate_hz": statistics.firing_rates(trains, t_start, t_stop),
             "cv_isi": cvs[np.isfinite(cvs)],
+            "lvr": lvrs[np.isfinite(lvrs)],
             "fano_factor": fanos[np.isfinite(fanos)],
             "correlation": correlations[np.isfinite(correlations)],
         }
