@@ -86,3 +86,26 @@ def test_regenerating_from_a_dirty_tree_is_refused(tmp_path, capsys):
 def test_an_unknown_report_name_is_one_line():
     with pytest.raises(Exception, match="no report under"):
         regenerate.found(REPORTS, ["no-such-report"])
+
+
+def test_reports_written_one_after_another_leave_the_tree_clean(tmp_path):
+    """Regenerating several reports writes validation_reports/ between them: that is output, not code;
+    any other change still makes the tree unclean."""
+    from zoo.run import provenance
+
+    repo = tmp_path / "zoo"
+    (repo / "validation_reports" / "a").mkdir(parents=True)
+    (repo / "code.py").write_text("x = 1\n")
+    (repo / "validation_reports" / "a" / "report.json").write_text("{}")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(git[:3] + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "."], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "r"], check=True)
+    (repo / "validation_reports" / "a" / "report.json").write_text('{"new": 1}')
+    (repo / "validation_reports" / "b").mkdir()
+    (repo / "validation_reports" / "b" / "report.json").write_text("{}")
+    assert regenerate.tree_state(repo / "validation_reports")[1] is True
+    (repo / "code.py").write_text("x = 2\n")
+    assert regenerate.tree_state(repo / "validation_reports")[1] is False
+    status = subprocess.run(provenance.status_command(repo / "validation_reports"), capture_output=True, text=True).stdout
+    assert status.split() == ["M", "code.py"]

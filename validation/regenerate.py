@@ -78,10 +78,12 @@ def recorded_behaviour(report):
 
 
 def tree_state(root="."):
-    """(commit, clean) of the git tree holding `root`."""
+    """(commit, clean) of the git tree holding `root`; the reports themselves do not make it unclean."""
+    from zoo.run import provenance
+
     try:
         commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True, check=True).stdout
+        dirty = subprocess.run(provenance.status_command(root), capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         raise ZooError("python -m zoo.validation.regenerate runs in a git checkout of the zoo") from None
     return commit, not dirty.strip()

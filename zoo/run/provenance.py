@@ -8,20 +8,31 @@ import sys
 from pathlib import Path
 
 
+# What a tree may hold beyond its commit and still count as clean: the committed validation reports,
+# which are outputs (regenerating several writes one after another), not code.
+OUTPUTS = ("validation_reports",)
+
+
+def status_command(root):
+    """`git status --porcelain` of the tree holding `root`, outputs (:data:`OUTPUTS`) left out."""
+    return ["git", "-C", str(root), "status", "--porcelain", "--", ":/"] + [f":(top,exclude){o}" for o in OUTPUTS]
+
+
 def _git_commit():
     here = Path(__file__).resolve().parent
     try:
         out = subprocess.run(
             ["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=True
         )
-        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain"], capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(status_command(here), capture_output=True, text=True, timeout=5)
         return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
         return None
 
 
 def git_state():
-    """{"zoo_commit": the commit of this zoo's tree (None outside git), "clean": no uncommitted changes}."""
+    """{"zoo_commit": the commit of this zoo's tree (None outside git), "clean": no uncommitted changes
+    outside :data:`OUTPUTS`}."""
     commit = _git_commit()
     if commit is None:
         return {"zoo_commit": None, "clean": None}
