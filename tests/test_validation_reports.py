@@ -60,6 +60,14 @@ def test_a_report_describes_todays_behaviour(name, fingerprints):
                              f"now {now[:12]}): python -m zoo.validation.regenerate {name}")
 
 
+def test_a_changed_model_no_longer_matches_its_report(fingerprints):
+    """The check can fail: the same report with tau_m_E x 1.2 is not today's behaviour (the short runs
+    are shared with the test above; only the parameter table differs)."""
+    data = _load("rostami2020")
+    changed = {**data, "invocation": data["invocation"] + ["--set", "tau_m_E=24"]}
+    assert regenerate.current_behaviour(changed, fingerprints) != regenerate.recorded_behaviour(data)
+
+
 # --- the regenerate command ---------------------------------------------------------------------
 def test_an_old_reports_command_becomes_its_invocation_without_output_options():
     old = {"command": "python -m validation rostami2020 --sims nest brian2 --seeds 5 --runs /tmp/r --out x "
