@@ -16,9 +16,19 @@ Exit status:
 - 3: simulated and saved (spikes, structure, provenance), but the analysis or a figure failed: the
   failures are listed in summary.json;
 - 128 + N when ended by signal N (130 Ctrl-C/SIGINT, 143 SIGTERM, 129 SIGHUP): nothing is left behind.
+
+Under ``mpirun -np N`` (NEST with MPI; see tools/install-nest-mpi) the N processes run one
+simulation: rank 0 alone prints and writes the results directory. A failure that every rank
+meets (bad input, an existing results directory, a simulator without MPI, ``--sim brian2``) is
+printed once by rank 0 and every rank exits 2. A failure that one rank meets on its own is
+printed by that rank, in one line naming it, and ends every rank (MPI_Abort) with the status
+above; rank 0 removes its unfinished results first when the failure is its own, and on the
+SIGTERM with which the launcher ends the others.
 """
 
 import argparse
+import contextlib
+import io
 import logging
 import sys
 
@@ -124,16 +134,32 @@ def _failed(path, failures):
 
 def main(argv=None):
     try:
-        args = _parser().parse_args(argv)
-    except SystemExit as done:  # --help, or an argparse error already printed as one line
+        ranks, rank = backends.launched()
+    except ZooError as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return 2
+    # Under mpirun only rank 0 speaks: the others would repeat every line (help, progress, tables).
+    mute = contextlib.ExitStack()
+    if rank != 0:
+        mute.enter_context(contextlib.redirect_stdout(io.StringIO()))
+    with mute:
+        return _main(argv, ranks, rank)
+
+
+def _main(argv, ranks, rank):
+    try:
+        with contextlib.redirect_stderr(io.StringIO()) if rank != 0 else contextlib.nullcontext():
+            args = _parser().parse_args(argv)
+    except SystemExit as done:  # --help, or an argparse error already printed as one line (by rank 0)
         return done.code
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("[zoo %(asctime)s] %(message)s", datefmt="%H:%M:%S"))
     log = logging.getLogger("zoo")
     log.addHandler(handler)
-    log.setLevel(logging.WARNING if args.quiet else logging.INFO)
+    log.setLevel(logging.CRITICAL + 1 if rank != 0 else logging.WARNING if args.quiet else logging.INFO)
     from . import runner
 
+    world = None
     try:
         with signals.as_interrupts():
             if args.list:
@@ -144,6 +170,8 @@ def main(argv=None):
                 print(parameter_table(model))
                 return 0
             if args.dry_run:
+                if rank != 0:
+                    return 0  # a dry run builds nothing: rank 0 alone writes it
                 path, structure = runner.dry_run(model, args.sim, args.seed, args.out, args.force)
                 totals, cost = structure["totals"], structure["estimate"]
                 print(f"{model.name} ({model.variant_name}): {totals['neurons']} neurons, {totals['synapses']:.0f} synapses; "
@@ -151,27 +179,54 @@ def main(argv=None):
                       f"simulate ~{cost['simulate_s']:.0f} s")
                 print(f"structure written to {path / 'structure.json'}")
                 return 0
+            if ranks > 1 and not backends.distributed(args.sim):
+                raise ZooError(runner.distributed_refusal(args.sim, ranks))
+            world = backends.world()
             path, summary = runner.run(
                 model, args.sim, args.seed, threads=args.threads or backends.default_threads(model, args.sim), out=args.out,
                 force=args.force, make_plots=not args.no_plots, record=tuple(dict.fromkeys(args.record)),
                 record_cells=args.record_cells,
             )
+            if path is None:  # a rank other than 0: rank 0 has the results
+                return 0
             if summary["failures"]:
                 print(_failed(path, summary["failures"]), file=sys.stderr)
                 return ANALYSIS_FAILED
             print(f"results written to {path}")
             return 0
     except ZooError as err:
-        print(f"{PROG}: error: {err}", file=sys.stderr)
-        return 2
+        return _failed_on(world, rank, f"{err}", 2, agreed=isinstance(err, backends.mpi.Agreed))
     except MemoryError as err:
-        print(f"{PROG}: error: out of memory ({err or 'an allocation failed'}); nothing was written", file=sys.stderr)
-        return 2
+        return _failed_on(world, rank, f"out of memory ({err or 'an allocation failed'}); nothing was written", 2)
     except KeyboardInterrupt as interrupt:
-        print(f"{PROG}: interrupted{signals.by(interrupt)}; no results were written", file=sys.stderr)
-        return signals.exit_status(interrupt)
+        if rank == 0:
+            print(f"{PROG}: interrupted{signals.by(interrupt)}; no results were written", file=sys.stderr)
+        return _end_all(world, signals.exit_status(interrupt))
+    except Exception as err:  # a bug: with several ranks, one line and the end of every rank
+        if world is None or world.size == 1:
+            raise
+        return _failed_on(world, rank, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}", 1)
     finally:
         log.removeHandler(handler)  # main() may be called again in one process (tests, notebooks)
+
+
+def _failed_on(world, rank, message, status, agreed=True):
+    """Print the failure once and return `status`; a failure of one rank only (not `agreed`) is
+    printed by that rank and ends every rank."""
+    if world is None or world.size == 1 or agreed:
+        if rank == 0:
+            print(f"{PROG}: error: {message}", file=sys.stderr)
+        return status
+    print(f"{PROG}: error on rank {rank} of {world.size}: {message}", file=sys.stderr, flush=True)
+    return _end_all(world, status)
+
+
+def _end_all(world, status):
+    """End every rank with `status` (MPI_Abort) when there are several; else return it."""
+    if world is not None and world.size > 1:
+        sys.stderr.flush()
+        world.abort(status)
+    return status
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ the analysis (summary.json), then the figures. A failure in the analysis or a fi
 and is recorded in summary.json under "failures" (the caller decides what it means: the CLI exits 3).
 """
 
+import contextlib
 import logging
 import time
 import traceback
@@ -64,17 +65,28 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
     (:mod:`.states`). `extra_json`: {file name: JSON-ready data} written with the results (e.g.
     validation's fault.json). Failures of the analysis or of a figure are listed in
     summary["failures"] (empty when none).
+
+    Started as several MPI processes (``mpirun -np N``), every rank builds and simulates its part
+    of the one network; the recorded data and the fingerprint are gathered onto rank 0, which
+    alone writes the results directory. The other ranks return (None, None). The checks before
+    the build fail on all ranks together (:meth:`zoo.backends.mpi.World.agree`).
     """
+    world = backends.world()
     streams = SeedStreams(seed)
-    costs.check(model, simulator)
-    results = ResultsDir(out or default_out_dir(model, simulator, seed), force)
-    with results:
+    world.agree(_check, model, simulator, world)
+    # Rank 0 alone opens the results directory (a failure there ends every rank as well).
+    results = world.agree(lambda: ResultsDir(out or default_out_dir(model, simulator, seed), force) if world.root else None)
+    with results or contextlib.nullcontext():
         drawn = model.draw(streams)
         timings = {}
         # Before anything is built: what this backend cannot run, or runs differently.
-        findings = capabilities.require(model, simulator, threads=threads, drawn=drawn)
-        with backends.setup(simulator, streams, threads=threads, **model.simulation_settings(max_delay=0.0)) as backend:
-            log.info("building %s (%s) on %s", model.name, model.variant_name, simulator)
+        findings = world.agree(capabilities.require, model, simulator, threads=threads, drawn=drawn)
+        session = world.agree(backends.setup, simulator, streams, threads=threads,
+                              **model.simulation_settings(max_delay=0.0))
+        with session as backend:
+            world.agree(_check_ranks, backend, world)
+            log.info("building %s (%s) on %s%s", model.name, model.variant_name, simulator,
+                     f" ({world.size} MPI processes x {threads} threads)" if world.size > 1 else "")
             start = time.perf_counter()  # build time includes drawing the connectivity
             structure = _structure(model, drawn)
             network = model.build(backend.sim, streams, drawn)
@@ -89,11 +101,18 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
             log.info("simulating %.0f ms (%.0f ms warm-up)", total, model.warmup_ms)
             timings["simulate"] = backend.simulate(total)
             window = (model.warmup_ms, total)
-            segment = io.collect_segment(network, *window)
+            segment = io.collect_segment(network, *window)  # every rank's spikes, on rank 0
             segment.analogsignals = states.collect(sampled, *window)
+            per_rank = world.gather({"peak_memory_bytes": progress.peak_memory_bytes(), "timing_s": dict(timings)})
+        if not world.root:
+            return None, None
+        parallel = _parallel(world, backend, per_rank)
 
         def provenance_now():  # written with the spikes, and again with the analysis' time and the final peak memory
-            return provenance.record(model, backend, streams, timings, progress.peak_memory_bytes(), prints, window)
+            found = provenance.record(model, backend, streams, timings, progress.peak_memory_bytes(), prints, window)
+            if parallel:
+                found["mpi"] = parallel
+            return found
 
         log.info("writing spikes and provenance")
         with results.writing():
@@ -125,6 +144,34 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
         print(f"{verdict}: {check['population']} {check['statistic']} = {measured}, reference "
               f"{check['value']} +/- {check['spread']} ({check['kind']}, n = {check['n']})")
     return path, summary
+
+
+def _check(model, simulator, world):
+    """The checks before anything is drawn: a simulator that can run on the ranks started, costs."""
+    if world.size > 1 and not backends.distributed(simulator):
+        raise ZooError(distributed_refusal(simulator, world.size))
+    costs.check(model, simulator)
+
+
+def distributed_refusal(simulator, size):
+    """The one line for a simulator without a distributed mode, started as `size` MPI processes."""
+    return (f"{simulator} has no distributed mode, but this run was started as {size} MPI processes; run it "
+            f"without mpirun, or use --sim {backends.DEFAULT_SIMULATOR} (NEST with MPI)")
+
+
+def _check_ranks(backend, world):
+    """The simulator must see the ranks that the launcher started (else each would run the whole model)."""
+    if backend.ranks != world.size:
+        raise ZooError(f"{backend.name} runs as {backend.ranks} process(es), but this run was started as {world.size} "
+                       f"MPI processes: this {backend.name} is built without MPI; install one with {backends.mpi.INSTALL_HINT}")
+
+
+def _parallel(world, backend, per_rank):
+    """Provenance of a run on several MPI processes: ranks, threads, and each rank's memory and times."""
+    if world.size == 1:
+        return None
+    return {"processes": world.size, "threads_per_process": backend.threads,
+            "virtual_processes": world.size * backend.threads, "per_rank": per_rank}
 
 
 def _failure(step, err):
