@@ -206,3 +206,28 @@ def test_brian2_as_mpi_ranks_is_refused_in_one_line_by_rank_0(tmp_path, rank, pr
                 "without mpirun, or use --sim nest (NEST with MPI)"] if printed else []
     assert (done.stdout + done.stderr).splitlines() == expected
     assert list(tmp_path.iterdir()) == []
+
+
+def test_plan_for_ranks_writes_memory_per_rank_and_a_slurm_script(tmp_path):
+    from zoo.run import cli
+
+    assert cli.main(["rostami2020", "--dry-run", "--ranks", "4", "--threads", "2", "--quiet",
+                     "--out", str(tmp_path / "p4")]) == 0
+    assert cli.main(["rostami2020", "--dry-run", "--ranks", "1", "--threads", "2", "--quiet",
+                     "--out", str(tmp_path / "p1")]) == 0
+    plans = {n: json.loads((tmp_path / f"p{n}" / "plan.json").read_text()) for n in (1, 4)}
+    parts = {n: plans[n]["memory_parts_bytes"] for n in plans}
+    assert parts[4]["simulator_per_rank"] == pytest.approx(parts[1]["simulator_per_rank"] / 4)
+    assert parts[4]["fixed_per_rank"] == parts[1]["fixed_per_rank"] > 0
+    assert plans[4]["simulate_s"] < plans[1]["simulate_s"] and plans[4]["virtual_processes"] == 8
+    job = (tmp_path / "p4" / "job.slurm").read_text()
+    assert "#SBATCH --ntasks=4" in job and "#SBATCH --cpus-per-task=2" in job
+    assert "srun python -m zoo.run rostami2020 --variant default --sim nest --seed 1 --threads 2" in job
+
+
+def test_ranks_without_dry_run_is_one_line(capsys):
+    from zoo.run import cli
+
+    assert cli.main(["rostami2020", "--ranks", "2"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{PROG}: error: --ranks plans a run with --dry-run; to run on R processes use mpirun -np R"]

@@ -66,6 +66,9 @@ def _parser():
     parser.add_argument("--force", action="store_true",
                         help="replace an existing zoo results directory (never one holding other files)")
     parser.add_argument("--dry-run", action="store_true", help="write structure.json only; build nothing on a simulator")
+    parser.add_argument("--ranks", type=int, metavar="R",
+                        help="with --dry-run: plan a run on R MPI processes of --threads threads from the model's "
+                             "size alone (nothing drawn): memory per rank, times, and a SLURM script (job.slurm)")
     parser.add_argument("--no-plots", action="store_true", help="skip the figures")
     parser.add_argument("--record", action="append", default=[], metavar="VARIABLE",
                         help="also record this state variable (v, gsyn_exc, gsyn_inh, w ... as the cell type has "
@@ -124,6 +127,17 @@ def configure(args):
     return registry.create_model(args.model, args.variant, args.assignments, args.duration)
 
 
+def _job_command(args, model, threads):
+    """The command line that runs what a plan (--dry-run --ranks) planned, for its batch script."""
+    command = ["python", "-m", "zoo.run", model.name, "--variant", model.variant_name, "--sim", args.sim,
+               "--seed", str(args.seed), "--threads", str(threads), "--quiet"]
+    for assignment in args.assignments:
+        command += ["--set", assignment]
+    if args.duration is not None:
+        command += ["--duration", f"{args.duration:g}"]
+    return command + ["--out", f"results/{model.name}-{model.variant_name}-{args.sim}-{args.ranks}x{threads}-seed{args.seed}"]
+
+
 def _failed(path, failures):
     """The one line for results whose analysis or figures failed."""
     first = failures[0]
@@ -169,9 +183,24 @@ def _main(argv, ranks, rank):
             if args.params:
                 print(parameter_table(model))
                 return 0
+            if args.ranks is not None and not args.dry_run:
+                raise ZooError("--ranks plans a run with --dry-run; to run on R processes use mpirun -np R")
+            if args.dry_run and rank != 0:
+                return 0  # a dry run builds nothing: rank 0 alone writes it
+            if args.ranks is not None:
+                if args.ranks < 1:
+                    raise ZooError(f"--ranks must be a positive integer, got {args.ranks}")
+                threads = args.threads or 1
+                path, found = runner.plan(model, args.sim, args.seed, args.ranks, threads,
+                                          _job_command(args, model, threads), args.out, args.force)
+                print(f"{model.name} ({model.variant_name}): {found['neurons']:.4g} neurons, {found['synapses']:.4g} "
+                      f"synapses on {args.ranks} ranks x {threads} threads ({args.sim}): "
+                      f"~{found['memory_per_rank_bytes'] / 1e9:.1f} GB per rank ({found['memory_total_bytes'] / 1e12:.2f} TB "
+                      f"in all), build ~{found['build_s']:.0f} s, simulate ~{found['simulate_s']:.0f} s for "
+                      f"{found['biological_s']:g} s of biological time")
+                print(f"plan and SLURM script written to {path} (plan.json, job.slurm)")
+                return 0
             if args.dry_run:
-                if rank != 0:
-                    return 0  # a dry run builds nothing: rank 0 alone writes it
                 path, structure = runner.dry_run(model, args.sim, args.seed, args.out, args.force)
                 totals, cost = structure["totals"], structure["estimate"]
                 print(f"{model.name} ({model.variant_name}): {totals['neurons']} neurons, {totals['synapses']:.0f} synapses; "

@@ -57,6 +57,31 @@ def dry_run(model, simulator, seed, out=None, force=False):
         return results.commit(), structure
 
 
+def plan(model, simulator, seed, ranks, threads, command, out=None, force=False):
+    """The plan of running `model` as `ranks` MPI processes of `threads` threads, from its size
+    alone (nothing drawn, so it works for networks far larger than this machine): plan.json
+    (memory per rank, build and simulate times, their basis), a SLURM script job.slurm that runs
+    `command` (the zoo's command line) as planned, and provenance.json. Returns (path, plan)."""
+    if not backends.distributed(simulator) and ranks > 1:
+        raise ZooError(distributed_refusal(simulator, ranks))
+    size = model.expected_size()
+    if size is None:
+        raise ZooError(f"{model.name} does not give its size before drawing; --ranks needs it (use --dry-run alone)")
+    found = estimate.plan(size, model, simulator, ranks, threads)
+    out = out or default_out_dir(model, f"plan-{ranks}x{threads}", seed)
+    with ResultsDir(out, force) as results:
+        with results.writing():
+            results.write_json("plan.json", found)
+            results.path("job.slurm").write_text(estimate.slurm_script(found, command, f"zoo-{model.name}"))
+            results.write_json(
+                "provenance.json",
+                {"model": model.name, "variant": model.variant_name, "dry_run": True, "plan": True,
+                 "parameters": model.params.table(), "overrides": model.overrides(), "seeds": {"master": seed},
+                 "estimate_coefficients": estimate.COEFFICIENTS[simulator]},
+            )
+        return results.commit(), found
+
+
 def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=True, extra_json=None, record=(),
         record_cells=5):
     """Run `model` on `simulator`; return (results path, summary dict).
