@@ -189,10 +189,15 @@ def _quiet():
 def default_threads(model, simulator):
     """Threads for `model` on `simulator` when the user names none: every core this process may
     use on NEST for a model whose spikes do not depend on the thread count, else 1, so that a seed
-    means the same run on every machine (Brian2 runs on one thread)."""
+    means the same run on every machine (Brian2 runs on one thread). Under mpirun, ranks that the
+    launcher did not bind to cores share this machine's cores."""
     if simulator != "nest" or not model.nest_thread_invariant:
         return 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    everything = os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else everything
+    if cores >= everything:  # not bound to cores by an MPI launcher: share the machine with the other local ranks
+        cores = max(1, cores // mpi.local_ranks())
+    return cores
 
 
 def prepare(neuron, simulator):

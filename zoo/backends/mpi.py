@@ -53,6 +53,15 @@ def launched(environ=None):
     return 1, 0
 
 
+def local_ranks(environ=None):
+    """How many ranks the launcher started on this machine (1 without a launcher)."""
+    environ = os.environ if environ is None else environ
+    for name in ("OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "MV2_COMM_WORLD_LOCAL_SIZE"):
+        if environ.get(name, "").isdigit() and int(environ[name]) > 0:
+            return int(environ[name])
+    return 1
+
+
 class World:
     """The ranks of this run: `size`, this process's `rank`, and mpi4py's communicator (None for one)."""
 
