@@ -22,14 +22,15 @@ simulation: rank 0 alone prints and writes the results directory. A failure that
 meets (bad input, an existing results directory, a simulator without MPI, ``--sim brian2``) is
 printed once by rank 0 and every rank exits 2. A failure that one rank meets on its own is
 printed by that rank, in one line naming it, and ends every rank (MPI_Abort) with the status
-above; rank 0 removes its unfinished results first when the failure is its own, and on the
-SIGTERM with which the launcher ends the others.
+above. Rank 0 opens its results directory only once every rank's data are gathered, so a rank
+that fails before leaves nothing on disk; a failure of rank 0 while writing removes what it wrote.
 """
 
 import argparse
 import contextlib
 import io
 import logging
+import signal
 import sys
 
 from .. import backends, registry
@@ -228,7 +229,9 @@ def _main(argv, ranks, rank):
     except MemoryError as err:
         return _failed_on(world, rank, f"out of memory ({err or 'an allocation failed'}); nothing was written", 2)
     except KeyboardInterrupt as interrupt:
-        if rank == 0:
+        # Under mpirun, SIGTERM is how the launcher ends the other ranks when one fails (that rank
+        # printed why) or when the user stops mpirun (mpirun says so): no line of ours.
+        if rank == 0 and (ranks == 1 or getattr(interrupt, "signum", None) != signal.SIGTERM):
             print(f"{PROG}: interrupted{signals.by(interrupt)}; no results were written", file=sys.stderr)
         return _end_all(world, signals.exit_status(interrupt))
     except Exception as err:  # a bug: with several ranks, one line and the end of every rank

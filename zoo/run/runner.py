@@ -22,7 +22,7 @@ from ..backends.fingerprint import fingerprint
 from ..errors import ZooError
 from ..seeds import SeedStreams
 from . import apart, costs, provenance, states
-from .results import ResultsDir
+from .results import ResultsDir, check_target
 
 log = logging.getLogger("zoo")
 
@@ -99,9 +99,13 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
     world = backends.world()
     streams = SeedStreams(seed)
     world.agree(_check, model, simulator, world)
-    # Rank 0 alone opens the results directory (a failure there ends every rank as well).
-    results = world.agree(lambda: ResultsDir(out or default_out_dir(model, simulator, seed), force) if world.root else None)
-    with results or contextlib.nullcontext():
+    target = out or default_out_dir(model, simulator, seed)
+    # One process opens its results directory now. With several ranks, rank 0 only checks the
+    # target now and opens it once every rank's part is gathered: a rank that fails (or is ended)
+    # before then leaves nothing on disk, whatever signal the launcher ends the others with.
+    early = world.agree(lambda: ResultsDir(target, force) if world.size == 1 else
+                        check_target(target, force) if world.root else None)
+    with early or contextlib.nullcontext():
         drawn = model.draw(streams)
         timings = {}
         # Before anything is built: what this backend cannot run, or runs differently.
@@ -132,6 +136,15 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
         if not world.root:
             return None, None
         parallel = _parallel(world, backend, per_rank)
+        results = early or ResultsDir(target, force)
+        return _keep(results, model, simulator, seed, backend, streams, timings, prints, window, parallel, structure,
+                     segment, findings, extra_json, make_plots)
+
+
+def _keep(results, model, simulator, seed, backend, streams, timings, prints, window, parallel, structure, segment,
+          findings, extra_json, make_plots):
+    """Write what was simulated into `results`, then the analysis and figures; commit; print the table."""
+    with results:
 
         def provenance_now():  # written with the spikes, and again with the analysis' time and the final peak memory
             found = provenance.record(model, backend, streams, timings, progress.peak_memory_bytes(), prints, window)
