@@ -76,7 +76,7 @@ def _zoo_lines(done):
 
 def _spikes(path):
     """{(population, index): spike times} of a results directory."""
-    segment = io.load_segment(Path(path) / "spikes.nix")
+    segment, _ = io.load_segment(Path(path) / "spikes.nix")
     return {(st.annotations["source_population"], int(st.annotations["source_index"])): np.asarray(io.times_ms(st))
             for st in segment.spiketrains}
 

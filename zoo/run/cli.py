@@ -242,7 +242,7 @@ def _main(argv, ranks, rank):
         log.removeHandler(handler)  # main() may be called again in one process (tests, notebooks)
 
 
-def _failed_on(world, rank, message, status, agreed=True):
+def _failed_on(world, rank, message, status, agreed=False):
     """Print the failure once and return `status`; a failure of one rank only (not `agreed`) is
     printed by that rank and ends every rank."""
     if world is None or world.size == 1 or agreed:

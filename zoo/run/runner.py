@@ -112,7 +112,7 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
         findings = world.agree(capabilities.require, model, simulator, threads=threads, drawn=drawn)
         session = world.agree(backends.setup, simulator, streams, threads=threads,
                               **model.simulation_settings(max_delay=0.0))
-        with session as backend:
+        with _ending(session, world) as backend:
             world.agree(_check_ranks, backend, world)
             log.info("building %s (%s) on %s%s", model.name, model.variant_name, simulator,
                      f" ({world.size} MPI processes x {threads} threads)" if world.size > 1 else "")
@@ -182,6 +182,22 @@ def _keep(results, model, simulator, seed, backend, streams, timings, prints, wi
         print(f"{verdict}: {check['population']} {check['statistic']} = {measured}, reference "
               f"{check['value']} +/- {check['spread']} ({check['kind']}, n = {check['n']})")
     return path, summary
+
+
+@contextlib.contextmanager
+def _ending(backend, world):
+    """End the session after the block. With several ranks, a failure only releases the zoo's
+    changes: ending NEST waits for the other ranks, and the one that failed is about to end them
+    all (MPI_Abort), so ending it would hang."""
+    try:
+        yield backend
+    except BaseException:
+        if world.size > 1:
+            backend.release()
+        else:
+            backend.end()
+        raise
+    backend.end()
 
 
 def _check(model, simulator, world):
