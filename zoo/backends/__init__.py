@@ -27,7 +27,8 @@ import warnings
 
 from .. import hooks
 from ..errors import ZooError, unknown
-from . import compatibility
+from . import compatibility, mpi
+from .mpi import launched, world
 
 SIMULATORS = ("nest", "brian2")
 DEFAULT_SIMULATOR = SIMULATORS[0]
@@ -61,6 +62,12 @@ def wing(name):
     return importlib.import_module(f"{__name__}.{name}")
 
 
+def distributed(name):
+    """Whether simulator `name` runs one network across MPI processes (``mpirun -np N``): NEST
+    does, when built with MPI; Brian2 has no distributed mode."""
+    return bool(getattr(wing(name), "DISTRIBUTED", False))
+
+
 def import_simulator(name):
     """PyNN's module for simulator `name`, stock; a missing package is a one-line ZooError."""
     side = wing(name)
@@ -82,6 +89,8 @@ class Backend:
         self.spike_precision = spike_precision
         self.patched = patched  # False where the versions do not fit the zoo's changes (stock PyNN)
         self.facts = dict(facts or {})  # simulator-specific settings recorded with the results
+        self.ranks = self.facts.pop("mpi_processes", 1)  # MPI processes that share the network
+        self.rank = self.facts.pop("mpi_rank", 0)
         self._restore = None  # what ending the session puts back
 
     def info(self):
@@ -89,6 +98,8 @@ class Backend:
         return {
             "simulator": self.name,
             "threads": self.threads,
+            "mpi_processes": self.ranks,
+            "virtual_processes": self.ranks * self.threads,
             "timestep_ms": self.timestep,
             "spike_precision": self.spike_precision,
             "zoo_changes_to_pynn": self.patched,
@@ -178,10 +189,15 @@ def _quiet():
 def default_threads(model, simulator):
     """Threads for `model` on `simulator` when the user names none: every core this process may
     use on NEST for a model whose spikes do not depend on the thread count, else 1, so that a seed
-    means the same run on every machine (Brian2 runs on one thread)."""
+    means the same run on every machine (Brian2 runs on one thread). Under mpirun, ranks that the
+    launcher did not bind to cores share this machine's cores."""
     if simulator != "nest" or not model.nest_thread_invariant:
         return 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    everything = os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else everything
+    if cores >= everything:  # not bound to cores by an MPI launcher: share the machine with the other local ranks
+        cores = max(1, cores // mpi.local_ranks())
+    return cores
 
 
 def prepare(neuron, simulator):

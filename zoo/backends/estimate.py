@@ -87,3 +87,63 @@ def machine_memory_bytes():
         if text.isdigit() and int(text) < 2**60:
             found.append(int(text))
     return min(found) if found else None
+
+
+def plan(size, model, simulator, ranks, threads):
+    """Memory per rank and times of running `model` as `ranks` MPI processes of `threads` threads,
+    from its :class:`zoo.model.Size` alone (nothing drawn), with the coefficients above.
+
+    Assumptions, stated in the result's ``basis``: the simulator's memory per neuron and synapse
+    divides over the ranks, its fixed part is paid by every rank; the connection lists are drawn
+    whole on every rank (as the zoo does today), so ``size.drawn_bytes`` is paid by every rank;
+    building (drawing and connecting, serial within a rank) divides over the ranks, simulating
+    over the ranks x threads virtual processes, both with perfect scaling (a lower bound).
+    """
+    c = COEFFICIENTS[simulator]
+    seconds = (model.warmup_ms + model.duration_ms) / 1000.0
+    vps = ranks * threads
+    simulator_bytes = c["bytes_per_neuron"] * size.neurons + c["bytes_per_synapse"] * size.synapses
+    per_rank = c["base_bytes"] + simulator_bytes / ranks + size.drawn_bytes
+    return {
+        "simulator": simulator,
+        "ranks": ranks,
+        "threads_per_rank": threads,
+        "virtual_processes": vps,
+        "neurons": size.neurons,
+        "synapses": size.synapses,
+        "memory_per_rank_bytes": per_rank,
+        "memory_total_bytes": per_rank * ranks,
+        "memory_parts_bytes": {"fixed_per_rank": c["base_bytes"], "simulator_per_rank": simulator_bytes / ranks,
+                               "drawn_lists_per_rank": size.drawn_bytes},
+        "build_s": c["build_s_per_synapse"] * size.synapses / ranks,
+        "simulate_s": c["fixed_s"] + seconds * (c["sim_s_per_neuron_s"] * size.neurons
+                                               + c["sim_s_per_synapse_s"] * size.synapses) / vps,
+        "biological_s": seconds,
+        "basis": " ".join(plan.__doc__.split("\n\n")[1].split()) + " Coefficients: " + __doc__.split("\n\n")[1].replace("\n", " "),
+    }
+
+
+def slurm_script(plan_, command, job_name, margin=2.0):
+    """A SLURM batch script that runs `command` (a list of words: python -m zoo.run ...) as the
+    plan's ranks and threads, asking for `margin` times the planned memory and time."""
+    import shlex
+
+    memory_mb = int(margin * plan_["memory_per_rank_bytes"] / plan_["threads_per_rank"] / 2**20) + 1
+    seconds = int(margin * (plan_["build_s"] + plan_["simulate_s"])) + 600
+    hours, rest = divmod(seconds, 3600)
+    return "\n".join([
+        "#!/bin/bash",
+        f"# Written by the zoo's dry run: {plan_['ranks']} MPI processes x {plan_['threads_per_rank']} threads,",
+        f"# planned ~{plan_['memory_per_rank_bytes'] / 1e9:.1f} GB per rank and ~{plan_['build_s'] + plan_['simulate_s']:.0f} s; "
+        f"asked for {margin:g}x that (+10 min).",
+        "# Needs NEST with MPI and mpi4py in the job's Python (tools/install-nest-mpi).",
+        f"#SBATCH --job-name={job_name}",
+        f"#SBATCH --ntasks={plan_['ranks']}",
+        f"#SBATCH --cpus-per-task={plan_['threads_per_rank']}",
+        f"#SBATCH --mem-per-cpu={memory_mb}M",
+        f"#SBATCH --time={hours:02d}:{rest // 60:02d}:{rest % 60:02d}",
+        "set -euo pipefail",
+        f"export OMP_NUM_THREADS={plan_['threads_per_rank']}",
+        "srun " + shlex.join(command),
+        "",
+    ])

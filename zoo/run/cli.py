@@ -16,10 +16,21 @@ Exit status:
 - 3: simulated and saved (spikes, structure, provenance), but the analysis or a figure failed: the
   failures are listed in summary.json;
 - 128 + N when ended by signal N (130 Ctrl-C/SIGINT, 143 SIGTERM, 129 SIGHUP): nothing is left behind.
+
+Under ``mpirun -np N`` (NEST with MPI; see tools/install-nest-mpi) the N processes run one
+simulation: rank 0 alone prints and writes the results directory. A failure that every rank
+meets (bad input, an existing results directory, a simulator without MPI, ``--sim brian2``) is
+printed once by rank 0 and every rank exits 2. A failure that one rank meets on its own is
+printed by that rank, in one line naming it, and ends every rank (MPI_Abort) with the status
+above. Rank 0 opens its results directory only once every rank's data are gathered, so a rank
+that fails before leaves nothing on disk; a failure of rank 0 while writing removes what it wrote.
 """
 
 import argparse
+import contextlib
+import io
 import logging
+import signal
 import sys
 
 from .. import backends, registry
@@ -56,6 +67,9 @@ def _parser():
     parser.add_argument("--force", action="store_true",
                         help="replace an existing zoo results directory (never one holding other files)")
     parser.add_argument("--dry-run", action="store_true", help="write structure.json only; build nothing on a simulator")
+    parser.add_argument("--ranks", type=int, metavar="R",
+                        help="with --dry-run: plan a run on R MPI processes of --threads threads from the model's "
+                             "size alone (nothing drawn): memory per rank, times, and a SLURM script (job.slurm)")
     parser.add_argument("--no-plots", action="store_true", help="skip the figures")
     parser.add_argument("--record", action="append", default=[], metavar="VARIABLE",
                         help="also record this state variable (v, gsyn_exc, gsyn_inh, w ... as the cell type has "
@@ -114,6 +128,17 @@ def configure(args):
     return registry.create_model(args.model, args.variant, args.assignments, args.duration)
 
 
+def _job_command(args, model, threads):
+    """The command line that runs what a plan (--dry-run --ranks) planned, for its batch script."""
+    command = ["python", "-m", "zoo.run", model.name, "--variant", model.variant_name, "--sim", args.sim,
+               "--seed", str(args.seed), "--threads", str(threads), "--quiet"]
+    for assignment in args.assignments:
+        command += ["--set", assignment]
+    if args.duration is not None:
+        command += ["--duration", f"{args.duration:g}"]
+    return command + ["--out", f"results/{model.name}-{model.variant_name}-{args.sim}-{args.ranks}x{threads}-seed{args.seed}"]
+
+
 def _failed(path, failures):
     """The one line for results whose analysis or figures failed."""
     first = failures[0]
@@ -124,16 +149,32 @@ def _failed(path, failures):
 
 def main(argv=None):
     try:
-        args = _parser().parse_args(argv)
-    except SystemExit as done:  # --help, or an argparse error already printed as one line
+        ranks, rank = backends.launched()
+    except ZooError as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return 2
+    # Under mpirun only rank 0 speaks: the others would repeat every line (help, progress, tables).
+    mute = contextlib.ExitStack()
+    if rank != 0:
+        mute.enter_context(contextlib.redirect_stdout(io.StringIO()))
+    with mute:
+        return _main(argv, ranks, rank)
+
+
+def _main(argv, ranks, rank):
+    try:
+        with contextlib.redirect_stderr(io.StringIO()) if rank != 0 else contextlib.nullcontext():
+            args = _parser().parse_args(argv)
+    except SystemExit as done:  # --help, or an argparse error already printed as one line (by rank 0)
         return done.code
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("[zoo %(asctime)s] %(message)s", datefmt="%H:%M:%S"))
     log = logging.getLogger("zoo")
     log.addHandler(handler)
-    log.setLevel(logging.WARNING if args.quiet else logging.INFO)
+    log.setLevel(logging.CRITICAL + 1 if rank != 0 else logging.WARNING if args.quiet else logging.INFO)
     from . import runner
 
+    world = None
     try:
         with signals.as_interrupts():
             if args.list:
@@ -143,6 +184,23 @@ def main(argv=None):
             if args.params:
                 print(parameter_table(model))
                 return 0
+            if args.ranks is not None and not args.dry_run:
+                raise ZooError("--ranks plans a run with --dry-run; to run on R processes use mpirun -np R")
+            if args.dry_run and rank != 0:
+                return 0  # a dry run builds nothing: rank 0 alone writes it
+            if args.ranks is not None:
+                if args.ranks < 1:
+                    raise ZooError(f"--ranks must be a positive integer, got {args.ranks}")
+                threads = args.threads or 1
+                path, found = runner.plan(model, args.sim, args.seed, args.ranks, threads,
+                                          _job_command(args, model, threads), args.out, args.force)
+                print(f"{model.name} ({model.variant_name}): {found['neurons']:.4g} neurons, {found['synapses']:.4g} "
+                      f"synapses on {args.ranks} ranks x {threads} threads ({args.sim}): "
+                      f"~{found['memory_per_rank_bytes'] / 1e9:.1f} GB per rank ({found['memory_total_bytes'] / 1e12:.2f} TB "
+                      f"in all), build ~{found['build_s']:.0f} s, simulate ~{found['simulate_s']:.0f} s for "
+                      f"{found['biological_s']:g} s of biological time")
+                print(f"plan and SLURM script written to {path} (plan.json, job.slurm)")
+                return 0
             if args.dry_run:
                 path, structure = runner.dry_run(model, args.sim, args.seed, args.out, args.force)
                 totals, cost = structure["totals"], structure["estimate"]
@@ -151,27 +209,56 @@ def main(argv=None):
                       f"simulate ~{cost['simulate_s']:.0f} s")
                 print(f"structure written to {path / 'structure.json'}")
                 return 0
+            if ranks > 1 and not backends.distributed(args.sim):
+                raise ZooError(runner.distributed_refusal(args.sim, ranks))
+            world = backends.world()
             path, summary = runner.run(
                 model, args.sim, args.seed, threads=args.threads or backends.default_threads(model, args.sim), out=args.out,
                 force=args.force, make_plots=not args.no_plots, record=tuple(dict.fromkeys(args.record)),
                 record_cells=args.record_cells,
             )
+            if path is None:  # a rank other than 0: rank 0 has the results
+                return 0
             if summary["failures"]:
                 print(_failed(path, summary["failures"]), file=sys.stderr)
                 return ANALYSIS_FAILED
             print(f"results written to {path}")
             return 0
     except ZooError as err:
-        print(f"{PROG}: error: {err}", file=sys.stderr)
-        return 2
+        return _failed_on(world, rank, f"{err}", 2, agreed=isinstance(err, backends.mpi.Agreed))
     except MemoryError as err:
-        print(f"{PROG}: error: out of memory ({err or 'an allocation failed'}); nothing was written", file=sys.stderr)
-        return 2
+        return _failed_on(world, rank, f"out of memory ({err or 'an allocation failed'}); nothing was written", 2)
     except KeyboardInterrupt as interrupt:
-        print(f"{PROG}: interrupted{signals.by(interrupt)}; no results were written", file=sys.stderr)
-        return signals.exit_status(interrupt)
+        # Under mpirun, SIGTERM is how the launcher ends the other ranks when one fails (that rank
+        # printed why) or when the user stops mpirun (mpirun says so): no line of ours.
+        if rank == 0 and (ranks == 1 or getattr(interrupt, "signum", None) != signal.SIGTERM):
+            print(f"{PROG}: interrupted{signals.by(interrupt)}; no results were written", file=sys.stderr)
+        return _end_all(world, signals.exit_status(interrupt))
+    except Exception as err:  # a bug: with several ranks, one line and the end of every rank
+        if world is None or world.size == 1:
+            raise
+        return _failed_on(world, rank, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}", 1)
     finally:
         log.removeHandler(handler)  # main() may be called again in one process (tests, notebooks)
+
+
+def _failed_on(world, rank, message, status, agreed=False):
+    """Print the failure once and return `status`; a failure of one rank only (not `agreed`) is
+    printed by that rank and ends every rank."""
+    if world is None or world.size == 1 or agreed:
+        if rank == 0:
+            print(f"{PROG}: error: {message}", file=sys.stderr)
+        return status
+    print(f"{PROG}: error on rank {rank} of {world.size}: {message}", file=sys.stderr, flush=True)
+    return _end_all(world, status)
+
+
+def _end_all(world, status):
+    """End every rank with `status` (MPI_Abort) when there are several; else return it."""
+    if world is not None and world.size > 1:
+        sys.stderr.flush()
+        world.abort(status)
+    return status
 
 
 if __name__ == "__main__":

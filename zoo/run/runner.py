@@ -8,6 +8,7 @@ the analysis (summary.json), then the figures. A failure in the analysis or a fi
 and is recorded in summary.json under "failures" (the caller decides what it means: the CLI exits 3).
 """
 
+import contextlib
 import logging
 import time
 import traceback
@@ -21,7 +22,7 @@ from ..backends.fingerprint import fingerprint
 from ..errors import ZooError
 from ..seeds import SeedStreams
 from . import apart, costs, provenance, states
-from .results import ResultsDir
+from .results import ResultsDir, check_target
 
 log = logging.getLogger("zoo")
 
@@ -56,6 +57,31 @@ def dry_run(model, simulator, seed, out=None, force=False):
         return results.commit(), structure
 
 
+def plan(model, simulator, seed, ranks, threads, command, out=None, force=False):
+    """The plan of running `model` as `ranks` MPI processes of `threads` threads, from its size
+    alone (nothing drawn, so it works for networks far larger than this machine): plan.json
+    (memory per rank, build and simulate times, their basis), a SLURM script job.slurm that runs
+    `command` (the zoo's command line) as planned, and provenance.json. Returns (path, plan)."""
+    if not backends.distributed(simulator) and ranks > 1:
+        raise ZooError(distributed_refusal(simulator, ranks))
+    size = model.expected_size()
+    if size is None:
+        raise ZooError(f"{model.name} does not give its size before drawing; --ranks needs it (use --dry-run alone)")
+    found = estimate.plan(size, model, simulator, ranks, threads)
+    out = out or default_out_dir(model, f"plan-{ranks}x{threads}", seed)
+    with ResultsDir(out, force) as results:
+        with results.writing():
+            results.write_json("plan.json", found)
+            results.path("job.slurm").write_text(estimate.slurm_script(found, command, f"zoo-{model.name}"))
+            results.write_json(
+                "provenance.json",
+                {"model": model.name, "variant": model.variant_name, "dry_run": True, "plan": True,
+                 "parameters": model.params.table(), "overrides": model.overrides(), "seeds": {"master": seed},
+                 "estimate_coefficients": estimate.COEFFICIENTS[simulator]},
+            )
+        return results.commit(), found
+
+
 def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=True, extra_json=None, record=(),
         record_cells=5):
     """Run `model` on `simulator`; return (results path, summary dict).
@@ -64,17 +90,32 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
     (:mod:`.states`). `extra_json`: {file name: JSON-ready data} written with the results (e.g.
     validation's fault.json). Failures of the analysis or of a figure are listed in
     summary["failures"] (empty when none).
+
+    Started as several MPI processes (``mpirun -np N``), every rank builds and simulates its part
+    of the one network; the recorded data and the fingerprint are gathered onto rank 0, which
+    alone writes the results directory. The other ranks return (None, None). The checks before
+    the build fail on all ranks together (:meth:`zoo.backends.mpi.World.agree`).
     """
+    world = backends.world()
     streams = SeedStreams(seed)
-    costs.check(model, simulator)
-    results = ResultsDir(out or default_out_dir(model, simulator, seed), force)
-    with results:
+    world.agree(_check, model, simulator, world)
+    target = out or default_out_dir(model, simulator, seed)
+    # One process opens its results directory now. With several ranks, rank 0 only checks the
+    # target now and opens it once every rank's part is gathered: a rank that fails (or is ended)
+    # before then leaves nothing on disk, whatever signal the launcher ends the others with.
+    early = world.agree(lambda: ResultsDir(target, force) if world.size == 1 else
+                        check_target(target, force) if world.root else None)
+    with early or contextlib.nullcontext():
         drawn = model.draw(streams)
         timings = {}
         # Before anything is built: what this backend cannot run, or runs differently.
-        findings = capabilities.require(model, simulator, threads=threads, drawn=drawn)
-        with backends.setup(simulator, streams, threads=threads, **model.simulation_settings(max_delay=0.0)) as backend:
-            log.info("building %s (%s) on %s", model.name, model.variant_name, simulator)
+        findings = world.agree(capabilities.require, model, simulator, threads=threads, drawn=drawn)
+        session = world.agree(backends.setup, simulator, streams, threads=threads,
+                              **model.simulation_settings(max_delay=0.0))
+        with _ending(session, world) as backend:
+            world.agree(_check_ranks, backend, world)
+            log.info("building %s (%s) on %s%s", model.name, model.variant_name, simulator,
+                     f" ({world.size} MPI processes x {threads} threads)" if world.size > 1 else "")
             start = time.perf_counter()  # build time includes drawing the connectivity
             structure = _structure(model, drawn)
             network = model.build(backend.sim, streams, drawn)
@@ -89,11 +130,27 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
             log.info("simulating %.0f ms (%.0f ms warm-up)", total, model.warmup_ms)
             timings["simulate"] = backend.simulate(total)
             window = (model.warmup_ms, total)
-            segment = io.collect_segment(network, *window)
+            segment = io.collect_segment(network, *window)  # every rank's spikes, on rank 0
             segment.analogsignals = states.collect(sampled, *window)
+            per_rank = world.gather({"peak_memory_bytes": progress.peak_memory_bytes(), "timing_s": dict(timings)})
+        if not world.root:
+            return None, None
+        parallel = _parallel(world, backend, per_rank)
+        results = early or ResultsDir(target, force)
+        return _keep(results, model, simulator, seed, backend, streams, timings, prints, window, parallel, structure,
+                     segment, findings, extra_json, make_plots)
+
+
+def _keep(results, model, simulator, seed, backend, streams, timings, prints, window, parallel, structure, segment,
+          findings, extra_json, make_plots):
+    """Write what was simulated into `results`, then the analysis and figures; commit; print the table."""
+    with results:
 
         def provenance_now():  # written with the spikes, and again with the analysis' time and the final peak memory
-            return provenance.record(model, backend, streams, timings, progress.peak_memory_bytes(), prints, window)
+            found = provenance.record(model, backend, streams, timings, progress.peak_memory_bytes(), prints, window)
+            if parallel:
+                found["mpi"] = parallel
+            return found
 
         log.info("writing spikes and provenance")
         with results.writing():
@@ -125,6 +182,50 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
         print(f"{verdict}: {check['population']} {check['statistic']} = {measured}, reference "
               f"{check['value']} +/- {check['spread']} ({check['kind']}, n = {check['n']})")
     return path, summary
+
+
+@contextlib.contextmanager
+def _ending(backend, world):
+    """End the session after the block. With several ranks, a failure only releases the zoo's
+    changes: ending NEST waits for the other ranks, and the one that failed is about to end them
+    all (MPI_Abort), so ending it would hang."""
+    try:
+        yield backend
+    except BaseException:
+        if world.size > 1:
+            backend.release()
+        else:
+            backend.end()
+        raise
+    backend.end()
+
+
+def _check(model, simulator, world):
+    """The checks before anything is drawn: a simulator that can run on the ranks started, costs."""
+    if world.size > 1 and not backends.distributed(simulator):
+        raise ZooError(distributed_refusal(simulator, world.size))
+    costs.check(model, simulator)
+
+
+def distributed_refusal(simulator, size):
+    """The one line for a simulator without a distributed mode, started as `size` MPI processes."""
+    return (f"{simulator} has no distributed mode, but this run was started as {size} MPI processes; run it "
+            f"without mpirun, or use --sim {backends.DEFAULT_SIMULATOR} (NEST with MPI)")
+
+
+def _check_ranks(backend, world):
+    """The simulator must see the ranks that the launcher started (else each would run the whole model)."""
+    if backend.ranks != world.size:
+        raise ZooError(f"{backend.name} runs as {backend.ranks} process(es), but this run was started as {world.size} "
+                       f"MPI processes: this {backend.name} is built without MPI; install one with {backends.mpi.INSTALL_HINT}")
+
+
+def _parallel(world, backend, per_rank):
+    """Provenance of a run on several MPI processes: ranks, threads, and each rank's memory and times."""
+    if world.size == 1:
+        return None
+    return {"processes": world.size, "threads_per_process": backend.threads,
+            "virtual_processes": world.size * backend.threads, "per_rank": per_rank}
 
 
 def _failure(step, err):

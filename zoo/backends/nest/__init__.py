@@ -21,6 +21,10 @@ from ... import progress
 from . import batch, connections, inputs, local_ids, neurons
 
 INSTALL_HINT = "pip install 'nest-simulator==3.10.*'"
+# One network across MPI processes (mpirun -np N), when NEST is built with MPI (tools/install-nest-mpi):
+# every rank builds the same PyNN model, NEST creates only the neurons and incoming connections of
+# its own virtual processes, and recorded data are gathered onto rank 0 (:mod:`.parallel`).
+DISTRIBUTED = True
 PATCHES = (batch, local_ids)
 connection_table = connections.table
 
@@ -65,7 +69,8 @@ def configure(sim, streams, threads, timestep, min_delay, max_delay):
     """``sim.setup`` on the time grid with the kernel seeded from `streams`; the facts to record."""
     sim.setup(timestep=timestep, min_delay=min_delay, max_delay=max_delay, threads=threads,
               rng_seed=streams.seed("nest_kernel"), spike_precision="on_grid", verbosity="error")
-    return {"threads": threads, "spike_precision": "on_grid"}
+    return {"threads": threads, "spike_precision": "on_grid", "mpi_processes": sim.num_processes(),
+            "mpi_rank": sim.rank()}
 
 
 def prepare(neuron):

@@ -1,6 +1,13 @@
-"""A pyNN.nest projection's connections read from NEST as arrays (for the connectivity fingerprint)."""
+"""A pyNN.nest projection's connections read from NEST as arrays (for the connectivity fingerprint).
+
+With several MPI processes NEST holds each connection on the rank of its target only: every rank
+reads its own and the tables of all ranks are joined on every rank, so that each computes the
+fingerprint of the whole network (:func:`zoo.network.table_digest` does not depend on the order).
+"""
 
 import numpy as np
+
+from .. import mpi
 
 
 def table(projection, sources=None):
@@ -13,6 +20,17 @@ def table(projection, sources=None):
     """
     import nest
 
+    local = _local_table(projection, sources)
+    if nest.NumProcesses() == 1:
+        return local
+    parts = mpi.world().allgather(local)
+    return tuple(np.concatenate([part[k] for part in parts]) for k in range(4))
+
+
+def _local_table(projection, sources):
+    """The table of the connections that this MPI process holds."""
+    import nest
+
     selection = {} if sources is None else {"source": projection.pre.node_collection[np.asarray(sources, dtype=int)]}
     conns = nest.GetConnections(
         synapse_model=projection.nest_synapse_model,
@@ -20,7 +38,7 @@ def table(projection, sources=None):
         **selection,
     )
     if len(conns) == 0:
-        return tuple(np.array([]) for _ in range(4))
+        return (np.array([], dtype=int), np.array([], dtype=int), np.array([]), np.array([]))
     values = conns.get(["source", "target", "weight", "delay"])
     sign = -1.0 if projection.receptor_type == "inhibitory" and projection.post.conductance_based else 1.0
     return (  # NEST returns scalars for a single connection
