@@ -1,6 +1,6 @@
 """Parameters of the polarized-interneuron sheet (Peng et al. 2021), a reconstruction.
 
-Tags in the sources name how sure each number is (the spec's tags, spec = shared/specs/peng2021.md):
+Tags in the sources name how sure each number is (the tags of the zoo developers' notes on this paper, which are not distributed; see README.md):
 [C] read in the authors' code fragments, [D] computed from their experimental data, [A] assumed for
 this reconstruction (the authors' network script was not readable; every [A] is argued in README.md).
 
