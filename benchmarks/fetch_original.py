@@ -8,6 +8,7 @@ directory that holds them, downloading what is missing from
 ``$ZOO_ORIGINALS_DIR/<model>`` (default ``$ZOO_CACHE_DIR/originals/<model>``, else
 ``~/.cache/zoo/originals/<model>``). A file whose checksum differs is refused (and a downloaded one
 discarded). The benchmark then imports the code from there, unmodified, in a process of its own.
+Fetching and checking are the data sets' own (:func:`zoo.datasets.fetch`), one repository at a time.
 
 Without network (or from a machine that cannot reach GitHub), copy the files from a clone at the
 pinned commits into that directory, e.g. for zerlaut2018::
@@ -22,17 +23,15 @@ Extra files there are ignored; the listed ones must match.
     python benchmarks/fetch_original.py zerlaut2018     # fetch / check, print the directory
 """
 
-import hashlib
 import json
 import os
 import sys
-import tempfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 
+from zoo import datasets
+from zoo.errors import ZooError
+
 HERE = Path(__file__).resolve().parent
-TIMEOUT_S = 30.0
 
 
 class OriginalError(Exception):
@@ -56,54 +55,25 @@ def cache_dir(model, root=None):
     return base / "originals" / model
 
 
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _url(listing, entry):
-    repo = listing["repositories"][entry["repository"]]
-    owner_repo = repo["url"].removeprefix("https://github.com/")
-    return f"https://raw.githubusercontent.com/{owner_repo}/{repo['commit']}/{entry['upstream']}"
+def repositories(model):
+    """One :class:`zoo.datasets.Dataset` per upstream repository the listing of `model` draws on."""
+    listing = manifest(model)
+    for key, repo in listing["repositories"].items():
+        files = {name: datasets.DataFile(entry["upstream"], entry["sha256"], entry["size"])
+                 for name, entry in listing["files"].items() if entry["repository"] == key}
+        yield datasets.Dataset(name=model, description=listing.get("description", ""), repository=repo["url"],
+                               commit=repo["commit"], licence=listing.get("licence", ""), citation="",
+                               files=files, kind="original code", root_variable="ZOO_ORIGINALS_DIR")
 
 
 def require(model, root=None, download=True):
     """The directory holding `model`'s original code, every listed file checked."""
-    listing = manifest(model)
     target = cache_dir(model, root)
-    missing = []
-    for name, entry in listing["files"].items():
-        path = target / name
-        if path.is_file():
-            if path.stat().st_size != entry["size"] or _sha256(path) != entry["sha256"]:
-                raise OriginalError(f"{path} differs from {model}'s original at the pinned commit "
-                                    f"(SHA-256 {entry['sha256'][:12]}...): remove it to fetch it again")
-            continue
-        missing.append(name)
-    if missing and not download:
-        raise OriginalError(f"{len(missing)} file(s) of {model}'s original missing in {target} (e.g. {missing[0]})")
-    for name in missing:
-        entry = listing["files"][name]
-        url = _url(listing, entry)
-        path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
+    for repository in repositories(model):
         try:
-            with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
-                data = response.read()
-        except (urllib.error.URLError, OSError) as error:
-            repos = ", ".join(f"{r['url']} @ {r['commit']}" for r in listing["repositories"].values())
-            raise OriginalError(
-                f"cannot download {model}'s original code ({len(missing)} file(s), e.g. {url}: "
-                f"{getattr(error, 'reason', error)}); copy them from {repos} into {target} "
-                f"(see benchmarks/fetch_original.py)") from None
-        if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
-            raise OriginalError(f"{url} does not match the pinned checksum; not saved")
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-            handle.write(data)
-        os.replace(handle.name, path)
+            datasets.fetch(repository, list(repository.files), root=target.parent, download=download)
+        except ZooError as error:
+            raise OriginalError(str(error)) from None
     return target
 
 
