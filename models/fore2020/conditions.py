@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from zoo import backends
 from zoo.backends import SIMULATORS
-from zoo import neurons
 from zoo.errors import ZooError
 from zoo.neurons import LIF_COND_EXP_OU
 from zoo.seeds import SeedStreams
@@ -105,7 +105,7 @@ def main(argv=None):
         if args.jobs < 1 or args.threads < 1:
             raise ZooError("--jobs and --threads must be positive integers")
         start = time.perf_counter()
-        neurons.prepare(LIF_COND_EXP_OU, args.sim)  # e.g. compile once, not once per condition process
+        backends.prepare(LIF_COND_EXP_OU, args.sim)  # e.g. compile once, not once per condition process
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             done = dict(zip(args.conditions, pool.map(lambda name: _run_condition(name, args, out), args.conditions)))
         timings = {name: wall for name, (wall, _) in done.items()}

@@ -151,6 +151,19 @@ def test_reconstructed_conductances_match_recorded_ones(tiny_run):
     assert measured_e.mean() > 0.02 and measured_i.mean() > 0.005  # both inputs present
 
 
+def test_the_conditions_command_runs_all_three_and_compares_them(tmp_path):
+    """`python -m zoo.models.fore2020.conditions` end to end at a small size (~30 s): every
+    condition's results and the comparison are written."""
+    from zoo.models.fore2020.conditions import main
+
+    out = tmp_path / "conditions"
+    assert main(["--sim", "brian2", "--set", "n_trials=1", "--set", "N_grc=256", "--out", str(out), "--no-figures"]) == 0
+    assert {p.name for p in out.iterdir()} >= {"control", "gabazine", "muscarine", "comparison.json"}
+    import json
+
+    assert json.loads((out / "comparison.json").read_text())["control_GoC_rate_hz"] > 0
+
+
 @pytest.mark.slow
 def test_the_papers_qualitative_claims_hold(tmp_path, simulator):
     """GABAzine raises GrC spike probability, muscarine nearly silences GoCs, both groups exist (~3 min)."""
