@@ -50,8 +50,6 @@ as NOT RUN with the reason (copy the files as ``fetch_original.py`` says).
 import argparse
 import json
 import os
-import platform
-import resource
 import runpy
 import subprocess
 import sys
@@ -60,6 +58,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from process_costs import cpu_seconds, cython_modules, fmt, machine_info, peak_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
@@ -71,10 +71,6 @@ TRIAL_S = 2.0  # both sides: runtime = 2000 ms per trial
 TARGETS = {"simulate": 1.1, "peak": 1.3}  # zoo-brian2 / original (same simulator)
 FULL_PROTOCOL_TARGET_S = 10.5 * 60  # fore2020's full protocol (3 x 100 trials), either backend
 
-
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def now():
@@ -91,9 +87,6 @@ class Clock:
         self.wall, self.cpu = wall - self.wall, cpu - self.cpu
         return False
 
-
-def peak_bytes():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 # ------------------------------------------------------------------------------------------
@@ -258,10 +251,6 @@ def child_main(config_json):
 # parent
 # ------------------------------------------------------------------------------------------
 
-def cython_modules():
-    directory = Path.home() / ".cython" / "brian_extensions"
-    return len(list(directory.glob("*.so"))) if directory.is_dir() else 0
-
 
 def child(payload):
     start = time.perf_counter()
@@ -317,27 +306,6 @@ def best(results):
         out[key + "_spread"] = (max(values) - min(values)) / min(values) if min(values) else 0.0
     return out
 
-
-def machine_info():
-    info = {"platform": platform.platform(), "python": platform.python_version(), "cores": os.cpu_count()}
-    try:
-        info["cpu"] = next(l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                           if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    info["load_average_at_start"] = os.getloadavg()
-    try:
-        import brian2
-        import pyNN
-
-        info["versions"] = {"brian2": brian2.__version__, "pyNN": pyNN.__version__, "numpy": np.__version__}
-    except Exception:  # noqa: BLE001 (a parent without the simulators still reports)
-        pass
-    return info
-
-
-def fmt(value, digits=2):
-    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def table_lines(table):

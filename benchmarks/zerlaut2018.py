@@ -35,8 +35,6 @@ reason (copy the files as ``fetch_original.py`` says).
 import argparse
 import json
 import os
-import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -45,6 +43,8 @@ from pathlib import Path
 
 import numpy as np
 
+from process_costs import cpu_seconds, cython_modules, fmt, machine_info, peak_bytes
+
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 SEED = 1
@@ -52,10 +52,6 @@ CONFIGS = ("ntwk", "zoo-brian2", "zoo-nest", "zoo-nest-tol", "zoo-nest-t2")
 TARGETS = {"simulate": 1.1, "peak": 1.3}  # zoo / original, same simulator (Brian2)
 NEST_VS_BRIAN2_TARGET = 1.3  # zerlaut2018 on NEST: the protocol at most 1.3x Brian2 (issue 25)
 
-
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 class Clock:
@@ -67,9 +63,6 @@ class Clock:
         self.wall, self.cpu = time.perf_counter() - self.wall, cpu_seconds() - self.cpu
         return False
 
-
-def peak_bytes():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 # ------------------------------------------------------------------------------------------
@@ -175,10 +168,6 @@ def child_main(config_json):
 # parent
 # ------------------------------------------------------------------------------------------
 
-def cython_modules():
-    directory = Path.home() / ".cython" / "brian_extensions"
-    return len(list(directory.glob("*.so"))) if directory.is_dir() else 0
-
 
 def run_child(config, args, spikes_dir, round_no):
     spikes_path = str(spikes_dir / f"{config}-r{round_no}.npz")
@@ -232,28 +221,6 @@ def best(results):
         out[key + "_spread"] = (max(values) - min(values)) / min(values) if min(values) else 0.0
     return out
 
-
-def machine_info():
-    info = {"platform": platform.platform(), "python": platform.python_version(), "cores": os.cpu_count()}
-    try:
-        info["cpu"] = next(l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                           if l.startswith("model name"))
-        info["load_average_at_start"] = os.getloadavg()
-    except (OSError, StopIteration):
-        pass
-    try:
-        import brian2
-        import nest  # noqa: F401
-        import pyNN
-
-        info["versions"] = {"brian2": brian2.__version__, "pyNN": pyNN.__version__, "numpy": np.__version__}
-    except Exception:  # noqa: BLE001 (a parent without the simulators still reports)
-        pass
-    return info
-
-
-def fmt(value, digits=2):
-    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def main(argv=None):
