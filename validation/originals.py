@@ -7,6 +7,8 @@ A model whose original code runs here has a module ``original`` in its package (
 
 - ``DESCRIPTION``: one line naming the code and its version;
 - ``VARIANTS``: the zoo variants whose protocol the original code runs;
+- ``REQUIRES`` (optional): {module: pip package} that the original code imports and the zoo does
+  not install, checked before any run;
 - ``simulate(code_dir, variant, seed, threads)``: imports the original code from `code_dir` (fetched
   and checked by :mod:`zoo.originals`), runs it unmodified with that seed (only its own arguments
   and parameter dictionaries are given, never its code changed) and returns
@@ -30,6 +32,7 @@ import concurrent.futures
 import dataclasses
 import hashlib
 import importlib
+import importlib.util
 import inspect
 import json
 import subprocess
@@ -71,6 +74,10 @@ def require(model):
                        f"not '{model.variant_name}'")
     if model.overrides():
         raise ZooError(f"the original code of {model.name} runs its own parameters; drop --set and --duration")
+    for module, package in getattr(found, "REQUIRES", {}).items():
+        if importlib.util.find_spec(module) is None:
+            raise ZooError(f"the original code of {model.name} imports {module}, which the zoo does not install: "
+                           f"pip install {package}")
     return originals.require(model.name)
 
 
