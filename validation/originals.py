@@ -42,6 +42,8 @@ from pathlib import Path
 
 from zoo.errors import ZooError
 
+from . import checks
+
 ARM = "original"
 
 
@@ -79,6 +81,30 @@ def require(model):
             raise ZooError(f"the original code of {model.name} imports {module}, which the zoo does not install: "
                            f"pip install {package}")
     return originals.require(model.name)
+
+
+NEVER = ("paired-by-seed rows (the original draws its own networks and inputs with its own generators)",
+         "connectivity fingerprints (it records no connection lists)")
+
+
+def coverage(comparisons, labels):
+    """What the report can say about the original arm, from the comparisons made: {"compared":
+    {statistic: [populations]} (seed-to-seed rows with the original), "not_measured": the same for
+    the zoo's seed-to-seed rows that have no original row (its runs do not give them), "never":
+    what no original run can be compared on}."""
+    from .report import statistic_label
+
+    def grouped(checks):
+        found = {}
+        for check in checks:
+            found.setdefault(statistic_label(check), []).append(check.population or "(model)")
+        return {name: sorted(set(pops)) for name, pops in found.items()}
+
+    seed_rows = [r.check for r in comparisons if r.check.tolerance_rule == checks.RULE]
+    with_original = [c for c in seed_rows if ARM in c.backends]
+    have = {(c.statistic, c.population) for c in with_original}
+    missing = [c for c in seed_rows if c.backends == tuple(labels) and (c.statistic, c.population) not in have]
+    return {"compared": grouped(with_original), "not_measured": grouped(missing), "never": list(NEVER)}
 
 
 @dataclasses.dataclass(frozen=True)
