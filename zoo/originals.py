@@ -37,8 +37,13 @@ def _files(prefix, listing, local=""):
     return {local + name: datasets.DataFile(prefix + name, sha256, size) for name, sha256, size in listing}
 
 
+def _code(**fields):
+    """A :class:`zoo.datasets.Dataset` of original code, its cache moved by $ZOO_ORIGINALS_DIR."""
+    return datasets.Dataset(kind="original code", root_variable=ENV_ROOT, **fields)
+
+
 ORIGINALS = {
-    "rostami2020": datasets.Dataset(
+    "rostami2020": _code(
         name="rostami2020",
         description="NEST's PyNEST example EI_clustered_network at the v3.10 tag, the reference implementation",
         repository="https://github.com/nest/nest-simulator",
@@ -54,10 +59,8 @@ ORIGINALS = {
             ("sim_params.py", "4de82ca11875cceeaedfe2aeb83b2a1069f519c027687b1f394d05496715d0d8", 1251),
             ("stimulus_params.py", "d1eceb9e4633aaea761cf92392a8fe6631d747c81f6f59b44c28047a6106dbfd", 1309),
         )),
-        kind="original code",
-        root_variable=ENV_ROOT,
     ),
-    "zerlaut2018": datasets.Dataset(
+    "zerlaut2018": _code(
         name="zerlaut2018",
         description="ntwk (yzerlaut/neural_network_dynamics) at the commit the model card cites: the files `import ntwk` "
                     "and its README example need (its utils/plot_tools submodule is a part of its own, SUBMODULES)",
@@ -118,10 +121,8 @@ ORIGINALS = {
             ("utils/params.py", "2c411292866cb1f0f8f0e97d5c2c325bc0644ac014bc07203777f45acc120ee8", 468),
             ("utils/signal_processing.py", "04b4dcd31e1b4845d6deae5b49e2ae38191afb8e65646a6eeb3b1d6f540b8981", 7736),
         )),
-        kind="original code",
-        root_variable=ENV_ROOT,
     ),
-    "fore2020": datasets.Dataset(
+    "fore2020": _code(
         name="fore2020",
         description="trfore/ChATmodel at the commit the fore2020 card cites (tag v1.0 = main @ e5aea56): the one script "
                     "that builds and runs the model (it takes its trial count from CHAT_NUM_TRIAL), its licence and its "
@@ -135,15 +136,13 @@ ORIGINALS = {
             ("requirements.txt", "16f9cd28eb9d9ad155c3f27c187ae6b60f39a5cbb1353de01e7b50025f3926db", 288),
             ("run_simulation.py", "361bb0d45db2c83a961ec8c744d8d9413013255697d8d777eb270e957e102a1f", 17505),
         )),
-        kind="original code",
-        root_variable=ENV_ROOT,
     ),
 }
 
 # Parts of an original that live in other repositories (git submodules at the commit the main
 # repository pins), fetched into the same directory: {model: (Dataset, ...)}.
 SUBMODULES = {
-    "zerlaut2018": (datasets.Dataset(
+    "zerlaut2018": (_code(
         name="zerlaut2018",
         description="yzerlaut/plot_tools, the utils/plot_tools submodule of ntwk at the commit ntwk 493623c pins",
         repository="https://github.com/yzerlaut/plot_tools",
@@ -172,8 +171,6 @@ SUBMODULES = {
             ("style-sheets/dark.py", "e7f68ce9fbf694f595628b09c57ca5fb1da30a7d4692e3f39a916582992a6cd0", 42715),
             ("style-sheets/manuscript.py", "af3f4fb1304616c2cb31dae0b5699641cbf15d1dda73ba46fd146c5e13c5131f", 42727),
         ), local="utils/plot_tools/"),
-        kind="original code",
-        root_variable=ENV_ROOT,
     ),),
 }
 
