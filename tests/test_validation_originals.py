@@ -392,13 +392,15 @@ def test_the_report_says_what_the_original_is_compared_on():
 
     from zoo.validation import checks
 
-    def row(statistic, population, backends, rule=checks.RULE):
-        return SimpleNamespace(check=checks.Check(f"{statistic}-{population}", "m", "v", statistic, population, rule, backends))
+    def row(statistic, population, backends, rule=checks.RULE, status="pass"):
+        return SimpleNamespace(check=checks.Check(f"{statistic}-{population}", "m", "v", statistic, population, rule, backends),
+                               status=status)
 
     labels = ("nest", "brian2")
     comparisons = [row("rate_hz", "E", labels), row("rate_hz", "I", labels), row("cluster_rates", "", labels),
-                   row("rate_hz", "E", labels, rule="paired_t"),
-                   row("rate_hz", "E", ("nest", arm.ARM)), row("rate_hz", "I", ("brian2", arm.ARM))]
+                   row("rate_hz", "E", labels, rule="paired_t"), row("E_meanfield_rate_hz", "", labels, status="constant"),
+                   row("rate_hz", "E", ("nest", arm.ARM)), row("rate_hz", "I", ("brian2", arm.ARM), status="insufficient seeds"),
+                   row("E_meanfield_rate_hz", "", ("nest", arm.ARM), status="constant")]
     found = arm.coverage(comparisons, labels)
     assert found["compared"] == {"firing rate (spikes/s)": ["E", "I"]}
     assert found["not_measured"] == {"cluster rates": ["(model)"]}

@@ -89,9 +89,9 @@ NEVER = ("paired-by-seed rows (the original draws its own networks and inputs wi
 
 def coverage(comparisons, labels):
     """What the report can say about the original arm, from the comparisons made: {"compared":
-    {statistic: [populations]} (seed-to-seed rows with the original), "not_measured": the same for
-    the zoo's seed-to-seed rows that have no original row (its runs do not give them), "never":
-    what no original run can be compared on}."""
+    {statistic: [populations]} (seed-to-seed rows with the original, less the constant ones, which
+    the parameters decide), "not_measured": the same for the zoo's seed-to-seed rows that have no
+    original row (its runs do not give them), "never": what no original run can be compared on}."""
     from .report import statistic_label
 
     def grouped(checks):
@@ -100,11 +100,12 @@ def coverage(comparisons, labels):
             found.setdefault(statistic_label(check), []).append(check.population or "(model)")
         return {name: sorted(set(pops)) for name, pops in found.items()}
 
-    seed_rows = [r.check for r in comparisons if r.check.tolerance_rule == checks.RULE]
-    with_original = [c for c in seed_rows if ARM in c.backends]
+    seed_rows = [r for r in comparisons if r.check.tolerance_rule == checks.RULE]
+    with_original = [r.check for r in seed_rows if ARM in r.check.backends]
     have = {(c.statistic, c.population) for c in with_original}
-    missing = [c for c in seed_rows if c.backends == tuple(labels) and (c.statistic, c.population) not in have]
-    return {"compared": grouped(with_original), "not_measured": grouped(missing), "never": list(NEVER)}
+    missing = [r.check for r in seed_rows if r.check.backends == tuple(labels) and (r.check.statistic, r.check.population) not in have]
+    compared = [r.check for r in seed_rows if ARM in r.check.backends and r.status != "constant"]
+    return {"compared": grouped(compared), "not_measured": grouped(missing), "never": list(NEVER)}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -306,12 +306,18 @@ def _finding_rows(findings):
             for f in findings]
 
 
+def _versions(run):
+    """PyNN and the arm's simulator; every version for an arm that is no simulator (the original)."""
+    arm = run["backend"].split("+")[0].lower()
+    shown = {k: v for k, v in run["versions"].items() if k == "PyNN" or k.lower().startswith(arm)}
+    return ", ".join(f"{k} {v}" for k, v in (shown or run["versions"]).items())
+
+
 def _run_rows(runs):
     return [{
         "arm": r["backend"] + (f" + fault {r['fault']}" if r["fault"] else ""), "seed": r["seed"],
         "simulate (s)": _fmt(r["simulate_s"]), "reused": "yes" if r["reused"] else "no",
-        "versions": ", ".join(f"{k} {v}" for k, v in r["versions"].items()
-                              if k == "PyNN" or k.lower().startswith(r["backend"].split("+")[0].lower())),
+        "versions": _versions(r),
         "codegen": r["brian2_codegen_target"] or "-", "connectivity sha256": (r["fingerprint"] or "-")[:12],
         "zoo commit": (r["zoo_commit"] or "-")[:12] + ("+dirty" if (r["zoo_commit"] or "").endswith("+dirty") else ""),
         "results (under --runs)": r["path"],
