@@ -94,17 +94,18 @@ def coverage(comparisons, labels):
     original row (its runs do not give them), "never": what no original run can be compared on}."""
     from .report import statistic_label
 
-    def grouped(checks):
+    def grouped(rows):
         found = {}
-        for check in checks:
+        for check in rows:
             found.setdefault(statistic_label(check), []).append(check.population or "(model)")
         return {name: sorted(set(pops)) for name, pops in found.items()}
 
     seed_rows = [r for r in comparisons if r.check.tolerance_rule == checks.RULE]
-    with_original = [r.check for r in seed_rows if ARM in r.check.backends]
-    have = {(c.statistic, c.population) for c in with_original}
-    missing = [r.check for r in seed_rows if r.check.backends == tuple(labels) and (r.check.statistic, r.check.population) not in have]
-    compared = [r.check for r in seed_rows if ARM in r.check.backends and r.status != "constant"]
+    with_original = [r for r in seed_rows if ARM in r.check.backends]
+    have = {(r.check.statistic, r.check.population) for r in with_original}
+    missing = [r.check for r in seed_rows
+               if r.check.backends == tuple(labels) and (r.check.statistic, r.check.population) not in have]
+    compared = [r.check for r in with_original if r.status != "constant"]
     return {"compared": grouped(compared), "not_measured": grouped(missing), "never": list(NEVER)}
 
 
