@@ -3,7 +3,7 @@
 Configurations, each run in processes of its own, in alternating order over the rounds:
 
 * ``original``    trfore/ChATmodel @ e5aea56 (the commit the model card cites), ``run_simulation.py``
-                  fetched by ``fetch_original.py`` and run unmodified (``runpy``, as ``__main__``, in a
+                  fetched by ``zoo.originals`` and run unmodified (``runpy``, as ``__main__``, in a
                   scratch folder that takes its ``.npy`` files): Control, GABAzine and ACh one after
                   the other in one process, Brian2 runtime mode, ``CHAT_NUM_TRIAL`` = ``--trials``
                   (its only reading of the trial count; the network sizes and seeds stay its defaults);
@@ -44,7 +44,7 @@ timed runs are counted.
     python benchmarks/fore2020.py --quick               # 1 trial, 1 round, smoke test
 
 The original's code is never committed; without it (and without network) the original is reported
-as NOT RUN with the reason (copy the files as ``fetch_original.py`` says).
+as NOT RUN with the reason (copy the files as the one-line error of ``python -m zoo.originals fore2020`` says).
 """
 
 import argparse
@@ -62,7 +62,6 @@ import numpy as np
 from process_costs import cpu_seconds, cython_modules, fmt, machine_info, peak_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
-HERE = Path(__file__).resolve().parent
 SEED = 1
 CONFIGS = ("original", "zoo-brian2", "zoo-nest")
 ZOO_CONDITIONS = ("control", "gabazine", "muscarine")
@@ -134,10 +133,10 @@ class StopAtAnalysis(Exception):
 
 def run_original(trials, analysis=False):
     """chatmodel's run_simulation.py, unmodified, all three conditions, phases timed from outside."""
-    sys.path.insert(0, str(HERE))
-    from fetch_original import require
+    sys.path.insert(0, str(ROOT))
+    from zoo import originals
 
-    script = require("fore2020") / "run_simulation.py"
+    script = originals.require("fore2020") / "run_simulation.py"
     os.environ["CHAT_NUM_TRIAL"] = str(trials)
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.chdir(tempfile.mkdtemp(prefix="chatmodel-bench-"))  # its .npy files stay out of the repository

@@ -4,7 +4,7 @@ Configurations, each run in a process of its own, in alternating order over the 
 
 * ``ntwk``          the original: ntwk (yzerlaut/neural_network_dynamics @ 493623c) runs the Python
                     block of its own README (the RS-FS network, 1500 ms, Brian2 runtime mode),
-                    fetched by ``fetch_original.py`` at the pinned commit, unmodified; the block is
+                    fetched by ``zoo.originals`` at the pinned commit, unmodified; the block is
                     executed up to ``collect_and_run`` (the HDF5 file and the plot are left out),
                     with the four keys ntwk reads (``Erev_Exc`` ...) added to its Model dict from
                     the README's own values (as written it stops with KeyError 'Erev_Exc'); ntwk
@@ -29,7 +29,7 @@ and the fraction of spikes with a spike of the same cell within 1 ms on the othe
     python benchmarks/zerlaut2018.py --quick               # 300 ms, 1 round, smoke test
 
 ntwk's own code is never committed; without network the original is reported as NOT RUN with the
-reason (copy the files as ``fetch_original.py`` says).
+reason (copy the files as the one-line error of ``python -m zoo.originals zerlaut2018`` says).
 """
 
 import argparse
@@ -46,7 +46,6 @@ import numpy as np
 from process_costs import cpu_seconds, cython_modules, fmt, machine_info, peak_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
-HERE = Path(__file__).resolve().parent
 SEED = 1
 CONFIGS = ("ntwk", "zoo-brian2", "zoo-nest", "zoo-nest-tol", "zoo-nest-t2")
 TARGETS = {"simulate": 1.1, "peak": 1.3}  # zoo / original, same simulator (Brian2)
@@ -119,10 +118,10 @@ def readme_block(readme):
 
 
 def run_ntwk(t_stop_ms):
-    sys.path.insert(0, str(HERE))
-    from fetch_original import require
+    sys.path.insert(0, str(ROOT))
+    from zoo import originals
 
-    code_dir = require("zerlaut2018")
+    code_dir = originals.require("zerlaut2018")
     os.environ.setdefault("MPLBACKEND", "Agg")
     imports, build_code, run_code = readme_block(code_dir / "README.md")
     sys.path.insert(0, str(code_dir))

@@ -141,6 +141,7 @@ def validate(model, template, sims, seeds, root, jobs, force=False, fault=None, 
                         [f.as_dict() for f in findings], fault.as_dict() if fault else None, power,
                         arms=arms, runs_root=root, made_by=made_by)
     if original_seeds:
+        data["original_coverage"] = originals.coverage(comparisons, labels)
         data["references_note"] = ("; values from runs of the reference code are replaced by the original arm above, "
                                    "published values stay")
     say("drawing figures")

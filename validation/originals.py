@@ -7,6 +7,8 @@ A model whose original code runs here has a module ``original`` in its package (
 
 - ``DESCRIPTION``: one line naming the code and its version;
 - ``VARIANTS``: the zoo variants whose protocol the original code runs;
+- ``REQUIRES`` (optional): {module: pip package} that the original code imports and the zoo does
+  not install, checked before any run;
 - ``simulate(code_dir, variant, seed, threads)``: imports the original code from `code_dir` (fetched
   and checked by :mod:`zoo.originals`), runs it unmodified with that seed (only its own arguments
   and parameter dictionaries are given, never its code changed) and returns
@@ -30,6 +32,7 @@ import concurrent.futures
 import dataclasses
 import hashlib
 import importlib
+import importlib.util
 import inspect
 import json
 import subprocess
@@ -38,6 +41,8 @@ import time
 from pathlib import Path
 
 from zoo.errors import ZooError
+
+from . import checks
 
 ARM = "original"
 
@@ -71,7 +76,37 @@ def require(model):
                        f"not '{model.variant_name}'")
     if model.overrides():
         raise ZooError(f"the original code of {model.name} runs its own parameters; drop --set and --duration")
+    for module, package in getattr(found, "REQUIRES", {}).items():
+        if importlib.util.find_spec(module) is None:
+            raise ZooError(f"the original code of {model.name} imports {module}, which the zoo does not install: "
+                           f"pip install {package}")
     return originals.require(model.name)
+
+
+NEVER = ("paired-by-seed rows (the original draws its own networks and inputs with its own generators)",
+         "connectivity fingerprints (it records no connection lists)")
+
+
+def coverage(comparisons, labels):
+    """What the report can say about the original arm, from the comparisons made: {"compared":
+    {statistic: [populations]} (seed-to-seed rows with the original, less the constant ones, which
+    the parameters decide), "not_measured": the same for the zoo's seed-to-seed rows that have no
+    original row (its runs do not give them), "never": what no original run can be compared on}."""
+    from .report import statistic_label
+
+    def grouped(rows):
+        found = {}
+        for check in rows:
+            found.setdefault(statistic_label(check), []).append(check.population or "(model)")
+        return {name: sorted(set(pops)) for name, pops in found.items()}
+
+    seed_rows = [r for r in comparisons if r.check.tolerance_rule == checks.RULE]
+    with_original = [r for r in seed_rows if ARM in r.check.backends]
+    have = {(r.check.statistic, r.check.population) for r in with_original}
+    missing = [r.check for r in seed_rows
+               if r.check.backends == tuple(labels) and (r.check.statistic, r.check.population) not in have]
+    compared = [r.check for r in with_original if r.status != "constant"]
+    return {"compared": grouped(compared), "not_measured": grouped(missing), "never": list(NEVER)}
 
 
 @dataclasses.dataclass(frozen=True)

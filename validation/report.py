@@ -306,12 +306,18 @@ def _finding_rows(findings):
             for f in findings]
 
 
+def _versions(run):
+    """PyNN and the arm's simulator; every version for an arm that is no simulator (the original)."""
+    arm = run["backend"].split("+")[0].lower()
+    shown = {k: v for k, v in run["versions"].items() if k == "PyNN" or k.lower().startswith(arm)}
+    return ", ".join(f"{k} {v}" for k, v in (shown or run["versions"]).items())
+
+
 def _run_rows(runs):
     return [{
         "arm": r["backend"] + (f" + fault {r['fault']}" if r["fault"] else ""), "seed": r["seed"],
         "simulate (s)": _fmt(r["simulate_s"]), "reused": "yes" if r["reused"] else "no",
-        "versions": ", ".join(f"{k} {v}" for k, v in r["versions"].items()
-                              if k == "PyNN" or k.lower().startswith(r["backend"].split("+")[0].lower())),
+        "versions": _versions(r),
         "codegen": r["brian2_codegen_target"] or "-", "connectivity sha256": (r["fingerprint"] or "-")[:12],
         "zoo commit": (r["zoo_commit"] or "-")[:12] + ("+dirty" if (r["zoo_commit"] or "").endswith("+dirty") else ""),
         "results (under --runs)": r["path"],
@@ -423,6 +429,19 @@ def _arms_text(report):
                      for arm, text in report.get("arms", {}).items())
 
 
+def coverage_text(report):
+    """One sentence on what the original arm is compared on (empty without one)."""
+    found = report.get("original_coverage")
+    if not found:
+        return ""
+
+    def listed(groups):
+        return "; ".join(f"{name} ({', '.join(pops)})" for name, pops in groups.items()) or "none"
+
+    return (f"The original arm is compared on: {listed(found['compared'])}. Not measured from its runs: "
+            f"{listed(found['not_measured'])}. Never compared: {'; '.join(found['never'])}.")
+
+
 def to_html(report, figures):
     fault = report["fault"]
     comparisons = [_result_from_dict(d) for d in report["comparisons"]]
@@ -457,6 +476,7 @@ def to_html(report, figures):
         f"<code>{html.escape(report['rule'].get('paired', '-'))}</code>: {html.escape(report['rule'].get('paired_text', '-'))} "
         f"(mean difference [95 % interval]). Verdicts after {html.escape(report['rule'].get('multiplicity', '-'))}; "
         "p: the row's own p-value. Rows that differ come first.</p>",
+        f"<p class='small'>{html.escape(coverage_text(report))}</p>" if coverage_text(report) else "",
         _table(arm_table_rows(comparisons, arms)),
         "<h2 id='constant'>Comparisons that cannot fail</h2>",
         "<p class='small'>The same value in every run of every arm (computed from the parameters alone): shown for "
@@ -528,6 +548,7 @@ def to_markdown(report, figure_files):
         f"Seed-to-seed rule `{report['rule']['name']}`: {report['rule']['text']}. Paired rule "
         f"`{report['rule'].get('paired', '-')}`: {report['rule'].get('paired_text', '-')}. Verdicts after "
         f"{report['rule'].get('multiplicity', '-')}; rows that differ come first.", "",
+        *([coverage_text(report), ""] if coverage_text(report) else []),
         _md_table(arm_table_rows(comparisons, arms)),
         "## Comparisons that cannot fail", "",
         "The same value in every run (computed from the parameters alone); counted neither as agreement nor as difference.", "",
