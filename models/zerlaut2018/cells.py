@@ -7,7 +7,7 @@ transfer-function measurement, so both always simulate the same cell.
   backends, as ntwk integrates its cells (``brian2.NeuronGroup(..., method='euler')`` in
   ``ntwk/cells/cell_construct.py``); on NEST a NESTML module compiled once and cached.
 - ``"aeif_cond_exp"``: PyNN's ``EIF_cond_exp_isfa_ista``, i.e. NEST's ``aeif_cond_exp`` (GSL's adaptive
-  RKF45) on NEST and fixed-step rk2 on Brian2: two integrators, and NEST ~14x slower than Brian2.
+  RKF45) on NEST and fixed-step rk2 on Brian2: two integrators, and NEST simulates 11-14x slower than Brian2.
 """
 
 from zoo.neurons import ADEX_COND_EXP, cell_type

@@ -69,7 +69,7 @@ def _key(cell_params, cell, protocol, neuron):
 def measure(cell_params, cell, protocol, label="cell", use_cache=True, neuron=None):
     """{channel rates..., 'rate': nu_out [Hz], 'spikes': counts, 'cells': n} per grid point.
 
-    `neuron`: the zoo.neurons NeuronType simulated (receptors 'excitatory' and 'inhibitory', state
+    `neuron`: the zoo.neurons NeuronType simulated (receptors 'excitatory' and 'inhibitory', states 'V_m' and
     'w'), or None for PyNN's EIF_cond_exp_isfa_ista; `cell_params`: its parameters (in its units);
     `cell`: the template's view of it (channels give the synaptic Q, tau and E).
     """
