@@ -9,12 +9,17 @@ Configurations, each run in a process of its own, in alternating order over the 
                     with the four keys ntwk reads (``Erev_Exc`` ...) added to its Model dict from
                     the README's own values (as written it stops with KeyError 'Erev_Exc'); ntwk
                     imports scikit-learn, which the zoo does not need: install it to run this;
-* ``zoo-brian2``    ``zerlaut2018`` (default variant: the same README protocol) on Brian2;
-* ``zoo-nest``      the same on NEST, one thread, ``aeif_cond_exp`` as NEST ships it (GSL RKF45,
-                    ``gsl_error_tol`` 1e-6);
-* ``zoo-nest-tol``  the same with ``gsl_error_tol`` set to ``--tol`` (default 1e-3) in NEST's defaults
-                    of ``aeif_cond_exp`` before the build: does a looser tolerance buy speed?
-* ``zoo-nest-t2``   NEST with two threads (what ``python -m zoo.run`` uses on a 2-core machine).
+* ``zoo-brian2``    ``zerlaut2018`` (default variant: the same README protocol; default
+                    ``cell_model='euler'``: zoo.neurons.ADEX_COND_EXP, forward Euler) on Brian2;
+* ``zoo-nest``      the same on NEST, one thread (the cell as a NESTML module, compiled once and cached);
+* ``zoo-nest-t2``   the same with two threads (what ``python -m zoo.run`` uses on a 2-core machine);
+* ``zoo-brian2-aeif``, ``zoo-nest-aeif``: ``cell_model='aeif_cond_exp'``, PyNN's EIF_cond_exp_isfa_ista
+                    (Brian2: rk2; NEST: ``aeif_cond_exp``, GSL RKF45 with ``gsl_error_tol`` 1e-6), the
+                    zoo's cell before issue 25;
+* ``zoo-nest-aeif-tol``  as ``zoo-nest-aeif`` with ``gsl_error_tol`` set to ``--tol`` (default 1e-3)
+                    in NEST's defaults of ``aeif_cond_exp`` before the build: does a looser tolerance buy speed?
+* ``nestml-compile`` the one-time cost of the NEST module of ADEX_COND_EXP: NESTML code generation and
+                    the C++ compile into an empty cache (CPU seconds include the compiler's processes).
 
 Measured per process: build (model/script start -> network ready, NumPy drawing included), the
 simulation of the whole protocol (one run of 1500 ms; Brian2's code generation for the run is in
@@ -22,7 +27,8 @@ it on both Brian2 sides), and peak resident memory (``ru_maxrss``). Seconds are 
 process (user + system; robust to the other load of a shared machine), wall seconds are in the
 JSON file. The zoo configurations write their spikes, and the script compares every NEST variant
 with the zoo's Brian2 run of the same seed (same network, same afferent spikes): population rates
-and the fraction of spikes with a spike of the same cell within 1 ms on the other side.
+and the fraction of spikes with a spike of the same cell within 1 ms on the other side (each NEST
+configuration against the Brian2 run of the same cell model).
 
     python benchmarks/zerlaut2018.py                       # all configurations, 2 rounds
     python benchmarks/zerlaut2018.py --configs zoo-nest zoo-brian2 --rounds 3
@@ -35,6 +41,7 @@ reason (copy the files as the one-line error of ``python -m zoo.originals zerlau
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -47,7 +54,11 @@ from process_costs import cpu_seconds, cython_modules, fmt, machine_info, peak_b
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
-CONFIGS = ("ntwk", "zoo-brian2", "zoo-nest", "zoo-nest-tol", "zoo-nest-t2")
+# zoo configurations: (simulator, cell_model, threads, loosened GSL tolerance)
+ZOO = {"zoo-brian2": ("brian2", "euler", 1, False), "zoo-nest": ("nest", "euler", 1, False),
+       "zoo-nest-t2": ("nest", "euler", 2, False), "zoo-brian2-aeif": ("brian2", "aeif_cond_exp", 1, False),
+       "zoo-nest-aeif": ("nest", "aeif_cond_exp", 1, False), "zoo-nest-aeif-tol": ("nest", "aeif_cond_exp", 1, True)}
+CONFIGS = ("ntwk", *ZOO, "nestml-compile")
 TARGETS = {"simulate": 1.1, "peak": 1.3}  # zoo / original, same simulator (Brian2)
 NEST_VS_BRIAN2_TARGET = 1.3  # zerlaut2018 on NEST: the protocol at most 1.3x Brian2 (issue 25)
 
@@ -73,17 +84,16 @@ def run_zoo(config, t_stop_ms, tol, spikes_path):
     from zoo import backends, io, registry
     from zoo.seeds import SeedStreams
 
-    simulator = "brian2" if config == "zoo-brian2" else "nest"
-    threads = 2 if config == "zoo-nest-t2" else 1
+    simulator, cell_model, threads, loosened = ZOO[config]
     if simulator == "brian2":
         os.environ["ZOO_BRIAN2_CODEGEN"] = "cython"  # as ntwk (Brian2's runtime default): no probing
-    model = registry.create_model("zerlaut2018")
+    model = registry.create_model("zerlaut2018", cell_model=cell_model)
     if t_stop_ms < model.t_stop_ms:
-        model = registry.create_model("zerlaut2018", duration=t_stop_ms - model.warmup_ms)
+        model = registry.create_model("zerlaut2018", cell_model=cell_model, duration=t_stop_ms - model.warmup_ms)
     streams = SeedStreams(SEED)
     with Clock() as setup:
         backend = backends.setup(simulator, streams, threads=threads, **model.simulation_settings(max_delay=0.0))
-    if config == "zoo-nest-tol":
+    if loosened:
         import nest
 
         nest.SetDefaults("aeif_cond_exp", {"gsl_error_tol": tol})
@@ -104,6 +114,22 @@ def run_zoo(config, t_stop_ms, tol, spikes_path):
     return {"setup_s": setup.wall, "setup_cpu_s": setup.cpu, "build_s": build.wall, "build_cpu_s": build.cpu,
             "simulate_s": run.wall, "simulate_cpu_s": run.cpu, "bio_s": seconds,
             "rate_E": rates.get("E"), "rate_I": rates.get("I"), "threads": threads}
+
+
+def run_nestml_compile():
+    """Generate and compile the NEST module of ADEX_COND_EXP into an empty cache: the one-time cost."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["ZOO_CACHE_DIR"] = tempfile.mkdtemp(prefix="zoo-nestml-bench-")
+    from zoo import backends
+    from zoo.neurons import ADEX_COND_EXP
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with Clock() as build:
+        backends.prepare(ADEX_COND_EXP, "nest")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    compiler_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    return {"setup_s": 0.0, "setup_cpu_s": 0.0, "build_s": build.wall, "build_cpu_s": build.cpu + compiler_cpu,
+            "simulate_s": 0.0, "simulate_cpu_s": 0.0, "bio_s": 1.0, "rate_E": None, "rate_I": None, "threads": 1}
 
 
 def readme_block(readme):
@@ -155,6 +181,8 @@ def child_main(config_json):
     config = json.loads(config_json)
     if config["config"] == "ntwk":
         result = run_ntwk(config["t_stop_ms"])
+    elif config["config"] == "nestml-compile":
+        result = run_nestml_compile()
     else:
         result = run_zoo(config["config"], config["t_stop_ms"], config["tol"], config["spikes_path"])
     result["peak_bytes"] = peak_bytes()
@@ -181,7 +209,7 @@ def run_child(config, args, spikes_dir, round_no):
         return {"config": config, "error": last[:400]}
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result.update(config=config, round=round_no, process_wall_s=wall, new_cython_modules=cython_modules() - before,
-                  spikes_path=spikes_path if config != "ntwk" else None)
+                  spikes_path=spikes_path if config in ZOO else None)
     return result
 
 
@@ -265,46 +293,45 @@ def main(argv=None):
         mine = [r for r in runs if r["config"] == config]
         if mine:
             table[config] = best(mine)
-    # spikes of every NEST variant against the zoo's Brian2 run (same network and input), round 0
+    # spikes of every NEST configuration against the zoo's Brian2 run of the same cell model (same
+    # network and input), round 0; and the GSL tolerance's effect on NEST's own spikes
     agreement = {}
-    reference = next((r for r in runs if r["config"] == "zoo-brian2"), None)
-    if reference:
-        ref_spikes = load_spikes(reference["spikes_path"])
-        for config in args.configs:
-            first = next((r for r in runs if r["config"] == config and r.get("spikes_path")), None)
-            if first and config != "zoo-brian2":
-                mine = load_spikes(first["spikes_path"])
-                within, exact = coincidence(mine, ref_spikes)
-                agreement[config] = {"vs": "zoo-brian2", "within_1ms": within, "identical": exact}
-        nest_default = next((r for r in runs if r["config"] == "zoo-nest"), None)
-        tol = next((r for r in runs if r["config"] == "zoo-nest-tol"), None)
-        if nest_default and tol:
-            within, exact = coincidence(load_spikes(tol["spikes_path"]), load_spikes(nest_default["spikes_path"]))
-            agreement["zoo-nest-tol vs zoo-nest"] = {"within_1ms": within, "identical": exact}
+    first = {c: next((r for r in runs if r["config"] == c and r.get("spikes_path")), None) for c in args.configs}
+    pairs = [(c, "zoo-brian2" if ZOO[c][1] == "euler" else "zoo-brian2-aeif") for c in ZOO if ZOO[c][0] == "nest"]
+    pairs += [("zoo-nest-aeif-tol", "zoo-nest-aeif"), ("zoo-brian2", "zoo-brian2-aeif"), ("zoo-nest", "zoo-nest-aeif")]
+    for mine, other in pairs:
+        if first.get(mine) and first.get(other):
+            within, exact = coincidence(load_spikes(first[mine]["spikes_path"]), load_spikes(first[other]["spikes_path"]))
+            agreement[f"{mine} vs {other}"] = {"within_1ms": within, "identical": exact}
 
     original = table.get("ntwk")
-    brian2 = table.get("zoo-brian2")
-    lines = ["| config | build CPU s | sim CPU s per bio-s | x ntwk | x zoo-brian2 | build + sim CPU s | x zoo-brian2 | "
-             "peak MiB | x ntwk | E / I Hz | spikes within 1 ms of zoo-brian2 |",
+    lines = ["| config | build CPU s | sim CPU s per bio-s | x ntwk | x Brian2 (same cell) | build + sim CPU s | "
+             "x Brian2 (same cell) | peak MiB | x ntwk | E / I Hz | spikes within 1 ms of Brian2 (same cell) |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     verdicts = []
     for config, r in table.items():
+        if config == "nestml-compile":
+            verdicts.append(f"nestml-compile: NESTML code generation + C++ compile of ADEX_COND_EXP, once per "
+                            f"definition and NEST version: {r['build_cpu_s']:.1f} CPU s ({r['build_s']:.1f} s wall)")
+            continue
+        same = "zoo-brian2-aeif" if config in ZOO and ZOO[config][1] == "aeif_cond_exp" else "zoo-brian2"
+        brian2 = table.get(same) if config != "ntwk" else table.get("zoo-brian2")
         total = r["build_cpu_s"] + r["simulate_cpu_s"]
         sim_x = r["simulate_cpu_per_bio_s"] / original["simulate_cpu_per_bio_s"] if original else None
         sim_b = r["simulate_cpu_per_bio_s"] / brian2["simulate_cpu_per_bio_s"] if brian2 else None
         tot_b = total / (brian2["build_cpu_s"] + brian2["simulate_cpu_s"]) if brian2 else None
         peak_x = r["peak_bytes"] / original["peak_bytes"] if original else None
-        agree = agreement.get(config, {}).get("within_1ms")
+        agree = agreement.get(f"{config} vs {same}", {}).get("within_1ms")
         lines.append(f"| {config} | {r['build_cpu_s']:.2f} | {r['simulate_cpu_per_bio_s']:.2f} | {fmt(sim_x)} | {fmt(sim_b)} | "
                      f"{total:.1f} | {fmt(tot_b)} | {r['peak_bytes'] / 2**20:.0f} | {fmt(peak_x)} | "
                      f"{fmt(r['rate_E'], 3)} / {fmt(r['rate_I'], 3)} | {fmt(agree, 3)} |")
-        if config == "zoo-brian2" and original:
-            verdicts.append(f"zoo-brian2 / ntwk simulate {sim_x:.2f}x (target <= {TARGETS['simulate']}): "
+        if config.startswith("zoo-brian2") and original:
+            verdicts.append(f"{config} / ntwk simulate {sim_x:.2f}x (target <= {TARGETS['simulate']}): "
                             + ("met" if sim_x <= TARGETS["simulate"] else "NOT met"))
-            verdicts.append(f"zoo-brian2 / ntwk peak memory {peak_x:.2f}x (target <= {TARGETS['peak']}): "
+            verdicts.append(f"{config} / ntwk peak memory {peak_x:.2f}x (target <= {TARGETS['peak']}): "
                             + ("met" if peak_x <= TARGETS["peak"] else "NOT met"))
         if config.startswith("zoo-nest") and brian2:
-            verdicts.append(f"{config} / zoo-brian2, build + simulate CPU s: {tot_b:.2f}x (target <= "
+            verdicts.append(f"{config} / {same}, build + simulate CPU s: {tot_b:.2f}x (target <= "
                             f"{NEST_VS_BRIAN2_TARGET}): " + ("met" if tot_b <= NEST_VS_BRIAN2_TARGET else "NOT met"))
         if config == "zoo-nest-t2" and brian2:
             wall_b = (r["build_s"] + r["simulate_s"]) / (brian2["build_s"] + brian2["simulate_s"])

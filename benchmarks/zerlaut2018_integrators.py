@@ -1,14 +1,18 @@
 """How much do the integrators change zerlaut2018's stationary rates? NEST vs Brian2 rk2 vs Brian2 Euler.
 
 The reference code (ntwk) integrates V, w and the conductances with forward Euler at dt = 0.1 ms.
-PyNN's NEST backend runs aeif_cond_exp with GSL's adaptive RKF45 (error tolerance 1e-6: close to
-exact), and PyNN's Brian2 backend integrates EIF_cond_exp_isfa_ista with fixed-step rk2. This script
-runs the *same* network with the *same* afferent spikes (everything drawn from the master seed) on
+So does the zoo's default cell (``cell_model='euler'``: zoo.neurons.ADEX_COND_EXP on both backends).
+With ``cell_model='aeif_cond_exp'`` PyNN's NEST backend runs aeif_cond_exp with GSL's adaptive RKF45
+(error tolerance 1e-6: close to exact), and PyNN's Brian2 backend integrates EIF_cond_exp_isfa_ista
+with fixed-step rk2. This script runs the *same* network with the *same* afferent spikes (everything
+drawn from the master seed) on
 
-* ``nest``:         what the zoo runs on NEST (RKF45);
-* ``brian2``:       what the zoo runs on Brian2 (rk2);
-* ``brian2_euler``: Brian2 with every ``method='rk2'`` NeuronGroup switched to forward Euler, i.e.
-  ntwk's integration (a patch of brian2.NeuronGroup in this script only),
+* ``nest``:         the zoo's default cell on NEST (forward Euler, a NESTML module);
+* ``brian2``:       the zoo's default cell on Brian2 (forward Euler);
+* ``nest_aeif``:    PyNN's cell on NEST (RKF45);
+* ``brian2_aeif``:  PyNN's cell on Brian2 (rk2);
+* ``brian2_aeif_euler``: PyNN's cell on Brian2 with every ``method='rk2'`` NeuronGroup switched to
+  forward Euler (a patch of brian2.NeuronGroup in this script only),
 
 so per-seed differences measure the integrators alone, free of seed-to-seed spread.
 
@@ -28,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CONFIGS = ("nest", "brian2", "brian2_euler")
+CONFIGS = ("nest", "brian2", "nest_aeif", "brian2_aeif", "brian2_aeif_euler")
 
 
 def child(config, variant, seed, small):
@@ -37,9 +41,10 @@ def child(config, variant, seed, small):
     from zoo.seeds import SeedStreams
 
     overrides = {"N_E": 800, "N_I": 200, "p_E": 0.25, "p_I": 0.25} if small else {}
-    model = registry.create_model(f"zerlaut2018.{variant}", **overrides)
-    simulator = "nest" if config == "nest" else "brian2"
-    if config == "brian2_euler":
+    cell_model = "aeif_cond_exp" if "aeif" in config else "euler"
+    model = registry.create_model(f"zerlaut2018.{variant}", cell_model=cell_model, **overrides)
+    simulator = config.split("_")[0]
+    if config == "brian2_aeif_euler":
         import brian2
 
         stock = brian2.NeuronGroup.__init__
@@ -93,7 +98,7 @@ def main(argv=None):
             result = json.loads(line[0][7:])
             results.append(result)
             r = result["rates_hz"]
-            print(f"{args.variant} seed {seed} {config:<13} E {r['E']:.3f} Hz  I {r['I']:.3f} Hz  ({result['cpu_s']:.0f} s CPU)",
+            print(f"{args.variant} seed {seed} {config:<17} E {r['E']:.3f} Hz  I {r['I']:.3f} Hz  ({result['cpu_s']:.0f} s CPU)",
                   flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n")

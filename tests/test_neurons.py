@@ -198,3 +198,71 @@ def test_sqrt_is_rewritten_for_nestml():
     from zoo.backends.nest.neurons import _nestml_expression
 
     assert _nestml_expression("a * sqrt(b / (c + d)) + sqrt(e)") == "a * ((b / (c + d))**0.5) + ((e)**0.5)"
+
+
+# --- ADEX_COND_EXP: the AdEx of zerlaut2018 (forward Euler at dt on both backends) ------------------
+RS = dict(C_m=200.0, g_L=10.0, E_L=-70.0, V_T=-50.0, Delta_T=2.0, V_peak=-40.0, V_reset=-70.0, t_ref=5.0,
+          a=2.0, b=40.0, tau_w=500.0)
+
+
+def _adex_euler_spikes(p, steps):
+    """The definition's Euler recursion for V and w under constant I_e: spike step ends [ms] and w."""
+    v, w, left, spikes, trace = p["E_L"], 0.0, 0, [], np.empty(steps)
+    refractory = int(round(p["t_ref"] / DT))
+    for k in range(steps):
+        dv = (p["g_L"] * (p["E_L"] - v) + p["g_L"] * p["Delta_T"] * np.exp((v - p["V_T"]) / p["Delta_T"])
+              + p["I_e"] - w) / p["C_m"]
+        dw = (p["a"] * (v - p["E_L"]) - w) / p["tau_w"]
+        left = max(left - 1, 0)
+        v = v + DT * dv if left == 0 else v
+        w += DT * dw
+        if left == 0 and v > p["V_peak"]:
+            v, w, left = p["V_reset"], w + p["b"], refractory
+            spikes.append((k + 1) * DT)
+        trace[k] = w
+    return np.array(spikes), trace
+
+
+def test_adex_spikes_and_adaptation_follow_the_definitions_euler_recursion(backend):
+    """Constant drive: the spike times of the Euler recursion (to the step: exp may differ in the last
+    bit between the backends' maths libraries), w jumping by b at each spike, and slowing ISIs."""
+    from zoo.neurons import ADEX_COND_EXP
+
+    sim = backend.sim
+    params = dict(RS, I_e=400.0)
+    cell = sim.Population(1, cell_type(ADEX_COND_EXP, sim)(**params))
+    cell.initialize(V_m=params["E_L"], w=0.0)
+    cell.record(["spikes", "w"])
+    sim.run(600.0)
+    segment = cell.get_data().segments[0]
+    spikes = np.asarray(segment.spiketrains[0].magnitude)
+    w = _signal(segment, "w")[:, 0]
+    expected, w_expected = _adex_euler_spikes(params, 6000)
+    assert spikes.size == expected.size >= 8
+    np.testing.assert_allclose(spikes, expected, rtol=0, atol=DT + 1e-9)
+    isi = np.diff(spikes)
+    assert isi[-1] > 1.5 * isi[0]  # spike-frequency adaptation
+    np.testing.assert_allclose(w[1:], w_expected[:w.size - 1], rtol=1e-6, atol=1e-6)
+    jumps = np.diff(w)[np.diff(w) > params["b"] / 2]
+    assert jumps.size == spikes.size and np.allclose(jumps, params["b"], atol=0.1)
+
+
+def test_adex_relaxes_to_its_subthreshold_rest(backend):
+    """Below rheobase V and w settle where both drifts vanish: g_L (E_L - V) + g_L Delta_T
+    exp((V - V_T) / Delta_T) + I_e - a (V - E_L) = 0, w = a (V - E_L)."""
+    from scipy import optimize
+
+    from zoo.neurons import ADEX_COND_EXP
+
+    sim = backend.sim
+    p = dict(RS, I_e=150.0, tau_w=50.0)
+    cell = sim.Population(1, cell_type(ADEX_COND_EXP, sim)(**p))
+    cell.initialize(V_m=-60.0, w=0.0)
+    cell.record(["spikes", "V_m", "w"])
+    sim.run(800.0)
+    segment = cell.get_data().segments[0]
+    v, w = _signal(segment, "V_m")[-1, 0], _signal(segment, "w")[-1, 0]
+    rest = optimize.brentq(lambda u: p["g_L"] * (p["E_L"] - u) + p["g_L"] * p["Delta_T"] * np.exp((u - p["V_T"]) / p["Delta_T"])
+                           + p["I_e"] - p["a"] * (u - p["E_L"]), -80.0, p["V_T"])
+    assert len(segment.spiketrains[0]) == 0
+    assert v == pytest.approx(rest, abs=1e-3) and w == pytest.approx(p["a"] * (rest - p["E_L"]), abs=1e-2)

@@ -38,3 +38,26 @@ def cell_parameters(p, population):
         "e_rev_E": p.Erev_E,
         "e_rev_I": p.Erev_I,
     }
+
+
+def adex_parameters(p, population):
+    """Parameters of zoo.neurons.ADEX_COND_EXP in its units (pF, nS, mV, ms, pA) for 'E' or 'I'."""
+    rs = population == "E"
+    return {
+        "C_m": p.Cm,
+        "g_L": p.Gl,
+        "E_L": p.El,
+        "V_T": p.Vthre,
+        "Delta_T": p.deltaV_E if rs else p.deltaV_I,
+        "V_peak": detection_threshold(p, population),
+        "V_reset": p.Vreset,
+        "t_ref": p.Trefrac,
+        "a": p.a_E if rs else 0.0,
+        "b": p.b_E if rs else 0.0,
+        "tau_w": p.tauw_E,
+        "E_e": p.Erev_E,
+        "E_i": p.Erev_I,
+        "tau_e": p.Tsyn_E,
+        "tau_i": p.Tsyn_I,
+        "I_e": 0.0,
+    }

@@ -2,8 +2,9 @@
 
 Methods, as ntwk simulates its README example (the project spec zerlaut2018.md):
 N_E regular-spiking and N_I fast-spiking adaptive exponential integrate-and-fire cells with
-conductance-based exponential synapses (EIF_cond_exp_isfa_ista = NEST aeif_cond_exp). Spikes are
-detected at Vthre + 5 deltaV (v_spike set explicitly, which PyNN-Brian2 hard-codes); reset to
+conductance-based exponential synapses, integrated with forward Euler at dt as ntwk does
+(zoo.neurons.ADEX_COND_EXP; or PyNN's EIF_cond_exp_isfa_ista with cell_model='aeif_cond_exp', cells.py).
+Spikes are detected at Vthre + 5 deltaV (v_spike set explicitly, which PyNN-Brian2 hard-codes); reset to
 Vreset with V clamped for Trefrac; RS cells add b to w at each spike. Every target cell gets a
 fixed number of sources from each population, K = int(p N_pre) = 200 Exc and 50 Inh, drawn
 with replacement (multapses) and without autapses. Each cell is driven by its own afferent
@@ -20,7 +21,7 @@ from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Size, Structure, Zo
 from zoo.network import Network
 from zoo.units import to_pynn
 
-from . import formulas
+from . import cells, formulas
 from .variants import VARIANTS
 
 POPULATIONS = ("E", "I")
@@ -105,7 +106,7 @@ class Zerlaut2018(ZooModel):
 
     def structure(self, drawn):
         p = self.params
-        populations = [PopulationInfo(name, size, "EIF_cond_exp_isfa_ista") for name, size in self.sizes().items()]
+        populations = [PopulationInfo(name, size, cells.type_name(p)) for name, size in self.sizes().items()]
         if p.shared_afferents:
             populations.append(PopulationInfo("aff", p.N_aff, "SpikeSourceArray"))
         else:
@@ -137,9 +138,8 @@ class Zerlaut2018(ZooModel):
         populations = {}
         for name, size in self.sizes().items():
             progress.step("creating population %s (%d)", name, size)
-            cell = sim.EIF_cond_exp_isfa_ista(**formulas.cell_parameters(p, name))
-            population = sim.Population(size, cell, label=name)
-            population.initialize(v=p.El, w=0.0)
+            population = sim.Population(size, cells.create(sim, p, name), label=name)
+            population.initialize(**cells.rest(p))
             populations[name] = population
         return populations
 

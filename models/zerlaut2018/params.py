@@ -12,6 +12,8 @@ Cm, Gl, El             capacitance, leak conductance, leak reversal             
 Vthre, Vreset          exponential threshold, reset potential                        mV     ntwk README (cells)
 deltaV_E/I             exponential slope; spikes detected at Vthre + 5 deltaV         mV     ntwk README; cell_construct.py
 Trefrac                refractory period (V clamped at Vreset)                       ms     ntwk README (cells)
+cell_model             integration of the cells: 'euler' (forward Euler at dt, as    -      cell_construct.py
+                       ntwk) or 'aeif_cond_exp' (PyNN's cell; see cells.py)
 a_E, b_E, tauw_E       adaptation of RS cells (FS cells: none)                       nS,pA,ms  ntwk README (cells)
 Q_E, Q_I, Q_aff        conductance jump per spike: Exc, Inh and afferent synapses    nS     ntwk README (Q_*)
 Tsyn_E/I, Erev_E/I     conductance decay time, reversal potential                    ms, mV ntwk README (Tsyn_*, Erev_*)
@@ -49,12 +51,15 @@ class CellParams:
     b_E: float = param(40.0, "pA", "spike-triggered adaptation of RS cells", README)
     tauw_E: float = param(500.0, "ms", "adaptation time constant of RS cells", README)
     detection_slopes: float = param(5.0, "1", "spikes are detected at Vthre + detection_slopes * deltaV", CELLS)
+    cell_model: str = param("euler", "1", "'euler': zoo.neurons.ADEX_COND_EXP, forward Euler at dt on both backends "
+                            "(as ntwk); 'aeif_cond_exp': PyNN's EIF_cond_exp_isfa_ista (NEST RKF45, Brian2 rk2)", CELLS)
 
     def __post_init__(self):
         for name in ("Cm", "Gl", "deltaV_E", "deltaV_I", "tauw_E"):
             require(getattr(self, name) > 0, f"{name} must be positive")
         require(self.Trefrac >= 0 and self.b_E >= 0 and self.a_E >= 0, "Trefrac, a_E and b_E must not be negative")
         require(self.Vreset < self.Vthre, "Vreset must lie below Vthre")
+        require(self.cell_model in ("euler", "aeif_cond_exp"), "cell_model must be 'euler' or 'aeif_cond_exp'")
 
 
 @dataclasses.dataclass(frozen=True)

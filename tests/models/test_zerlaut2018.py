@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from zoo.models.zerlaut2018 import VARIANTS, Zerlaut2018, Zerlaut2018Params, formulas, meanfield
+from zoo.models.zerlaut2018 import VARIANTS, Zerlaut2018, Zerlaut2018Params, cells, formulas, meanfield
 from zoo import connectivity
 from zoo.errors import ZooError
 from zoo.seeds import SeedStreams
@@ -25,6 +25,24 @@ def test_cell_parameters_in_pynn_units_match_the_spec_table():
     assert rs["b"] == pytest.approx(0.040) and fs["b"] == 0.0 and fs["a"] == 0.0
     assert rs["delta_T"] == 2.0 and fs["delta_T"] == 0.5
     assert rs["e_rev_I"] == -80.0 and rs["tau_syn_E"] == 5.0 and rs["tau_refrac"] == 5.0
+
+
+def test_both_cell_models_get_the_same_cell_in_their_units():
+    """'euler' (zoo.neurons.ADEX_COND_EXP, the default, as ntwk) and 'aeif_cond_exp' (PyNN's cell)."""
+    assert P.cell_model == "euler" and cells.neuron(P) is not None
+    pynn = P.replace(cell_model="aeif_cond_exp")
+    assert cells.neuron(pynn) is None and cells.type_name(pynn) == "EIF_cond_exp_isfa_ista"
+    for population in ("E", "I"):
+        zoo_cell, pynn_cell = cells.parameters(P, population), cells.parameters(pynn, population)
+        assert zoo_cell["C_m"] == pytest.approx(1000 * pynn_cell["cm"]) and zoo_cell["b"] == pytest.approx(1000 * pynn_cell["b"])
+        assert zoo_cell["g_L"] == pytest.approx(pynn_cell["cm"] * 1000 / pynn_cell["tau_m"])
+        for mine, theirs in (("V_T", "v_thresh"), ("Delta_T", "delta_T"), ("V_peak", "v_spike"), ("V_reset", "v_reset"),
+                             ("t_ref", "tau_refrac"), ("a", "a"), ("tau_w", "tau_w"), ("E_i", "e_rev_I"), ("tau_e", "tau_syn_E")):
+            assert zoo_cell[mine] == pytest.approx(pynn_cell[theirs]), mine
+        assert set(zoo_cell) == set(cells.neuron(P).defaults)
+    assert cells.rest(P) == {"V_m": -70.0, "w": 0.0} and cells.rest(pynn) == {"v": -70.0, "w": 0.0}
+    with pytest.raises(ZooError, match="cell_model"):
+        P.replace(cell_model="rk4")
 
 
 def test_in_degrees_and_afferent_multiplier():
@@ -134,12 +152,14 @@ def _tiny_rates(simulator, seed=1):
 
 @pytest.mark.slow
 def test_tiny_network_rates_agree_across_backends_and_with_the_mean_field():
-    """Identical network and input spikes: NEST (RKF45) and Brian2 (rk2) rates within 10 % (the
-    integrators differ by a few %); with the full in-degrees the rates sit near the 4 Hz fixed
+    """Identical network, input spikes and integration (forward Euler on both): the rates agree within
+    2 % (the default network gave identical spikes over 1500 ms; rounding differences of exp between
+    the backends' maths libraries can make a chaotic network diverge later; PyNN's cells, RKF45
+    against rk2, differ by a few %); with the full in-degrees the rates sit near the 4 Hz fixed
     point of the mean field (within 25 % over this short, single window). ~1-2 min."""
     rates = {sim: _tiny_rates(sim) for sim in ("nest", "brian2")}
     for name in ("E", "I"):
-        assert rates["nest"][name] == pytest.approx(rates["brian2"][name], rel=0.10)
+        assert rates["nest"][name] == pytest.approx(rates["brian2"][name], rel=0.02)
     mf = meanfield.mean_field(P)
     if mf is not None:
         fixed = mf.fixed_point(4.0)
@@ -160,15 +180,16 @@ def test_shipped_mean_field_is_within_15_percent_of_the_reference_rates(variant)
 
 
 @pytest.mark.parametrize("simulator", ["nest", "brian2"])
-def test_transfer_function_measurement_runs_and_rises_with_excitation(simulator, tmp_path, monkeypatch):
-    """`meanfield.transfer.measure` on uncoupled RS cells (a small grid, short windows): more
-    excitatory input gives more output, and the measurement is cached."""
-    monkeypatch.setenv("ZOO_CACHE_DIR", str(tmp_path))
-    p = Zerlaut2018Params()
+@pytest.mark.parametrize("cell_model", ["euler", "aeif_cond_exp"])
+def test_transfer_function_measurement_runs_and_rises_with_excitation(simulator, cell_model, tmp_path, monkeypatch):
+    """`meanfield.transfer.measure` on uncoupled RS cells of the network's cell model (a small grid,
+    short windows): more excitatory input gives more output, and the measurement is cached."""
+    monkeypatch.setattr(meanfield.transfer, "cache_dir", lambda: tmp_path / "meanfield")  # NESTML's stays warm
+    p = Zerlaut2018Params().replace(cell_model=cell_model)
     grid = (("exc", (400.0, 1600.0)), ("inh", (400.0,)))
     protocol = meanfield.transfer.Protocol(grid, simulator, cells_per_point=4, warmup=100.0, duration=400.0)
-    data = meanfield.transfer.measure(formulas.cell_parameters(p, "E"), meanfield.cell(p, "E"), protocol,
-                                      use_cache=False)
+    data = meanfield.transfer.measure(cells.parameters(p, "E"), meanfield.cell(p, "E"), protocol,
+                                      use_cache=False, neuron=cells.neuron(p))
     assert data["rate"].shape == (2,) and np.all(np.isfinite(data["rate"])) and np.all(data["rate"] >= 0)
     assert data["rate"][1] > data["rate"][0]
     assert len(list((tmp_path / "meanfield").glob("tf-*.npz"))) == 1

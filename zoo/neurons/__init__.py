@@ -18,7 +18,7 @@ and numerics, zoo/backends/nest/neurons.py for how the pip NEST wheel is made to
 from .. import hooks
 from ..errors import ZooError
 from .definition import NeuronType, Parameter, StateVariable
-from .library import LIF_COND_EXP_OU
+from .library import ADEX_COND_EXP, LIF_COND_EXP_OU
 
 
 def cell_type(neuron, sim):
@@ -52,4 +52,4 @@ def description(neuron):
     })
 
 
-__all__ = ["NeuronType", "Parameter", "StateVariable", "LIF_COND_EXP_OU", "cell_type", "description"]
+__all__ = ["NeuronType", "Parameter", "StateVariable", "ADEX_COND_EXP", "LIF_COND_EXP_OU", "cell_type", "description"]

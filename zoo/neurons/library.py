@@ -42,3 +42,49 @@ LIF_COND_EXP_OU = NeuronType(
     receptors=(("excitatory", "g_e"), ("inhibitory", "g_i")),
     noise=(("g_n", ("sigma_n", "tau_n")),),
 )
+
+ADEX_COND_EXP = NeuronType(
+    name="zoo_adex_cond_exp",
+    doc=(
+        "Adaptive exponential integrate-and-fire neuron (Brette & Gerstner 2005) with exponential excitatory and "
+        "inhibitory conductances, integrated with the zoo's forward Euler at the time step (as ntwk's Brian2 "
+        "NeuronGroup, method='euler'):\n"
+        "C_m dV/dt = g_L (E_L - V) + g_L Delta_T exp((V - V_T) / Delta_T) + g_e (E_e - V) + g_i (E_i - V) + I_e - w,\n"
+        "tau_w dw/dt = a (V - E_L) - w;  spike when V > V_peak: V <- V_reset (held for t_ref), w <- w + b.\n"
+        "Euler evaluates the exponential on the state at the start of a step, which lies below V_peak "
+        "(V_peak = V_T + 5 Delta_T gives exp(5) at most): no overflow. Defaults are PyNN's EIF_cond_exp_isfa_ista "
+        "(Brette & Gerstner 2005) in the zoo's units."
+    ),
+    parameters=(
+        Parameter("C_m", 281.0, "pF", "membrane capacitance"),
+        Parameter("g_L", 30.0, "nS", "leak conductance"),
+        Parameter("E_L", -70.6, "mV", "leak reversal potential"),
+        Parameter("V_T", -50.4, "mV", "threshold of the exponential term"),
+        Parameter("Delta_T", 2.0, "mV", "slope factor of the exponential term (> 0)"),
+        Parameter("V_peak", -40.0, "mV", "spike detection: spike when V_m > V_peak (keep it a few Delta_T above V_T)"),
+        Parameter("V_reset", -70.6, "mV", "reset potential"),
+        Parameter("t_ref", 0.1, "ms", "absolute refractory period (V_m held at V_reset)"),
+        Parameter("a", 4.0, "nS", "subthreshold adaptation conductance"),
+        Parameter("b", 80.5, "pA", "spike-triggered adaptation increment"),
+        Parameter("tau_w", 144.0, "ms", "adaptation time constant"),
+        Parameter("E_e", 0.0, "mV", "excitatory reversal potential"),
+        Parameter("E_i", -80.0, "mV", "inhibitory reversal potential"),
+        Parameter("tau_e", 5.0, "ms", "decay time constant of the excitatory conductance"),
+        Parameter("tau_i", 5.0, "ms", "decay time constant of the inhibitory conductance"),
+        Parameter("I_e", 0.0, "pA", "constant injected current"),
+    ),
+    state=(
+        StateVariable("V_m", -70.6, "mV",
+                      "(g_L * (E_L - V_m) + g_L * Delta_T * exp((V_m - V_T) / Delta_T) + g_e * (E_e - V_m)"
+                      " + g_i * (E_i - V_m) + I_e - w) / C_m",
+                      "membrane potential"),
+        StateVariable("w", 0.0, "pA", "(a * (V_m - E_L) - w) / tau_w", "adaptation current"),
+        StateVariable("g_e", 0.0, "nS", "-g_e / tau_e", "excitatory synaptic conductance"),
+        StateVariable("g_i", 0.0, "nS", "-g_i / tau_i", "inhibitory synaptic conductance"),
+    ),
+    threshold="V_m > V_peak",
+    reset=(("V_m", "V_reset"), ("w", "w + b")),
+    refractory="t_ref",
+    frozen=("V_m",),
+    receptors=(("excitatory", "g_e"), ("inhibitory", "g_i")),
+)

@@ -9,7 +9,7 @@ The method, in three modules:
   from the first-order master equation with adaptation.
 
 Here, applied to the network: each cell type's transfer function is measured on uncoupled RS and FS
-cells (the network's own PyNN cell parameters) under Poisson input on a grid of total excitatory
+cells (the network's own cell type and parameters, ``cells.py``) under Poisson input on a grid of total excitatory
 and inhibitory input rates, and fitted with the template. In the network a cell receives
 
     exc: K_E nu_E + N_aff p_aff Faff   (Q_E = Q_aff = 1 nS, so the two share one channel)
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import formulas
+from .. import cells, formulas
 from . import network, template, transfer
 
 FIT_FILE = Path(__file__).with_name("fit.json")
@@ -57,8 +57,8 @@ def fit_coefficients(p, simulator=None, seed=1, cells_per_point=16):
     fitted = {}
     for population in ("E", "I"):
         c = cell(p, population)
-        data = transfer.measure(formulas.cell_parameters(p, population), c,
-                                protocol(simulator, seed, cells_per_point), label=f"zerlaut2018-{population}")
+        data = transfer.measure(cells.parameters(p, population), c, protocol(simulator, seed, cells_per_point),
+                                label=f"zerlaut2018-{population}", neuron=cells.neuron(p))
         coeffs = transfer.fit(c, data)
         fitted[population] = {"coefficients_mV": [float(x) for x in coeffs],
                               "median_relative_error": transfer.fit_quality(c, coeffs, data)}
@@ -105,7 +105,7 @@ def write_fit(simulator=None, seed=1, cells_per_point=16):
         "command": f"python -m zoo.models.zerlaut2018.meanfield {pr.simulator} {seed} {cells_per_point}",
         "protocol": {"grid_hz": {name: list(values) for name, values in pr.grid}, "cells_per_point": pr.cells_per_point,
                      "warmup_ms": pr.warmup, "duration_ms": pr.duration, "simulator": pr.simulator, "seed": seed,
-                     "dt_ms": pr.dt},
+                     "dt_ms": pr.dt, "cell_model": DEFAULT.cell_model},
         "versions": versions(),
         "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "populations": fitted,

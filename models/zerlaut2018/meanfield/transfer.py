@@ -60,31 +60,33 @@ class Protocol:
         return {name: m.ravel() for name, m in zip(names, mesh)}
 
 
-def _key(cell_params, cell, protocol):
-    text = json.dumps([CACHE_VERSION, cell_params, dataclasses.asdict(cell), dataclasses.asdict(protocol)],
-                      sort_keys=True, default=str)
+def _key(cell_params, cell, protocol, neuron):
+    parts = [CACHE_VERSION, cell_params, dataclasses.asdict(cell), dataclasses.asdict(protocol)]
+    text = json.dumps(parts + ([neuron.digest()] if neuron is not None else []), sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def measure(cell_params, cell, protocol, label="cell", use_cache=True):
+def measure(cell_params, cell, protocol, label="cell", use_cache=True, neuron=None):
     """{channel rates..., 'rate': nu_out [Hz], 'spikes': counts, 'cells': n} per grid point.
 
-    `cell_params`: PyNN EIF_cond_exp_isfa_ista parameters of the cell (PyNN units); `cell`:
-    the template's view of it (channels give the synaptic Q, tau and E).
+    `neuron`: the zoo.neurons NeuronType simulated (receptors 'excitatory' and 'inhibitory', states 'V_m' and
+    'w'), or None for PyNN's EIF_cond_exp_isfa_ista; `cell_params`: its parameters (in its units);
+    `cell`: the template's view of it (channels give the synaptic Q, tau and E).
     """
-    path = cache_dir() / f"tf-{label}-{_key(cell_params, cell, protocol)}.npz"
+    path = cache_dir() / f"tf-{label}-{_key(cell_params, cell, protocol, neuron)}.npz"
     if use_cache and path.exists():
         with np.load(path) as data:
             return {k: data[k] for k in data.files}
-    result = _simulate(cell_params, cell, protocol)
+    result = _simulate(cell_params, cell, protocol, neuron)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, **result)
     log.info("transfer function of %s cached in %s", label, path)
     return result
 
 
-def _simulate(cell_params, cell, protocol):
+def _simulate(cell_params, cell, protocol, neuron):
     from zoo import backends
+    from zoo.neurons import cell_type
     from zoo.seeds import SeedStreams
 
     points = protocol.points()
@@ -95,15 +97,19 @@ def _simulate(cell_params, cell, protocol):
     b = backends.setup(protocol.simulator, streams, timestep=protocol.dt, min_delay=protocol.dt)
     try:
         sim = b.sim
-        cells = sim.Population(n, sim.EIF_cond_exp_isfa_ista(**cell_params), label="cells")
-        cells.initialize(v=cell_params["v_rest"], w=0.0)
+        if neuron is None:
+            cells = sim.Population(n, sim.EIF_cond_exp_isfa_ista(**cell_params), label="cells")
+            cells.initialize(v=cell.El, w=0.0)
+        else:
+            cells = sim.Population(n, cell_type(neuron, sim)(**cell_params), label="cells")
+            cells.initialize(V_m=cell.El, w=0.0)
         pairs = np.column_stack((np.arange(n), np.arange(n)))
         m = protocol.sources_per_channel
         fan_in = np.column_stack((np.arange(n * m), np.repeat(np.arange(n), m)))  # m sources per cell
         for name, ch in cell.channels:
             rates = np.repeat(points[name][point_of_cell], m) / m
             source = sim.Population(n * m, sim.SpikeSourcePoisson(rate=rates), label=f"input_{name}")
-            receptor = "excitatory" if ch.E > cell_params["v_thresh"] else "inhibitory"
+            receptor = "excitatory" if ch.E > cell.El else "inhibitory"
             sim.Projection(source, cells, sim.FromListConnector(pairs if m == 1 else fan_in),
                            sim.StaticSynapse(weight=ch.Q / 1000.0, delay=protocol.dt), receptor_type=receptor)
         cells.record("spikes")
