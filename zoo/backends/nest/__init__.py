@@ -62,7 +62,7 @@ def uninstall_patches():
 def realisations():
     """The zoo's building blocks as this backend realises them (see zoo.hooks)."""
     return {"spike_source": inputs.spike_source, "poisson_source": inputs.poisson_source,
-            "cell_type": neurons.cell_type}
+            "private_poisson": inputs.private_poisson, "cell_type": neurons.cell_type}
 
 
 def configure(sim, streams, threads, timestep, min_delay, max_delay):
