@@ -44,7 +44,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from process_costs import cpu_seconds, fmt, machine_info, peak_bytes
+from process_costs import Clock, fmt, machine_info, peak_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
@@ -53,15 +53,6 @@ TARGETS = {"peak": 1.3, "simulate": 1.1}  # zoo-nest / reference (issue 24)
 GROUND_STATE = {"replace_non_simulated_areas": "het_poisson_stat", "cc_weights_factor": 1.0,
                 "cc_weights_I_factor": 1.0}  # the reference's run_example_downscaled.py
 
-
-class Clock:
-    def __enter__(self):
-        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall, self.cpu = time.perf_counter() - self.wall, cpu_seconds() - self.cpu
-        return False
 
 
 def resident_mib():
