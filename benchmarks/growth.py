@@ -19,7 +19,7 @@ and draws the figure ``benchmarks/growth.png``.
 
     python benchmarks/growth.py --out benchmarks/results/growth-2026-12-06.json
     python benchmarks/growth.py --series rostami2020 --factors 1 2 --backends brian2
-    python benchmarks/growth.py --fit benchmarks/results/growth-2026-12-06.json
+    python benchmarks/growth.py --fit benchmarks/results/growth-2026-12-06.json benchmarks/results/growth-2026-12-06-b.json
 
 ``tests/test_estimate_growth.py`` checks the estimate against the committed measurements.
 """
@@ -69,10 +69,15 @@ def child(config):
         os.environ["ZOO_BRIAN2_CODEGEN"] = "cython"
     model = create(config["series"], config["size"], config["warmup_ms"], config["sim_ms"])
     streams = SeedStreams(SEED)
-    backend = backends.setup(simulator, streams, threads=1, **model.simulation_settings(max_delay=0.0))
     wall, cpu = time.perf_counter(), cpu_seconds()
-    model.build(backend.sim, streams)
-    build_wall, build_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+    drawn = model.draw(streams)
+    settings = model.simulation_settings(max_delay=0.0, drawn=drawn)  # as a run
+    draw_wall, draw_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+    backend = backends.setup(simulator, streams, threads=1, **settings)
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    model.build(backend.sim, streams, drawn)
+    del drawn
+    build_wall, build_cpu = time.perf_counter() - wall + draw_wall, cpu_seconds() - cpu + draw_cpu
     wall, cpu = time.perf_counter(), cpu_seconds()
     backend.simulate(model.warmup_ms + model.duration_ms)
     sim_wall, sim_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
@@ -83,8 +88,7 @@ def child(config):
     bio_s = (model.warmup_ms + model.duration_ms) / 1000.0
     return {"neurons": structure["totals"]["neurons"], "synapses": structure["totals"]["synapses"],
             "projections": len(structure["projections"]), "populations": len(structure["populations"]),
-            "max_delay_ms": model.simulation_settings(max_delay=0.0)["max_delay"],
-            "timestep_ms": model.simulation_settings(max_delay=0.0)["timestep"],
+            "max_delay_ms": settings["max_delay"], "timestep_ms": settings["timestep"],
             "bio_s": bio_s, "build_s": build_wall, "build_cpu_s": build_cpu, "simulate_s": sim_wall,
             "simulate_cpu_s": sim_cpu, "simulate_cpu_per_bio_s": sim_cpu / bio_s, "peak_bytes": peak,
             "estimate": {k: guess[k] for k in ("peak_memory_bytes", "build_s", "simulate_s")}}
@@ -158,6 +162,22 @@ def _nonneg_lstsq(columns, target):
         active.pop(int(np.argmin(coef)))
 
 
+def measured_points(paths):
+    """The points of the JSON files `paths` without failed ones; a later file supersedes the points
+    of the same series, size and backend in earlier ones (a re-measurement after a change)."""
+    points = {}
+    for path in paths:
+        fresh = set()
+        for point in json.loads(Path(path).read_text())["points"]:
+            key = (point["series"], point["size"], point["backend"])
+            if "error" in point:
+                continue
+            if key not in fresh:
+                points[key], fresh = [], fresh | {key}
+            points[key].append(point)
+    return [point for group in points.values() for point in group]
+
+
 def current_estimate(point):
     """What zoo.backends.estimate says now for a measured point (as tests/test_estimate_growth.py)."""
     from types import SimpleNamespace
@@ -224,7 +244,8 @@ def main(argv=None):
     parser.add_argument("--sim-ms", type=float, default=400.0)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--out", help="JSON file for the measurements")
-    parser.add_argument("--fit", help="fit the measurements in this JSON file, print the costs, draw the figure")
+    parser.add_argument("--fit", nargs="+", help="fit the measurements in these JSON files (later ones supersede "
+                        "points of the same series, size and backend), print the costs, draw the figure")
     parser.add_argument("--add-counts", help="add projection and population counts to the points of this JSON file")
     parser.add_argument("--figure", default=str(HERE / "growth.png"))
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -251,10 +272,10 @@ def main(argv=None):
         path.write_text(json.dumps(data, indent=1))
         return 0
     if args.fit:
-        data = json.loads(Path(args.fit).read_text())
-        fitted = fit(data["points"])
+        points = measured_points(args.fit)
+        fitted = fit(points)
         print(json.dumps(fitted, indent=1))
-        figure(data["points"], fitted, args.figure)
+        figure(points, fitted, args.figure)
         return 0
     sizes = {"rostami2020": args.factors, "schmidt2018": args.n_scalings}
     points = []

@@ -7,6 +7,7 @@ Brian2 run that compiled from one that found its cache warm.
 import os
 import platform
 import resource
+import time
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,18 @@ import numpy as np
 def cpu_seconds():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+class Clock:
+    """Wall and CPU seconds of the block: ``with Clock() as c: ...`` then ``c.wall``, ``c.cpu``."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, cpu_seconds() - self.cpu
+        return False
 
 
 def peak_bytes():

@@ -50,7 +50,7 @@ from pathlib import Path
 
 import numpy as np
 
-from process_costs import cpu_seconds, cython_modules, fmt, machine_info, peak_bytes
+from process_costs import Clock, cython_modules, fmt, machine_info, peak_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
@@ -61,18 +61,6 @@ ZOO = {"zoo-brian2": ("brian2", "euler", 1, False), "zoo-nest": ("nest", "euler"
 CONFIGS = ("ntwk", *ZOO, "nestml-compile")
 TARGETS = {"simulate": 1.1, "peak": 1.3}  # zoo / original, same simulator (Brian2)
 NEST_VS_BRIAN2_TARGET = 1.3  # zerlaut2018 on NEST: the protocol at most 1.3x Brian2 (issue 25)
-
-
-
-class Clock:
-    def __enter__(self):
-        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall, self.cpu = time.perf_counter() - self.wall, cpu_seconds() - self.cpu
-        return False
-
 
 
 # ------------------------------------------------------------------------------------------

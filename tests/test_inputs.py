@@ -5,6 +5,7 @@ import pytest
 
 from zoo import backends
 from zoo import inputs
+from zoo.backends.fingerprint import connection_table
 from zoo.errors import ZooError
 from zoo.seeds import SeedStreams
 
@@ -124,7 +125,8 @@ def test_spikes_in_every_step_arrive_in_the_same_step_on_nest_and_brian2():
 def test_private_poisson_gives_each_cell_its_own_train_at_the_rate(simulator):
     """Campbell's theorem: 2000 Hz of 0.01 nA, 5 ms PSCs raise a passive cell (20 ms, 1 nF) by
     nu w tau_syn tau_m / C_m = 2 mV on average; the cells' traces are uncorrelated (a shared train
-    would give correlation 1). On NEST the sources are the generators themselves."""
+    would give correlation 1). On NEST the sources are the generators themselves, one per rate (each
+    draws a train for every target); the connectivity still reads back as source j -> cell j."""
     n, rate, weight = 40, 2000.0, 0.01
     b = backends.setup(simulator, SeedStreams(4), timestep=DT, min_delay=DT)
     try:
@@ -134,7 +136,10 @@ def test_private_poisson_gives_each_cell_its_own_train_at_the_rate(simulator):
         sources, projection = inputs.private_poisson(sim, cells, rate, weight, 1.0, "excitatory", label="drive")
         assert projection.size() == n
         if simulator == "nest":
-            assert set(sources.node_collection.get("model")) == {"poisson_generator"}
+            assert sources.size == 1 and sources.node_collection.get("model") == "poisson_generator"
+        pre, post, weights, _ = connection_table(projection)
+        assert np.array_equal(np.sort(pre), np.arange(n)) and np.array_equal(pre, post)
+        assert weights == pytest.approx(weight)
         cells.record("v")
         sim.run(1100.0)
         v = np.asarray(cells.get_data().segments[0].filter(name="v")[0].magnitude)[1000:]  # after 100 ms
@@ -143,3 +148,23 @@ def test_private_poisson_gives_each_cell_its_own_train_at_the_rate(simulator):
     assert v.mean() + 70.0 == pytest.approx(rate / 1000.0 * weight * 5.0 * 20.0 / 1.0, rel=0.05)
     corr = np.corrcoef(v.T)[np.triu_indices(n, 1)]
     assert abs(corr.mean()) < 0.05
+
+
+def test_private_poisson_on_nest_has_one_generator_per_run_of_equal_rates():
+    """Rates 5, 5, 7, 7, 7, 5 Hz: three generators (runs), each cell connected once, to the
+    generator of its run, at its weight; the readback still says source j -> cell j."""
+    rates, weights = np.array([5.0, 5.0, 7.0, 7.0, 7.0, 5.0]), np.arange(1, 7) * 0.001
+    b = backends.setup("nest", SeedStreams(4), timestep=DT, min_delay=DT)
+    try:
+        sim = b.sim
+        cells = sim.Population(rates.size, sim.IF_curr_exp(), label="cells")
+        sources, projection = inputs.private_poisson(sim, cells, rates, weights, 1.0, "excitatory", label="drive")
+        assert list(sources.get("rate")) == [5.0, 7.0, 5.0]
+        conns = sim.nest.GetConnections(source=sources.node_collection).get(["source", "target", "weight"])
+        run = np.searchsorted(np.asarray(sources.node_collection.tolist()), conns["source"])
+        assert list(run[np.argsort(conns["target"])]) == [0, 0, 1, 1, 1, 2]
+        pre, post, weight, _ = connection_table(projection)
+        order = np.argsort(post)
+        assert list(pre[order]) == list(range(6)) and weight[order] == pytest.approx(weights)
+    finally:
+        b.end()

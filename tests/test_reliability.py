@@ -253,8 +253,8 @@ def test_out_in_a_directory_that_cannot_be_written_is_one_line(tmp_path):
 
 def test_a_run_estimated_above_an_hour_says_so(tmp_path):
     code, out, err = _zoo(*TINY, "--duration", "1e12", "--dry-run", "--out", tmp_path / "r")
-    assert code == 0 and "simulate ~112" in out  # coefficients: zoo/backends/estimate.py (issue 25's fit)
-    assert "estimated run time on nest: ~3.57 years" in err
+    assert code == 0 and "simulate ~72366840" in out  # coefficients: zoo/backends/estimate.py (refit of 2026-12-06)
+    assert "estimated run time on nest: ~2.29 years" in err
 
 
 def test_seeds_outside_the_writers_range_are_refused_before_anything_runs():

@@ -20,6 +20,11 @@ from . import hooks
 from .errors import ZooError
 
 _BLOCK_DRAWS = 4_000_000  # uniform draws per block (~32 MB)
+# A backend may realise private_poisson with fewer sources than cells when each of its sources
+# draws an independent train for every target (NEST's poisson_generator). It then sets this
+# attribute on the projection: the network is still one source per cell, and reading the
+# connectivity back (zoo.backends.fingerprint) takes cell j's source to be source j.
+PRIVATE_SOURCES = "zoo_private_sources"
 
 
 def rate_table(profile, t_stop_ms, dt_ms):
@@ -104,8 +109,12 @@ def private_poisson(sim, cells, rates_hz, weight, delay_ms, receptor_type, label
 
     Returns (sources, projection). `rates_hz` and `weight` (PyNN units) are scalars or one value per
     cell. The sources are PyNN's SpikeSourcePoisson; in a zoo session on NEST they deliver straight
-    to their targets, without the parrot neuron PyNN puts behind each (``zoo/backends/nest/inputs.py``).
+    to their targets, without the parrot neuron PyNN puts behind each, and one source serves all
+    cells of equal rate, drawing a train for each (``zoo/backends/nest/inputs.py``).
     """
+    shared = hooks.realisation(sim, "private_poisson")
+    if shared is not None:
+        return shared(sim, cells, rates_hz, weight, delay_ms, receptor_type, label)
     realised = hooks.realisation(sim, "poisson_source")
     celltype = (realised(sim) if realised else sim.SpikeSourcePoisson)(rate=rates_hz)
     n = cells.size

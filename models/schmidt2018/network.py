@@ -26,7 +26,7 @@ import numpy as np
 
 from zoo import datasets, inputs, progress
 from zoo.errors import ZooError
-from zoo.model import PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
+from zoo.model import LONGEST_DELAY, Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
 from zoo.network import Network
 from zoo.units import to_pynn
 
@@ -152,6 +152,18 @@ class Schmidt2018(ZooModel):
         net = self.simulated_network()
         longest = np.max((net.delay + DELAY_TAIL_SD * net.delay_sd)[net.counts > 0], initial=EXTERNAL_DELAY_MS)
         return {"timestep": p.dt, "min_delay": p.dt, "max_delay": math.ceil(longest / p.dt) * p.dt}
+
+    def draw(self, streams):
+        """The longest delay this seed draws (``LONGEST_DELAY``, ms), drawn when asked for: it sizes
+        NEST's input buffers (ZooModel.simulation_settings). The synapses are drawn for it as the
+        build draws them, one target population at a time, and only the maximum is kept."""
+        net = self.simulated_network()
+
+        def longest():
+            return max([EXTERNAL_DELAY_MS] + [float(self.draw_onto(streams, target, net)[4].max(initial=0.0))
+                                              for target in net.names])
+
+        return Drawn(streams.master_seed, **{LONGEST_DELAY: longest})
 
     def expected_size(self):
         """The exact sizes, from the anatomy (nothing is drawn before the build, which draws the

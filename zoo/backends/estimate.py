@@ -3,7 +3,8 @@
 Linear in neurons, synapses, projections, neurons x longest delay, and simulated time, with
 coefficients fitted to measured runs of rostami2020 (1-8 x its neurons at equal in-degrees) and
 schmidt2018 (N_scaling 0.001-0.016, K_scaling 0.01) on a 2-core machine (NEST 3.10, one thread; Brian2 2.9, Cython cache
-warm): ``benchmarks/growth.py``, measurements in benchmarks/results/growth-2026-12-06.json,
+warm): ``benchmarks/growth.py``, measurements in benchmarks/results/growth-2026-12-06.json (schmidt2018
+on NEST re-measured in growth-2026-12-06-b.json),
 checked by tests/test_estimate_growth.py (memory within 25 %, time within 2x at every measured size).
 They are guides to the order of magnitude, not promises: spike rates and connectivity rules change
 the costs, and a first Brian2 run compiles its code for about a minute more.
@@ -17,20 +18,21 @@ from pathlib import Path
 # (Brian2 prepares its code, here from its cache); simulate seconds per neuron, synapse, projection
 # and neuron-delay slot for each biological second. A neuron-delay slot is one neuron times one
 # time step of the longest delay (max_delay / dt): NEST sizes every neuron's input buffers by the
-# longest delay, and schmidt2018's 68 ms (681 steps) make them its largest cost there (~100 kB and
-# ~1 us per neuron and step on NEST at N_scaling 0.001-0.008, against rostami2020's 1 ms).
-# Projections have their own terms (schmidt2018 has 4-6 thousand). Fitted by
-# ``python benchmarks/growth.py --fit benchmarks/results/growth-2026-12-06.json`` on its points up
-# to schmidt2018 N_scaling 0.004; the 0.008 and 0.016 points, measured after, came within 3 % of the
-# memory these coefficients predict (a refit on all points splits NEST's per-neuron memory between
-# the neuron and delay-slot terms differently, as both grow together within schmidt2018). Each neuron-
-# delay slot costs NEST ~150 B and ~14 us per biological second (8000 unconnected iaf_psc_exp with
-# max_delay 68 ms instead of 1 ms: +21 kB and 3.5x the time per neuron, measured alone).
+# longest delay (4 buffers of 8 B per step for iaf_psc_exp). Projections have their own terms
+# (schmidt2018 has 4-6 thousand). NEST: fitted by ``python benchmarks/growth.py --fit
+# benchmarks/results/growth-2026-12-06.json benchmarks/results/growth-2026-12-06-b.json`` on all
+# points, schmidt2018's re-measured in "-b" after its NEST memory changed (one Poisson generator
+# per population instead of per neuron, buffers sized by the longest delay drawn, 33-42 ms instead
+# of the 72 ms bound). Its ~33 kB per neuron are mostly NEST's container of each neuron's
+# connections to a device (the spike recorder), which starts with room for 1,024 connections.
+# Brian2: fitted on the first file's points up to schmidt2018 N_scaling 0.004 (0.008 and 0.016,
+# measured after, came within 3 % of the memory they predict). An estimate made before drawing
+# (--dry-run) uses the model's bound on the longest delay: above the measured memory on NEST.
 COEFFICIENTS = {
-    "nest": {"base_bytes": 1.64e+08, "bytes_per_neuron": 0, "bytes_per_synapse": 71.8,
-           "bytes_per_projection": 1.42e+04, "bytes_per_delay_slot": 150, "build_s_per_synapse": 2.68e-07,
-           "build_s_per_projection": 0.000245, "fixed_s": 0, "sim_s_per_neuron_s": 0,
-           "sim_s_per_synapse_s": 5.54e-07, "sim_s_per_projection_s": 0, "sim_s_per_delay_slot_s": 1.4e-05},
+    "nest": {"base_bytes": 1.65e+08, "bytes_per_neuron": 3.28e+04, "bytes_per_synapse": 51.2,
+           "bytes_per_projection": 1.66e+04, "bytes_per_delay_slot": 42.4, "build_s_per_synapse": 2.76e-07,
+           "build_s_per_projection": 0.000274, "fixed_s": 0, "sim_s_per_neuron_s": 0,
+           "sim_s_per_synapse_s": 6.12e-07, "sim_s_per_projection_s": 0, "sim_s_per_delay_slot_s": 5.04e-06},
     "brian2": {"base_bytes": 1.93e+08, "bytes_per_neuron": 0, "bytes_per_synapse": 21.4,
              "bytes_per_projection": 8.32e+03, "bytes_per_delay_slot": 9.78, "build_s_per_synapse": 8.41e-08,
              "build_s_per_projection": 0.000167, "fixed_s": 2.69, "sim_s_per_neuron_s": 9.66e-05,

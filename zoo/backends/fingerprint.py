@@ -8,6 +8,7 @@ import importlib
 
 import numpy as np
 
+from ..inputs import PRIVATE_SOURCES
 from ..network import MAX_PROJECTIONS, table_digest
 from ..network import fingerprint as network_fingerprint
 from . import SIMULATORS
@@ -16,7 +17,8 @@ from . import SIMULATORS
 def connection_table(projection, sources=None):
     """(pre index, post index, weight, delay) arrays of a projection, in PyNN units.
 
-    `sources` (sorted pre indices) restricts the table to connections from those cells.
+    `sources` (sorted pre indices) restricts the table to connections from those cells. A projection
+    of private sources (zoo.inputs.PRIVATE_SOURCES) reads as one source per target, source j -> cell j.
 
     Same values as ``projection.get(["weight", "delay"], format="list")``, read as arrays:
     PyNN builds a Python tuple per connection, which takes minutes for millions of synapses.
@@ -24,6 +26,15 @@ def connection_table(projection, sources=None):
     (``nest/connections.py``, ``brian2/connections.py``); anything else (views, assemblies, other
     backends) goes through PyNN's ``get``.
     """
+    if getattr(projection, PRIVATE_SOURCES, False):
+        _, post, weight, delay = _stored_table(projection, None)
+        keep = slice(None) if sources is None else np.isin(post, sources)
+        return post[keep], post[keep], weight[keep], delay[keep]
+    return _stored_table(projection, sources)
+
+
+def _stored_table(projection, sources):
+    """The table as the simulator holds the projection (sources as they are there)."""
     module = type(projection).__module__.split(".")
     plain = not any(hasattr(p, "parent") or hasattr(p, "populations") for p in (projection.pre, projection.post))
     if plain and module[0] == "pyNN" and len(module) > 1 and module[1] in SIMULATORS:
@@ -56,4 +67,5 @@ def fingerprint(network, total=None):
 
 
 def _table_every(projection, stride):
-    return connection_table(projection, None if stride == 1 else np.arange(0, projection.pre.size, stride))
+    cells = projection.post if getattr(projection, PRIVATE_SOURCES, False) else projection.pre
+    return connection_table(projection, None if stride == 1 else np.arange(0, cells.size, stride))

@@ -111,7 +111,7 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
         # Before anything is built: what this backend cannot run, or runs differently.
         findings = world.agree(capabilities.require, model, simulator, threads=threads, drawn=drawn)
         session = world.agree(backends.setup, simulator, streams, threads=threads,
-                              **model.simulation_settings(max_delay=0.0))
+                              **model.simulation_settings(max_delay=0.0, drawn=drawn))
         with _ending(session, world) as backend:
             world.agree(_check_ranks, backend, world)
             log.info("building %s (%s) on %s%s", model.name, model.variant_name, simulator,

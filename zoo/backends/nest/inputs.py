@@ -13,6 +13,14 @@ source the parrot changes nothing but the cost:
   the parrot only relays every input spike once more, through NEST's spike exchange rather than
   the generator's direct delivery.
 
+For the same reason private Poisson drive needs one generator per rate, not per cell
+(:func:`private_poisson`, as the multi-area model's reference code connects one generator to each
+population). NEST keeps the connections of every device in a container of its own that starts
+with room for 1,024 connections (~32 kB): schmidt2018's 41,174 one-target generators held 1.3 GB
+that way, more than its 2.4 M synapses. A generator updates, in node order, each of its targets in
+connection order and draws from the thread's generator: the draws, and so the spikes, are those of
+one generator per cell.
+
 A spike generator without a parrot can be recorded and sends the same train to all its targets;
 it cannot be the source of a plastic synapse, and all its connections, recorder included, must
 use one synapse model (NEST's rules for devices). Spikes recorded from such a Poisson source
@@ -37,6 +45,26 @@ def spike_source(sim, trains, label):
 def poisson_source(sim):
     """pyNN.nest's SpikeSourcePoisson type, delivering straight to its target."""
     return _without_parrots(sim.SpikeSourcePoisson)
+
+
+def private_poisson(sim, cells, rates_hz, weight, delay_ms, receptor_type, label):
+    """zoo.inputs.private_poisson with one parrot-free poisson_generator per run of cells of equal
+    rate, connected to each of them; (sources, projection), the projection marked as having private
+    sources (zoo.inputs.PRIVATE_SOURCES)."""
+    from ...inputs import PRIVATE_SOURCES
+
+    n = cells.size
+    rates = np.broadcast_to(np.asarray(rates_hz, dtype=float), (n,))
+    run = np.concatenate(([0], np.cumsum(rates[1:] != rates[:-1])))  # the source of each cell
+    first = np.flatnonzero(np.concatenate(([True], rates[1:] != rates[:-1])))
+    sources = sim.Population(first.size, poisson_source(sim)(rate=rates[first]), label=label)
+    table = np.column_stack((run, np.arange(n), np.broadcast_to(np.asarray(weight, dtype=float), (n,))))
+    projection = sim.Projection(
+        sources, cells, sim.FromListConnector(table, column_names=["weight"]), sim.StaticSynapse(delay=delay_ms),
+        receptor_type=receptor_type, label=label,
+    )
+    setattr(projection, PRIVATE_SOURCES, True)
+    return sources, projection
 
 
 def _without_parrots(source_type, **attributes):
