@@ -43,6 +43,13 @@ def _code(**fields):
     return datasets.Dataset(kind="original code", root_variable=ENV_ROOT, **fields)
 
 
+def _multiarea_data_at_upstream_paths():
+    """The multiarea data set's files (zoo.datasets, one list of checksums) at their paths in the
+    repository, where the reference code looks for them; the validation-only files are left out."""
+    files = datasets.DATASETS["multiarea"].files
+    return {f.upstream: f for name, f in files.items() if not name.startswith("validation/")}
+
+
 ORIGINALS = {
     "rostami2020": _code(
         name="rostami2020",
@@ -161,56 +168,8 @@ ORIGINALS = {
             **_files(_MAM + "data_multiarea/", (
                 ("Model.py", "b9c014c518a12251795e0f803eeb5eb9b012035ab7d5a4f3a3dc22c22d5b859a", 44479),
                 ("VisualCortex_Data.py", "6d841ce0a8621457d848f5e920c7932dd4d8bde99294b9695ad25aaea1852382", 57118),
-                ("viscortex_processed_data_backup.json",
-                 "074465ee137fdd94cad9c88360c83ba309954723cf55d0e8303af3777e76a042", 28372),
-                ("viscortex_raw_data.json", "1cb430c920ea732c3b22cd26b57cffc80fd13e0808fdc9f38f3bccc411d0d2d6", 655274),
             ), local=_MAM + "data_multiarea/"),
-            **_files(_MAM + "data_multiarea/raw_data/", (
-                ("ArchitecturalTypes.csv", "0ddd0a66f2c3dec5add65734b6234b0b136e05cb77786209baba99ad94e93e45", 487),
-                ("BinzeggerData.csv", "7d811efdb3ac7ad49fd20bfb8bdba9c6d5c12bac3ec4e72202912762c592f3a1", 4092),
-                ("CoCoMac_complete_81.json", "13123c318e2c8ef2895533b1f8ca7ecb2216364b7d63087c346c3922ed96b71e", 91956),
-                ("CorticalThickness.csv", "471321e2fd96e220ca9d180b45b658e2be1d03d9765dfcc76030340eae8f3575", 796),
-                ("Euclidean_Distances.csv", "7c73d846270e42e684e7aa604bb79f5e16ea098f48d9290ea51dfd1a0d0e160c", 7148),
-                ("Intrinsic_Connectivity.csv", "9d0119cc25ac722e566df09c3c6df83da9bb35172f7badc8ec67bdfc50fd805c", 675),
-                ("Intrinsic_FLN_Data.csv", "4c2a04879841a96c0460fc857d0a0a941ec8facb30b59551a940e9f3c936870f", 231),
-                ("Laminar_Thickness_cat.csv", "ce6583d617f3866967649475cd28001a05c62014d60c6bd538065140bf2cbb01", 545),
-                ("Markov2014_FLN_rawdata.csv",
-                 "f81bec8f78bee8ca0b2b41feadaa731b10d8d5d7dfde57e7d8966867126c0351", 224199),
-                ("Markov2014_InjectionSites.csv",
-                 "2d369855d475ef4fa71ffa07c335d18239d977a1699f1c2a03516493463cce14", 2305),
-                ("Median_Distances_81areas.csv",
-                 "d160ae4b1921150e2ea5f2e5b09c46dff7f94c251daf5e87e4db5abbb88e4079", 86012),
-                ("NeuronalDensities_NeuN.csv",
-                 "dc82d2374217d6322aa785a19839269b0efa9df5df169ec1a525123719f7095b", 2440),
-                ("NeuronalDensities_Nissl.csv",
-                 "686544f2fe5441d27ae9c48fddbd660cfa20090e06016bd1f7d72e5b271a13d4", 1118),
-                ("Numbers_V1.csv", "6eea065e638cb564811de3eae87ceb0d59f38970cb22af41b9d6f4c254a88a5f", 469),
-                ("RData_prepared_logdensities.txt",
-                 "9946bdada0df1949f2aee509debd9e112012ba88ffcac6d24bc1aca1aa743ff1", 18044),
-                ("SLN_Data.csv", "daee5e4c64880b8c8b6891bd11c288f932d2e320e5ca7f64d4d1f3d89666c31f", 17074),
-                ("SchemeTranslation.csv", "68a771d2bffaab6ee24b808b063e2c2224aa05528a0120c64d1508b3dc5396ab", 382),
-                ("SynapticDensity_Cragg.csv", "4de57985802e50e6f321df310c246b11752f7cf53589ccd12659d9be79ea6cee", 174),
-                ("SynapticDensity_OKusky.csv", "6f2f6131b7b5743fb185f3d163d15a0e0f698dfcde93bdefba54be6446400746", 274),
-                ("Thom_Distances.csv", "b57142543b923950b79d6e8ad6fbc273592755381aa3415822a38b9b9c12aa80", 7226),
-                ("Thom_Distances_MERetal12.csv",
-                 "5a90eabfd744cb795f1aeeec580b686c17f18dece8a7bb1e3a61da03af737e5b", 116956),
-                ("cocomac_confirmative_studies.json",
-                 "3c1093a248a96ebe2849267228b937e578f65458d099cde95efafe5c1ec72d8f", 34080),
-                ("cocomac_negative_studies.json",
-                 "69e01ea742e927721251b1ea61125fc330e0b5d38e06e7f4c4a5001760a52d17", 33962),
-                ("cortical_surface.csv", "90cfad128b8629047514fd9e4b3e499b7aee950a0196e37e12ee4c9141e81b23", 409),
-                ("hierarchy_Markov.csv", "266416a2f695b2025dec74462f62cf6646931e2bf1f7b1fdccf53ce9d4d68360", 438),
-                ("hierarchy_Reid.csv", "9181bfd36e87b6ac3a6b3121bdb6b276faa0b609fed0bea743cc587ef168e774", 472),
-                ("laminar_thicknesses_macaque.csv",
-                 "826510dfb613d19e142cd162acc27b80428b5518b47a4de5950883243ddd234e", 31584),
-                ("overlap.json", "6b1085ba75bddb27ba37121a00cee4b22373b0984f795836423769daaa97d968", 19561),
-            ), local=_MAM + "data_multiarea/raw_data/"),
-            **_files("", (
-                ("figures/SchueckerSchmidt2017/K_prime_original.npy",
-                 "cc970f6089dd1c997d7978c9fe6db44017cb478b7ad48e6963343d87fa9c3c58", 516208),
-                ("tests/fullscale_rates.json",
-                 "7eabe2ffcbe6890f8b86d36dbd20eeff2f3a82aa3e294129024d0fd182b43e73", 7952),
-            )),
+            **_multiarea_data_at_upstream_paths(),
         },
     ),
 }
