@@ -270,7 +270,9 @@ def test_seeds_outside_the_writers_range_are_refused_before_anything_runs():
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_sigterm_and_sighup_are_handled_like_sigint(tmp_path, signum):
-    run = _start(*TINY, "--duration", 20000, "--no-plots", "--out", tmp_path / "r")
+    # 300 s of biological time: the tiny network takes tens of seconds to simulate, so the signal
+    # lands in the build or the simulation however fast the machine (20 s had ended within 3 s)
+    run = _start(*TINY, "--duration", 300000, "--no-plots", "--out", tmp_path / "r")
     _wait_for(lambda: _partials(tmp_path))
     time.sleep(3)  # into the build or the simulation
     run.send_signal(signum)
