@@ -19,10 +19,11 @@ import numpy as np
 import pyNN.brian2 as sim
 import pytest
 from pyNN.connectors import Connector
-from pyNN.random import NumpyRNG, RandomDistribution
-from pyNN.space import Grid2D
+from pyNN.random import NumpyRNG
 
 from zoo.backends.brian2 import batch as brian2_batch
+
+from projection_cases import ProjectionCases, uniform
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,31 +86,11 @@ def compare(make, names=STATIC, raw_names=None):
     return stock, batched
 
 
-def uniform(low, high, seed):
-    return RandomDistribution("uniform", (low, high), rng=NumpyRNG(seed=seed))
+cases = ProjectionCases(sim)
+pops, static = cases.pops, cases.static
 
 
-def pops(n_pre=40, n_post=30, celltype=sim.IF_curr_exp, **kwargs):
-    return sim.Population(n_pre, celltype(), **kwargs), sim.Population(n_post, celltype(), **kwargs)
-
-
-def static(weight, delay):
-    return sim.StaticSynapse(weight=weight, delay=delay)
-
-
-# -- connectors -----------------------------------------------------------------
-
-def array_connector():
-    pre, post = pops()
-    mask = np.random.default_rng(1).random((pre.size, post.size)) < 0.2
-    return sim.Projection(pre, post, sim.ArrayConnector(mask), static(0.5, 1.0))
-
-
-def from_list_without_parameters():
-    pre, post = pops()
-    pairs = np.random.default_rng(2).integers(0, 30, size=(150, 2))  # contains repeated pairs
-    return sim.Projection(pre, post, sim.FromListConnector(pairs), static(0.3, 0.7))
-
+# -- connectors beyond the shared cases ---------------------------------------------
 
 def from_list_sorted_by_target():
     """Ordered by target (a shortcut in the presynaptic order)."""
@@ -127,86 +108,10 @@ def from_list_sorted_by_source():
     return sim.Projection(pre, post, sim.FromListConnector(pairs), static(0.3, 0.7))
 
 
-def from_list_with_weight_and_delay():
-    pre, post = pops(celltype=sim.IF_cond_exp)
-    gen = np.random.default_rng(3)
-    pairs = gen.integers(0, 30, size=(150, 2))  # repeated pairs with different values
-    conn_list = np.column_stack([pairs, gen.uniform(0.001, 0.01, 150), gen.uniform(0.1, 3.0, 150)])
-    return sim.Projection(pre, post, sim.FromListConnector(conn_list), static(0.1, 0.5))
-
-
-def from_list_with_weight_only():
-    pre, post = pops()
-    gen = np.random.default_rng(4)
-    conn_list = np.column_stack([gen.integers(0, 30, size=(100, 2)), gen.uniform(0.1, 1.0, 100)])
-    return sim.Projection(pre, post, sim.FromListConnector(conn_list, column_names=["weight"]),
-                          static(0.1, 1.25))
-
-
 def fixed_probability_random_parameters():
     pre, post = pops(celltype=sim.IF_cond_exp)
     return sim.Projection(pre, post, sim.FixedProbabilityConnector(0.15, rng=NumpyRNG(seed=5)),
                           static(uniform(0.001, 0.01, 6), uniform(0.1, 3.0, 7)))
-
-
-def fixed_number_pre_with_multapses():
-    pre, post = pops()  # n > pre.size: every neuron once, then 10 more at random
-    return sim.Projection(pre, post, sim.FixedNumberPreConnector(50, rng=NumpyRNG(seed=8)),
-                          static(uniform(0.1, 1.0, 9), 0.75))
-
-
-def fixed_number_pre_with_replacement():
-    pre, post = pops()
-    connector = sim.FixedNumberPreConnector(12, with_replacement=True, rng=NumpyRNG(seed=10))
-    synapse = static(uniform(0.1, 1.0, 11), uniform(0.1, 2.0, 12))
-    return sim.Projection(pre, post, connector, synapse)
-
-
-def fixed_number_post():
-    pre, post = pops()
-    connector = sim.FixedNumberPostConnector(6, with_replacement=True, rng=NumpyRNG(seed=13))
-    return sim.Projection(pre, post, connector, static(uniform(0.1, 1.0, 14), 0.35))
-
-
-def distance_dependent():
-    grid = Grid2D(aspect_ratio=1.0, dx=1.0, dy=1.0)
-    pre = sim.Population(36, sim.IF_cond_exp(), structure=grid)
-    post = sim.Population(25, sim.IF_cond_exp(), structure=grid)
-    connector = sim.DistanceDependentProbabilityConnector("exp(-d / 2.0)", rng=NumpyRNG(seed=15))
-    synapse = static(lambda d: 0.002 + 0.001 * d, lambda d: 0.15 + 0.33 * d)
-    return sim.Projection(pre, post, connector, synapse)
-
-
-def one_to_one_with_arrays():
-    pre, post = pops(30, 30)
-    gen = np.random.default_rng(16)
-    weights, delays = gen.uniform(0.1, 1, (30, 30)), gen.uniform(0.1, 2, (30, 30))
-    return sim.Projection(pre, post, sim.OneToOneConnector(), static(weights, delays))
-
-
-def all_to_all_with_arrays():
-    pre, post = pops(20, 15)
-    gen = np.random.default_rng(17)
-    weights, delays = gen.uniform(0.1, 1, (20, 15)), gen.uniform(0.1, 2, (20, 15))
-    return sim.Projection(pre, post, sim.AllToAllConnector(), static(weights, delays))
-
-
-def all_to_all_without_self_connections():
-    pop = sim.Population(25, sim.IF_curr_exp())
-    return sim.Projection(pop, pop, sim.AllToAllConnector(allow_self_connections=False),
-                          static(uniform(-1.0, -0.1, 18), 1.0), receptor_type="inhibitory")
-
-
-def view_as_pre():
-    pre, post = pops()
-    return sim.Projection(pre[::3], post, sim.FixedProbabilityConnector(0.3, rng=NumpyRNG(seed=19)),
-                          static(uniform(0.1, 1.0, 20), uniform(0.1, 2.0, 21)))
-
-
-def view_as_post():
-    pre, post = pops()
-    return sim.Projection(pre, post[4:25], sim.FixedNumberPreConnector(7, rng=NumpyRNG(seed=22)),
-                          static(uniform(0.1, 1.0, 23), 0.5))
 
 
 def views_on_both_sides():
@@ -215,12 +120,8 @@ def views_on_both_sides():
                           sim.AllToAllConnector(), static(uniform(0.1, 1.0, 24), 0.6))
 
 
-CASES = [array_connector, from_list_without_parameters, from_list_sorted_by_target, from_list_sorted_by_source,
-         from_list_with_weight_and_delay,
-         from_list_with_weight_only, fixed_probability_random_parameters,
-         fixed_number_pre_with_multapses, fixed_number_pre_with_replacement, fixed_number_post,
-         distance_dependent, one_to_one_with_arrays, all_to_all_with_arrays,
-         all_to_all_without_self_connections, view_as_pre, view_as_post, views_on_both_sides]
+CASES = cases.all() + [from_list_sorted_by_target, from_list_sorted_by_source, fixed_probability_random_parameters,
+                       views_on_both_sides]
 
 
 def from_list_between_views():
@@ -232,13 +133,7 @@ def from_list_between_views():
                           sim.FromListConnector(conn_list, column_names=["weight"]), static(0.1, 0.4))
 
 
-def from_list_with_random_delays():
-    pre, post = pops()
-    pairs = np.random.default_rng(32).integers(0, 30, size=(120, 2))
-    return sim.Projection(pre, post, sim.FromListConnector(pairs), static(0.2, uniform(0.1, 2.0, 33)))
-
-
-CASES = CASES + [from_list_between_views, from_list_with_random_delays]
+CASES = CASES + [from_list_between_views]
 RAW = STATIC + ("synapse_number", "N_incoming", "N_outgoing")  # the counts per neuron, read per synapse
 
 
@@ -375,8 +270,8 @@ def last_value_per_pair(i, j, values):
     return np.array([last[pre, post] for pre, post in zip(i, j)])
 
 
-@pytest.mark.parametrize("make", [fixed_number_pre_with_multapses,
-                                  from_list_with_weight_and_delay],
+@pytest.mark.parametrize("make", [cases.fixed_number_pre_with_multapses,
+                                  cases.from_list_with_weight_and_delay],
                          ids=lambda f: f.__name__)
 def test_distinct_multapse_values(make):
     stock = build(False, make)
@@ -412,7 +307,7 @@ def test_get_as_array_after_batched_build():
             brian2_batch.install()
         sim.setup(timestep=DT)
         try:
-            proj = fixed_number_pre_with_multapses()
+            proj = cases.fixed_number_pre_with_multapses()
             return proj.get(["weight", "delay"], format="array", multiple_synapses="sum")
         finally:
             sim.end()
@@ -537,7 +432,7 @@ def test_failing_connector_leaves_nothing_behind():
         sim.end()
 
 
-@pytest.mark.parametrize("make", [from_list_with_weight_and_delay, fixed_number_pre_with_multapses],
+@pytest.mark.parametrize("make", [cases.from_list_with_weight_and_delay, cases.fixed_number_pre_with_multapses],
                          ids=lambda f: f.__name__)
 def test_presynaptic_order_with_distinct_multapse_values(make):
     """The zoo's setting: each synapse keeps its own value, synapses in presynaptic order."""

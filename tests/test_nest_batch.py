@@ -25,10 +25,11 @@ from zoo.backends import import_simulator
 sim = import_simulator("nest")  # NEST is a required dependency: no skip
 
 import nest  # noqa: E402
-from pyNN.random import NumpyRNG, RandomDistribution  # noqa: E402
-from pyNN.space import Grid2D  # noqa: E402
+from pyNN.random import NumpyRNG  # noqa: E402
 
 from zoo.backends.nest import batch as nest_batch  # noqa: E402
+
+from projection_cases import ProjectionCases, random_pairs, uniform  # noqa: E402
 
 SETUP = dict(timestep=0.1, min_delay=0.1, spike_precision="on_grid", threads=1, rng_seed=1)
 STATIC = ("weight", "delay")
@@ -147,55 +148,11 @@ def compare(make, names=STATIC, **install_options):
     return batched, calls
 
 
-def uniform(low, high, seed):
-    return RandomDistribution("uniform", (low, high), rng=NumpyRNG(seed=seed))
-
-
-def pops(n_pre=40, n_post=30, celltype=sim.IF_curr_exp, **kwargs):
-    return (sim.Population(n_pre, celltype(), **kwargs),
-            sim.Population(n_post, celltype(), **kwargs))
-
-
-def static(weight, delay):
-    return sim.StaticSynapse(weight=weight, delay=delay)
-
-
-def random_pairs(seed, n, n_pre=40, n_post=30):
-    gen = np.random.default_rng(seed)
-    return np.column_stack([gen.integers(0, n_pre, n), gen.integers(0, n_post, n)])
+cases = ProjectionCases(sim)
+pops, static = cases.pops, cases.static
 
 
 # -- FromListConnector ------------------------------------------------------------
-
-def from_list_without_parameters():
-    pre, post = pops()
-    pairs = random_pairs(1, 150)  # contains repeated pairs
-    return sim.Projection(pre, post, sim.FromListConnector(pairs), static(0.3, 0.7))
-
-
-def from_list_with_weight_and_delay():
-    pre, post = pops(celltype=sim.IF_cond_exp)
-    gen = np.random.default_rng(2)
-    conn_list = np.column_stack([random_pairs(3, 150), gen.uniform(0.001, 0.01, 150),
-                                 gen.uniform(0.1, 3.0, 150)])
-    return sim.Projection(pre, post, sim.FromListConnector(conn_list), static(0.1, 0.5),
-                          receptor_type="inhibitory")
-
-
-def from_list_with_weight_only():
-    pre, post = pops()
-    gen = np.random.default_rng(4)
-    conn_list = np.column_stack([random_pairs(5, 100), gen.uniform(0.1, 1.0, 100)])
-    return sim.Projection(pre, post, sim.FromListConnector(conn_list, column_names=["weight"]),
-                          static(0.1, 1.25))
-
-
-def from_list_with_random_delays():
-    """Not constant: the stock FromListConnector.connect runs, _convergent_connect batches."""
-    pre, post = pops()
-    return sim.Projection(pre, post, sim.FromListConnector(random_pairs(6, 120)),
-                          static(0.2, uniform(0.1, 2.0, 7)))
-
 
 def from_list_with_out_of_range_targets():
     """Stock silently skips targets beyond the population; the batched path falls back."""
@@ -224,10 +181,10 @@ def from_list_onto_izhikevich():
 
 
 @pytest.mark.parametrize("make, whole_list", [
-    (from_list_without_parameters, True),
-    (from_list_with_weight_and_delay, True),
-    (from_list_with_weight_only, True),
-    (from_list_with_random_delays, False),  # recorded one postsynaptic neuron at a time
+    (cases.from_list_without_parameters, True),
+    (cases.from_list_with_weight_and_delay, True),
+    (cases.from_list_with_weight_only, True),
+    (cases.from_list_with_random_delays, False),  # recorded one postsynaptic neuron at a time
     (from_list_with_out_of_range_targets, False),
     (from_list_onto_izhikevich, True),
 ])
@@ -242,7 +199,7 @@ def test_from_list_tsodyks_markram_with_columns():
 
 
 def test_from_list_in_small_chunks():
-    _, calls = compare(from_list_with_weight_and_delay, chunk_size=7)
+    _, calls = compare(cases.from_list_with_weight_and_delay, chunk_size=7)
     assert calls["add_many"] == 150 // 7 + 1
     assert calls["Connect"] >= 150 // 7 + 1
 
@@ -267,65 +224,11 @@ def test_from_list_gives_the_listed_connections():
 
 # -- other connectors -----------------------------------------------------------------
 
-def array_connector():
-    pre, post = pops()
-    mask = np.random.default_rng(13).random((pre.size, post.size)) < 0.2
-    return sim.Projection(pre, post, sim.ArrayConnector(mask), static(0.5, 1.0))
-
-
 def fixed_probability_inhibitory_conductances():
     pre, post = pops(celltype=sim.IF_cond_exp)
     return sim.Projection(pre, post, sim.FixedProbabilityConnector(0.15, rng=NumpyRNG(seed=14)),
                           static(uniform(0.001, 0.01, 15), uniform(0.1, 3.0, 16)),
                           receptor_type="inhibitory")
-
-
-def fixed_number_pre_with_multapses():
-    pre, post = pops()  # n > pre.size: repeated sources within one postsynaptic neuron
-    return sim.Projection(pre, post, sim.FixedNumberPreConnector(50, rng=NumpyRNG(seed=17)),
-                          static(uniform(0.1, 1.0, 18), 0.75))
-
-
-def fixed_number_pre_with_replacement():
-    pre, post = pops()
-    connector = sim.FixedNumberPreConnector(12, with_replacement=True, rng=NumpyRNG(seed=19))
-    return sim.Projection(pre, post, connector,
-                          static(uniform(0.1, 1.0, 20), uniform(0.1, 2.0, 21)))
-
-
-def fixed_number_post():
-    pre, post = pops()
-    connector = sim.FixedNumberPostConnector(6, with_replacement=True, rng=NumpyRNG(seed=22))
-    return sim.Projection(pre, post, connector, static(uniform(0.1, 1.0, 23), 0.35))
-
-
-def distance_dependent():
-    grid = Grid2D(aspect_ratio=1.0, dx=1.0, dy=1.0)
-    pre = sim.Population(36, sim.IF_cond_exp(), structure=grid)
-    post = sim.Population(25, sim.IF_cond_exp(), structure=grid)
-    connector = sim.DistanceDependentProbabilityConnector("exp(-d / 2.0)", rng=NumpyRNG(seed=24))
-    synapse = static(lambda d: 0.002 + 0.001 * d, lambda d: 0.15 + 0.33 * d)
-    return sim.Projection(pre, post, connector, synapse)
-
-
-def one_to_one_with_arrays():
-    pre, post = pops(30, 30)
-    gen = np.random.default_rng(25)
-    weights, delays = gen.uniform(0.1, 1, (30, 30)), gen.uniform(0.1, 2, (30, 30))
-    return sim.Projection(pre, post, sim.OneToOneConnector(), static(weights, delays))
-
-
-def all_to_all_with_arrays():
-    pre, post = pops(20, 15)
-    gen = np.random.default_rng(26)
-    weights, delays = gen.uniform(0.1, 1, (20, 15)), gen.uniform(0.1, 2, (20, 15))
-    return sim.Projection(pre, post, sim.AllToAllConnector(), static(weights, delays))
-
-
-def all_to_all_without_self_connections():
-    pop = sim.Population(25, sim.IF_curr_exp())
-    return sim.Projection(pop, pop, sim.AllToAllConnector(allow_self_connections=False),
-                          static(uniform(-1.0, -0.1, 27), 1.0), receptor_type="inhibitory")
 
 
 def scalars_onto_izhikevich():
@@ -337,9 +240,9 @@ def scalars_onto_izhikevich():
 
 
 @pytest.mark.parametrize("make", [
-    array_connector, fixed_probability_inhibitory_conductances, fixed_number_pre_with_multapses,
-    fixed_number_pre_with_replacement, fixed_number_post, distance_dependent,
-    one_to_one_with_arrays, all_to_all_with_arrays, all_to_all_without_self_connections,
+    cases.array_connector, fixed_probability_inhibitory_conductances, cases.fixed_number_pre_with_multapses,
+    cases.fixed_number_pre_with_replacement, cases.fixed_number_post, cases.distance_dependent,
+    cases.one_to_one_with_arrays, cases.all_to_all_with_arrays, cases.all_to_all_without_self_connections,
     scalars_onto_izhikevich,
 ])
 def test_connector(make):
@@ -458,18 +361,6 @@ def test_heterogeneous_common_property_is_refused():
 
 # -- views and assemblies ---------------------------------------------------------------
 
-def view_as_pre():
-    pre, post = pops()
-    return sim.Projection(pre[::3], post, sim.FixedProbabilityConnector(0.3, rng=NumpyRNG(seed=47)),
-                          static(uniform(0.1, 1.0, 48), uniform(0.1, 2.0, 49)))
-
-
-def view_as_post():
-    pre, post = pops(celltype=sim.IF_cond_exp)
-    return sim.Projection(pre, post[4:25], sim.FixedNumberPreConnector(7, rng=NumpyRNG(seed=50)),
-                          static(uniform(0.001, 0.01, 51), 0.5), receptor_type="inhibitory")
-
-
 def views_on_both_sides_from_list():
     pop = sim.Population(50, sim.IF_curr_exp())
     pairs = random_pairs(52, 60, n_pre=30, n_post=7)
@@ -500,7 +391,7 @@ def assembly_as_post():
 
 
 @pytest.mark.parametrize("make", [
-    view_as_pre, view_as_post, views_on_both_sides_from_list, assembly_as_pre, assembly_as_post,
+    cases.view_as_pre, cases.view_as_post, views_on_both_sides_from_list, assembly_as_pre, assembly_as_post,
 ])
 def test_views_and_assemblies(make):
     compare(make)
@@ -544,7 +435,7 @@ def test_bookkeeping_after_build():
     nest_batch.install()
     sim.setup(**SETUP)
     try:
-        proj = fixed_number_pre_with_multapses()
+        proj = cases.fixed_number_pre_with_multapses()
         assert proj._connections is None
         assert proj._simulator.state.stale_connection_cache
         assert len(proj.nest_connections) == 50 * 30
