@@ -59,7 +59,7 @@ from pathlib import Path
 
 import numpy as np
 
-from process_costs import cpu_seconds, cython_modules, fmt, machine_info, peak_bytes
+from process_costs import best_per_config, cpu_seconds, cython_modules, fmt, machine_info, peak_bytes, run_rounds
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
@@ -292,21 +292,6 @@ def run_config(config, trials, round_no, original_analysis=False):
     return result
 
 
-def best(results):
-    keys = ("build_cpu_s", "build_s", "simulate_cpu_s", "simulate_s", "simulate_cpu_per_bio_s",
-            "simulate_per_bio_s", "after_cpu_s", "after_s", "peak_bytes", "setup_cpu_s", "process_wall_s")
-    out = dict(results[0])
-    for result in results[1:]:
-        for key in keys:
-            out[key] = min(out[key], result[key])
-    out["rounds"] = len(results)
-    for key in ("build_cpu_s", "simulate_cpu_per_bio_s"):
-        values = [r[key] for r in results]
-        out[key + "_spread"] = (max(values) - min(values)) / min(values) if min(values) else 0.0
-    return out
-
-
-
 def table_lines(table):
     original = table.get("original")
     lines = ["| config | build CPU s | x orig | sim CPU s per bio-s | x orig | after CPU s | "
@@ -384,7 +369,7 @@ def main(argv=None):
             "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
     print(f"fore2020 benchmark: 3 conditions x {args.trials} trial(s) of 2 s, {args.rounds} round(s), configs "
           f"{' '.join(args.configs)}; load {meta['machine'].get('load_average_at_start')}", file=sys.stderr, flush=True)
-    runs, errors, warm = [], {}, {}
+    warm = {}
     if not args.no_warm:
         for config in args.configs:
             if config == "zoo-nest":
@@ -392,25 +377,16 @@ def main(argv=None):
             result = run_config(config, 1, -1)
             warm[config] = result.get("error") or f"{result['new_cython_modules']} new Cython module(s)"
             print(f"  warm-up {config} (1 trial, untimed): {warm[config]}", file=sys.stderr, flush=True)
-    for round_no in range(args.rounds):
-        order = list(args.configs) if round_no % 2 == 0 else list(reversed(args.configs))
-        for config in order:
-            result = run_config(config, args.trials, round_no, args.original_analysis)
-            if "error" in result:
-                errors[config] = result["error"]
-                print(f"  round {round_no} {config}: FAILED: {result['error']}", file=sys.stderr, flush=True)
-                continue
-            runs.append(result)
-            print(f"  round {round_no} {config}: build {result['build_cpu_s']:.2f} CPU s, simulate "
-                  f"{result['simulate_cpu_per_bio_s']:.2f} CPU s per bio-s ({result['simulate_s']:.1f} s wall), "
-                  f"after {result['after_cpu_s']:.2f} CPU s, peak {result['peak_bytes'] / 2**20:.0f} MiB, "
-                  f"GrC {fmt(result['rate_GrC'], 3)} Hz, {result['new_cython_modules']} new Cython module(s); "
-                  f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
-    table = {}
-    for config in args.configs:
-        mine = [r for r in runs if r["config"] == config]
-        if mine:
-            table[config] = best(mine)
+    def describe(result):
+        return (f"build {result['build_cpu_s']:.2f} CPU s, simulate {result['simulate_cpu_per_bio_s']:.2f} CPU s per "
+                f"bio-s ({result['simulate_s']:.1f} s wall), after {result['after_cpu_s']:.2f} CPU s, peak "
+                f"{result['peak_bytes'] / 2**20:.0f} MiB, GrC {fmt(result['rate_GrC'], 3)} Hz, "
+                f"{result['new_cython_modules']} new Cython module(s); load {os.getloadavg()[0]:.1f}")
+
+    runs, errors = run_rounds(args.configs, args.rounds,
+                              lambda config, round_no: run_config(config, args.trials, round_no, args.original_analysis),
+                              describe)
+    table = best_per_config(runs, args.configs)
     lines, verdicts = table_lines(table)
     for config, reason in errors.items():
         if config not in table:

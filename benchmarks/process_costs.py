@@ -7,6 +7,7 @@ Brian2 run that compiled from one that found its cache warm.
 import os
 import platform
 import resource
+import sys
 import time
 from pathlib import Path
 
@@ -59,3 +60,58 @@ def machine_info():
     except Exception:  # noqa: BLE001 (a parent without the simulators still reports)
         pass
     return info
+
+
+TIMED = ("build_cpu_s", "build_s", "simulate_cpu_s", "simulate_s", "simulate_cpu_per_bio_s", "simulate_per_bio_s",
+         "after_cpu_s", "after_s", "peak_bytes", "setup_cpu_s", "process_wall_s")
+
+
+def run_rounds(configs, rounds, run_one, describe, skip=None):
+    """Run each config `rounds` times, each in its own process, as ``run_one(config, round_no)``.
+
+    The order alternates from round to round, so that no config always runs first on a machine
+    that warms up or gets busier. A result with an "error" is recorded apart and reported in one
+    line; the others are printed with ``describe(result)``. ``skip(config, round_no)`` leaves runs
+    out (e.g. a slow original run only once). Returns (results, {label: error}).
+    """
+    results, errors = [], {}
+    for round_no in range(rounds):
+        order = list(configs) if round_no % 2 == 0 else list(reversed(configs))
+        for config in order:
+            if skip is not None and skip(config, round_no):
+                continue
+            result = run_one(config, round_no)
+            if "error" in result:
+                errors[str(config)] = result["error"]
+                print(f"  round {round_no} {config}: FAILED: {result['error']}", file=sys.stderr, flush=True)
+                continue
+            results.append(result)
+            print(f"  round {round_no} {config}: {describe(result)}", file=sys.stderr, flush=True)
+    return results, errors
+
+
+def best(results):
+    """One config's rounds combined: each timing and memory figure at its minimum over the rounds
+    (the least disturbed run), the number of rounds, and the round-to-round spread (max/min - 1)
+    of build and simulate CPU time."""
+    out = dict(results[0])
+    for result in results[1:]:
+        for key in TIMED:
+            if key in out and key in result:
+                out[key] = min(out[key], result[key])
+    out["rounds"] = len(results)
+    for key in ("build_cpu_s", "simulate_cpu_per_bio_s"):
+        values = [r[key] for r in results if r.get(key) is not None]
+        if values:
+            out[key + "_spread"] = (max(values) - min(values)) / min(values) if min(values) else 0.0
+    return out
+
+
+def best_per_config(results, configs, key="config"):
+    """{config: best(its rounds)} for each config with at least one result, in the given order."""
+    table = {}
+    for config in configs:
+        mine = [r for r in results if r[key] == config]
+        if mine:
+            table[config] = best(mine)
+    return table

@@ -50,7 +50,7 @@ from pathlib import Path
 
 import numpy as np
 
-from process_costs import Clock, cython_modules, fmt, machine_info, peak_bytes
+from process_costs import Clock, best_per_config, cython_modules, fmt, machine_info, peak_bytes, run_rounds
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
@@ -223,21 +223,6 @@ def coincidence(a, b, window_ms=1.0):
     return (matched / total if total else float("nan")), (exact / total if total else float("nan"))
 
 
-def best(results):
-    keys = ("build_cpu_s", "build_s", "simulate_cpu_s", "simulate_s", "simulate_cpu_per_bio_s",
-            "simulate_per_bio_s", "peak_bytes", "setup_cpu_s")
-    out = dict(results[0])
-    for result in results[1:]:
-        for key in keys:
-            out[key] = min(out[key], result[key])
-    out["rounds"] = len(results)
-    for key in ("build_cpu_s", "simulate_cpu_per_bio_s"):
-        values = [r[key] for r in results]
-        out[key + "_spread"] = (max(values) - min(values)) / min(values) if min(values) else 0.0
-    return out
-
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=CONFIGS)
@@ -260,27 +245,15 @@ def main(argv=None):
             "rounds": args.rounds, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
     print(f"zerlaut2018 benchmark: {args.t_stop_ms:g} ms, {args.rounds} round(s), configs {' '.join(args.configs)}; "
           f"load {meta['machine'].get('load_average_at_start')}", file=sys.stderr, flush=True)
-    runs, errors = [], {}
-    for round_no in range(args.rounds):
-        order = list(args.configs) if round_no % 2 == 0 else list(reversed(args.configs))
-        for config in order:
-            if config == "ntwk" and round_no >= args.ntwk_rounds:
-                continue
-            result = run_child(config, args, spikes_dir, round_no)
-            if "error" in result:
-                errors[config] = result["error"]
-                print(f"  round {round_no} {config}: FAILED: {result['error']}", file=sys.stderr, flush=True)
-                continue
-            runs.append(result)
-            print(f"  round {round_no} {config}: build {result['build_cpu_s']:.2f} CPU s, simulate "
-                  f"{result['simulate_cpu_per_bio_s']:.2f} CPU s per bio-s ({result['simulate_s']:.1f} s wall), "
-                  f"peak {result['peak_bytes'] / 2**20:.0f} MiB, E/I {fmt(result['rate_E'])}/{fmt(result['rate_I'])} Hz, "
-                  f"{result['new_cython_modules']} new Cython module(s)", file=sys.stderr, flush=True)
-    table = {}
-    for config in args.configs:
-        mine = [r for r in runs if r["config"] == config]
-        if mine:
-            table[config] = best(mine)
+    def describe(result):
+        return (f"build {result['build_cpu_s']:.2f} CPU s, simulate {result['simulate_cpu_per_bio_s']:.2f} CPU s per "
+                f"bio-s ({result['simulate_s']:.1f} s wall), peak {result['peak_bytes'] / 2**20:.0f} MiB, E/I "
+                f"{fmt(result['rate_E'])}/{fmt(result['rate_I'])} Hz, {result['new_cython_modules']} new Cython module(s)")
+
+    runs, errors = run_rounds(args.configs, args.rounds,
+                              lambda config, round_no: run_child(config, args, spikes_dir, round_no), describe,
+                              skip=lambda config, round_no: config == "ntwk" and round_no >= args.ntwk_rounds)
+    table = best_per_config(runs, args.configs)
     # spikes of every NEST configuration against the zoo's Brian2 run of the same cell model (same
     # network and input), round 0; and the GSL tolerance's effect on NEST's own spikes
     agreement = {}

@@ -21,7 +21,6 @@ import json
 import resource
 import subprocess
 import sys
-import time
 
 N, T_MS, RATE_HZ = 5000, 1500.0, 900.0
 PARTS = ("cells", "cells+gen", "nest-plain", "nest-gen-0.1", "nest-gen-1.0", "nest-injector-0.1")
