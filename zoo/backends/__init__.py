@@ -28,7 +28,7 @@ import warnings
 from .. import hooks
 from ..errors import ZooError, unknown
 from . import compatibility, mpi
-from .mpi import launched, world
+from .mpi import launched, world  # noqa: F401 (the app asks backends, not backends.mpi)
 
 SIMULATORS = ("nest", "brian2")
 DEFAULT_SIMULATOR = SIMULATORS[0]

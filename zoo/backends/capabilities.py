@@ -17,7 +17,6 @@ import dataclasses
 import fnmatch
 import logging
 
-import numpy as np
 
 from .. import standin
 from ..errors import ZooError
