@@ -79,3 +79,19 @@ def test_a_wrong_coefficient_fails_the_memory_check(monkeypatch):
     monkeypatch.setitem(estimate.COEFFICIENTS, largest["backend"], coefficients)
     guess = _estimate(largest)["peak_memory_bytes"]
     assert abs(guess / largest["peak_bytes"] - 1.0) > MEMORY_TOLERANCE
+
+
+@pytest.mark.parametrize("point", POINTS[::3], ids=_name)
+def test_a_one_rank_plan_counts_what_the_estimate_counts(point):
+    """--dry-run --ranks 1 plans from the size alone what the estimate gives (projections left out):
+    the same memory, build and simulate time, delay buffers included."""
+    from zoo.model import Size
+
+    timing = SimpleNamespace(
+        warmup_ms=point["warmup_ms"], duration_ms=point["sim_ms"],
+        simulation_settings=lambda max_delay=0.0: {"max_delay": point["max_delay_ms"], "timestep": point["timestep_ms"]})
+    plan = estimate.plan(Size(point["neurons"], point["synapses"], 0.0), timing, point["backend"], ranks=1, threads=1)
+    cost = estimate.cost(point["neurons"], point["synapses"], timing, point["backend"])
+    assert plan["memory_per_rank_bytes"] == pytest.approx(cost["peak_memory_bytes"])
+    assert plan["build_s"] == pytest.approx(cost["build_s"])
+    assert plan["simulate_s"] == pytest.approx(cost["simulate_s"])

@@ -95,8 +95,9 @@ def plan(size, model, simulator, ranks, threads):
     """Memory per rank and times of running `model` as `ranks` MPI processes of `threads` threads,
     from its :class:`zoo.model.Size` alone (nothing drawn), with the coefficients above.
 
-    Assumptions, stated in the result's ``basis``: the simulator's memory per neuron and synapse
-    divides over the ranks, its fixed part is paid by every rank; the connection lists are drawn
+    Assumptions, stated in the result's ``basis``: the simulator's memory per neuron, synapse and
+    neuron-delay slot (the model's bound on its longest delay: nothing is drawn) divides over the
+    ranks, its fixed part is paid by every rank; the connection lists are drawn
     whole on every rank (as the zoo does today), so ``size.drawn_bytes`` is paid by every rank;
     building (drawing and connecting, serial within a rank) divides over the ranks, simulating
     over the ranks x threads virtual processes, both with perfect scaling (a lower bound).
@@ -104,7 +105,9 @@ def plan(size, model, simulator, ranks, threads):
     c = COEFFICIENTS[simulator]
     seconds = (model.warmup_ms + model.duration_ms) / 1000.0
     vps = ranks * threads
-    simulator_bytes = c["bytes_per_neuron"] * size.neurons + c["bytes_per_synapse"] * size.synapses
+    slots = delay_slots(size.neurons, model)
+    simulator_bytes = (c["bytes_per_neuron"] * size.neurons + c["bytes_per_synapse"] * size.synapses
+                       + c["bytes_per_delay_slot"] * slots)
     per_rank = c["base_bytes"] + simulator_bytes / ranks + size.drawn_bytes
     return {
         "simulator": simulator,
@@ -119,7 +122,8 @@ def plan(size, model, simulator, ranks, threads):
                                "drawn_lists_per_rank": size.drawn_bytes},
         "build_s": c["build_s_per_synapse"] * size.synapses / ranks,
         "simulate_s": c["fixed_s"] + seconds * (c["sim_s_per_neuron_s"] * size.neurons
-                                               + c["sim_s_per_synapse_s"] * size.synapses) / vps,
+                                               + c["sim_s_per_synapse_s"] * size.synapses
+                                               + c["sim_s_per_delay_slot_s"] * slots) / vps,
         "biological_s": seconds,
         "basis": " ".join(plan.__doc__.split("\n\n")[1].split()) + " Coefficients: " + __doc__.split("\n\n")[1].replace("\n", " "),
     }
