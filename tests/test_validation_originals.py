@@ -410,6 +410,11 @@ def test_the_report_says_what_the_original_is_compared_on():
     text = coverage_text({"original_coverage": found})
     assert "compared on: firing rate (spikes/s) (E, I)" in text and "Not measured from its runs: cluster rates" in text
     assert coverage_text({}) == ""
+    many = [f"A{i:02d}" for i in range(20)]
+    text = coverage_text({"original_coverage": {"compared": {"rate": many, "cv": many[:-2], "lvr": many[:3]},
+                                                "not_measured": {}, "zoo": {"rate": many, "cv": many}, "never": []}})
+    assert "rate (all 20 populations of the zoo arms' rows)" in text and "lvr (A00, A01, A02)" in text
+    assert "cv (18 of the 20 populations of the zoo arms' rows; not A18, A19)" in text
 
 
 @pytest.mark.slow

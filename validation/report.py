@@ -429,14 +429,30 @@ def _arms_text(report):
                      for arm, text in report.get("arms", {}).items())
 
 
+LISTED = 12  # longer lists of populations are said as a count and what they leave out
+
+
 def coverage_text(report):
     """One sentence on what the original arm is compared on (empty without one)."""
     found = report.get("original_coverage")
     if not found:
         return ""
 
+    zoo = found.get("zoo", {})
+
+    def populations(name, pops):
+        """The populations, or for a long list those of the zoo arms' rows it leaves out."""
+        whole = zoo.get(name, [])
+        if len(pops) <= LISTED or not set(pops) <= set(whole):
+            return ", ".join(pops)
+        left = [p for p in whole if p not in pops]
+        if not left:
+            return f"all {len(whole)} populations of the zoo arms' rows"
+        shown = ", ".join(left) if len(left) <= LISTED else f"{len(left)} of them"
+        return f"{len(pops)} of the {len(whole)} populations of the zoo arms' rows; not {shown}"
+
     def listed(groups):
-        return "; ".join(f"{name} ({', '.join(pops)})" for name, pops in groups.items()) or "none"
+        return "; ".join(f"{name} ({populations(name, pops)})" for name, pops in groups.items()) or "none"
 
     return (f"The original arm is compared on: {listed(found['compared'])}. Not measured from its runs: "
             f"{listed(found['not_measured'])}. Never compared: {'; '.join(found['never'])}.")
