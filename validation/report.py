@@ -441,15 +441,19 @@ def coverage_text(report):
     zoo = found.get("zoo", {})
 
     def populations(name, pops):
-        """The populations, or for a long list those of the zoo arms' rows it leaves out."""
+        """The populations; a long list as the zoo arms' rows for that statistic, less or plus a few."""
         whole = zoo.get(name, [])
-        if len(pops) <= LISTED or not set(pops) <= set(whole):
+        if len(pops) <= LISTED or not whole:
             return ", ".join(pops)
-        left = [p for p in whole if p not in pops]
-        if not left:
+        left, extra = [p for p in whole if p not in pops], [p for p in pops if p not in whole]
+        if not left and not extra:
             return f"all {len(whole)} populations of the zoo arms' rows"
-        shown = ", ".join(left) if len(left) <= LISTED else f"{len(left)} of them"
-        return f"{len(pops)} of the {len(whole)} populations of the zoo arms' rows; not {shown}"
+
+        def few(names):
+            return ", ".join(names) if len(names) <= LISTED else f"{len(names)} others"
+
+        return (f"{len(pops)} populations: the zoo arms' {len(whole)}" + (f" less {few(left)}" if left else "")
+                + (f" and {few(extra)}, whose zoo rows cannot fail" if extra else ""))
 
     def listed(groups):
         return "; ".join(f"{name} ({populations(name, pops)})" for name, pops in groups.items()) or "none"
