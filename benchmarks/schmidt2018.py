@@ -4,14 +4,15 @@ INM-6/multi-area-model at 355d940, on NEST.
 Configurations, each run in a process of its own (the order reverses every other round):
 
 * ``reference``   the reference code, fetched at the data set's commit by ``zoo.originals``
-                  (``require("schmidt2018")``) and run unmodified from a scratch copy (its data
-                  pipeline writes into its own package directory): ``MultiAreaModel`` with
-                  N_scaling = n, K_scaling = k in the ground state (chi = chi_I = 1,
-                  ``het_poisson_stat``, its ``tests/fullscale_rates.json``: the parameters of its
-                  ``run_example_downscaled.py``), then the steps of its ``Simulation.simulate`` in
-                  its order (prepare, recording devices, areas, cortico-cortical input, gids), the
-                  one ``nest.Simulate`` split into warm-up and measured time. It needs the Python
-                  packages ``nested_dict`` and ``dicthash`` (not the zoo's);
+                  (``require("schmidt2018")``) and run unmodified from a scratch copy, as the
+                  validation's original arm runs it (``models/schmidt2018/original.py``: scratch
+                  copy, environment shims, its parameter dictionaries): ``MultiAreaModel`` with
+                  the zoo default's parameters at N_scaling = n, K_scaling = k (ground state,
+                  chi = chi_I = 1, its ``tests/fullscale_rates.json``), then the steps of its
+                  ``Simulation.simulate`` in its order (prepare, recording devices, areas,
+                  cortico-cortical input, gids), the one ``nest.Simulate`` split into warm-up and
+                  measured time. It needs the Python packages ``nested_dict`` and ``dicthash``
+                  (not the zoo's);
 * ``zoo-nest``    ``schmidt2018`` at the same n and k (ground state, the zoo's default) through the
                   zoo's API as a run does it: draw and build, connectivity fingerprint, warm-up,
                   measured time, spikes collected into a Neo segment;
@@ -50,8 +51,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
 CONFIGS = ("reference", "zoo-nest", "zoo-brian2", "zoo-run")
 TARGETS = {"peak": 1.3, "simulate": 1.1}  # zoo-nest / reference (issue 24)
-GROUND_STATE = {"replace_non_simulated_areas": "het_poisson_stat", "cc_weights_factor": 1.0,
-                "cc_weights_I_factor": 1.0}  # the reference's run_example_downscaled.py
 
 
 
@@ -69,41 +68,16 @@ def resident_mib():
 # children
 # ------------------------------------------------------------------------------------------
 
-def _memory_thisjob(name):
-    """What NEST's SLI ``memory_thisjob`` returned (VmSize in kB), for the reference's memory log."""
-    if name != "memory_thisjob":
-        raise NotImplementedError(name)
-    with open("/proc/self/status", encoding="ascii") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
-
-
 def run_reference(c):
-    from zoo import originals
+    from zoo import originals, registry
+    from zoo.models.schmidt2018 import original
 
-    work = Path(tempfile.mkdtemp(prefix="multiarea-bench-"))
-    try:
-        base = work / "code"
-        shutil.copytree(originals.require("schmidt2018"), base)
-        for folder in ("config_files", "simulations", "multiarea_model/data_multiarea/custom_data_files"):
-            (base / folder).mkdir(parents=True, exist_ok=True)
-        (base / "config.py").write_text(f"base_path = {str(base)!r}\ndata_path = {str(base / 'simulations')!r}\n"
-                                        "jobscript_template = ''\nsubmit_cmd = None\n")
-        sys.path.insert(0, str(base))
-        os.chdir(base)
+    params = registry.create_model("schmidt2018", N_scaling=c["n"], K_scaling=c["k"]).params
+    with original.scratch_copy(originals.require("schmidt2018")) as base:
         import nest
-        import numpy as np
 
-        np.Inf, np.NINF = np.inf, -np.inf  # its simulation.py uses these aliases, removed in NumPy 2.0
-        if not hasattr(nest.ll_api, "sli_func"):  # NEST 3.10 has no SLI: its memory() asks SLI for memory_thisjob
-            nest.ll_api.sli_func = _memory_thisjob
-        from multiarea_model import MultiAreaModel
-
-        network = {"N_scaling": c["n"], "K_scaling": c["k"], "connection_params": dict(GROUND_STATE),
-                   "fullscale_rates": str(base / "tests" / "fullscale_rates.json")}
-        sim_spec = {"t_sim": c["warmup_ms"] + c["sim_ms"], "num_processes": 1, "local_num_threads": c["threads"],
-                    "rng_seed": SEED}
         with Clock() as model:
-            M = MultiAreaModel(network, simulation=True, sim_spec=sim_spec, theory=False)
+            M = original.build(params, base, SEED, c["threads"], t_sim=c["warmup_ms"] + c["sim_ms"])
         sim = M.simulation
         with Clock() as build:  # Simulation.simulate up to its nest.Simulate, in its order
             sim.prepare()
@@ -122,8 +96,6 @@ def run_reference(c):
                 "simulate_cpu_s": run.cpu, "neurons": int(sum(M.N[a]["total"] for a in M.area_list)),
                 "synapses_nest": int(status["num_connections"]), "spikes": int(status["local_spike_counter"]),
                 "steps_mib": {"built": built, "simulated": resident_mib()}}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def run_zoo(c):

@@ -410,6 +410,14 @@ def test_the_report_says_what_the_original_is_compared_on():
     text = coverage_text({"original_coverage": found})
     assert "compared on: firing rate (spikes/s) (E, I)" in text and "Not measured from its runs: cluster rates" in text
     assert coverage_text({}) == ""
+    many = [f"A{i:02d}" for i in range(20)]
+    text = coverage_text({"original_coverage": {"compared": {"rate": many, "cv": many[:-2], "lvr": many[:3]},
+                                                "not_measured": {}, "zoo": {"rate": many, "cv": many}, "never": []}})
+    assert "rate (all 20 populations of the zoo arms' rows)" in text and "lvr (A00, A01, A02)" in text
+    assert "cv (18 populations: the zoo arms' 20 less A18, A19)" in text
+    text = coverage_text({"original_coverage": {"compared": {"rate": many}, "not_measured": {},
+                                                "zoo": {"rate": many[1:]}, "never": []}})
+    assert "rate (20 populations: the zoo arms' 19 and A00, whose zoo rows cannot fail)" in text
 
 
 @pytest.mark.slow

@@ -91,7 +91,8 @@ def coverage(comparisons, labels):
     """What the report can say about the original arm, from the comparisons made: {"compared":
     {statistic: [populations]} (seed-to-seed rows with the original, less the constant ones, which
     the parameters decide), "not_measured": the same for the zoo's seed-to-seed rows that have no
-    original row (its runs do not give them), "never": what no original run can be compared on}."""
+    original row (its runs do not give them), "zoo": the same for the zoo arms' own seed-to-seed
+    rows (what the other two are out of), "never": what no original run can be compared on}."""
     from .report import statistic_label
 
     def grouped(rows):
@@ -106,7 +107,8 @@ def coverage(comparisons, labels):
     missing = [r.check for r in seed_rows
                if r.check.backends == tuple(labels) and (r.check.statistic, r.check.population) not in have]
     compared = [r.check for r in with_original if r.status != "constant"]
-    return {"compared": grouped(compared), "not_measured": grouped(missing), "never": list(NEVER)}
+    zoo = [r.check for r in seed_rows if r.check.backends == tuple(labels) and r.status != "constant"]
+    return {"compared": grouped(compared), "not_measured": grouped(missing), "zoo": grouped(zoo), "never": list(NEVER)}
 
 
 @dataclasses.dataclass(frozen=True)

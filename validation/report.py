@@ -429,14 +429,34 @@ def _arms_text(report):
                      for arm, text in report.get("arms", {}).items())
 
 
+LISTED = 12  # longer lists of populations are said as a count and what they leave out
+
+
 def coverage_text(report):
     """One sentence on what the original arm is compared on (empty without one)."""
     found = report.get("original_coverage")
     if not found:
         return ""
 
+    zoo = found.get("zoo", {})
+
+    def populations(name, pops):
+        """The populations; a long list as the zoo arms' rows for that statistic, less or plus a few."""
+        whole = zoo.get(name, [])
+        if len(pops) <= LISTED or not whole:
+            return ", ".join(pops)
+        left, extra = [p for p in whole if p not in pops], [p for p in pops if p not in whole]
+        if not left and not extra:
+            return f"all {len(whole)} populations of the zoo arms' rows"
+
+        def few(names):
+            return ", ".join(names) if len(names) <= LISTED else f"{len(names)} others"
+
+        return (f"{len(pops)} populations: the zoo arms' {len(whole)}" + (f" less {few(left)}" if left else "")
+                + (f" and {few(extra)}, whose zoo rows cannot fail" if extra else ""))
+
     def listed(groups):
-        return "; ".join(f"{name} ({', '.join(pops)})" for name, pops in groups.items()) or "none"
+        return "; ".join(f"{name} ({populations(name, pops)})" for name, pops in groups.items()) or "none"
 
     return (f"The original arm is compared on: {listed(found['compared'])}. Not measured from its runs: "
             f"{listed(found['not_measured'])}. Never compared: {'; '.join(found['never'])}.")

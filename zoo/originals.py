@@ -17,7 +17,8 @@ Without network the one-line error says which files to copy from where; from clo
 (extra files there are ignored; the listed ones must match). ``python -m zoo.originals MODEL``
 fetches and checks, and prints the directory. The code runs unmodified, in a process of its own:
 through the model's ``original.py`` as a validation arm (validation/originals.py), or in
-benchmarks/ (zerlaut2018.py, fore2020.py); this module knows only where the code lives.
+benchmarks/ (zerlaut2018.py, fore2020.py, schmidt2018.py through the model's original.py); this module
+knows only where the code lives.
 """
 
 import os
