@@ -45,7 +45,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from process_costs import Clock, fmt, machine_info, peak_bytes
+from process_costs import Clock, best, fmt, machine_info, peak_bytes, run_rounds
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
@@ -193,17 +193,6 @@ def run_child(payload):
                 process_wall_s=time.perf_counter() - start, load_average=os.getloadavg())
 
 
-def best(runs):
-    out = dict(runs[0])
-    for run in runs[1:]:
-        for key in ("build_cpu_s", "build_s", "simulate_cpu_s", "simulate_s", "simulate_cpu_per_bio_s",
-                    "simulate_per_bio_s", "peak_bytes"):
-            if key in out:
-                out[key] = min(out[key], run[key])
-    out["rounds"] = len(runs)
-    return out
-
-
 def table(results, configs, scales):
     lines = ["| n | k | config | neurons | build CPU s | sim CPU s per bio-s | x ref | sim wall s per bio-s | "
              "peak MiB | x ref |", "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -255,25 +244,21 @@ def main(argv=None):
     print(f"schmidt2018 benchmark: n {args.scales}, k {args.k or 'n'}, {args.threads} thread(s), "
           f"{args.warmup_ms:g} + {args.sim_ms:g} ms; load {meta['machine'].get('load_average_at_start')}",
           file=sys.stderr, flush=True)
-    runs, errors = [], {}
-    for round_no in range(args.rounds):
-        for n in args.scales:
-            order = list(args.configs) if round_no % 2 == 0 else list(reversed(args.configs))
-            for config in order:
-                payload = {"config": config, "n": n, "k": args.k or n, "threads": args.threads,
-                           "warmup_ms": args.warmup_ms, "sim_ms": args.sim_ms, "round": round_no}
-                result = run_child(payload)
-                if "error" in result:
-                    errors[f"{config} n={n:g}"] = result["error"]
-                    print(f"  n {n:g} {config}: FAILED: {result['error']}", file=sys.stderr, flush=True)
-                    continue
-                runs.append(result)
-                print(f"  n {n:g} {config}: build {fmt(result.get('build_cpu_s'), 1)} CPU s, simulate "
-                      f"{fmt(result.get('simulate_cpu_per_bio_s'), 1)} CPU s per bio-s, peak "
-                      f"{result['peak_bytes'] / 2**20:.0f} MiB, steps {result.get('steps_mib')}, "
-                      f"load {result['load_average'][0]:.1f}", file=sys.stderr, flush=True)
-    best_runs = [best([r for r in runs if r["config"] == c and r["n"] == n])
-                 for n in args.scales for c in args.configs if any(r["config"] == c and r["n"] == n for r in runs)]
+    points = [(config, n) for n in args.scales for config in args.configs]
+
+    def run_one(point, round_no):
+        config, n = point
+        return run_child({"config": config, "n": n, "k": args.k or n, "threads": args.threads,
+                          "warmup_ms": args.warmup_ms, "sim_ms": args.sim_ms, "round": round_no})
+
+    def describe(result):
+        return (f"build {fmt(result.get('build_cpu_s'), 1)} CPU s, simulate {fmt(result.get('simulate_cpu_per_bio_s'), 1)} "
+                f"CPU s per bio-s, peak {result['peak_bytes'] / 2**20:.0f} MiB, steps {result.get('steps_mib')}, "
+                f"load {result['load_average'][0]:.1f}")
+
+    runs, errors = run_rounds(points, args.rounds, run_one, describe)
+    best_runs = [best(mine) for config, n in points
+                 if (mine := [r for r in runs if r["config"] == config and r["n"] == n])]
     lines, verdicts = table(best_runs, args.configs, args.scales)
     verdicts += [f"NOT RUN: {name}: {reason}" for name, reason in errors.items()]
     print("\n".join(lines + verdicts))
