@@ -219,12 +219,12 @@ def _check(condition, message):
 
 def linear_parts(neuron, state):
     """(A, B, linear) of `state` for exponential Euler, as expressions of the shared subset:
-    A = drift(x = 0), B = (drift(x = 1 unit) - A) / unit (exact for a drift linear in x; `A` in B
-    stands for the value of A, to be computed first). `linear` is False when the drift does not
+    A = drift(x = 0), B = (drift(x = 1 unit) - A) / unit (exact for a drift linear in x; the name
+    zoo_A in B stands for the value of A, computed first). `linear` is False when the drift does not
     contain x (an Euler step; B = 0)."""
     unit = "" if state.unit == "1" else f" * {state.unit}"
     a = substitute(state.drift, state.name, "0.0" + unit)
-    b = f"({substitute(state.drift, state.name, '1.0' + unit)} - A)" + ("" if state.unit == "1" else f" / (1.0 * {state.unit})")
+    b = f"({substitute(state.drift, state.name, '1.0' + unit)} - zoo_A)" + ("" if state.unit == "1" else f" / (1.0 * {state.unit})")
     return a, b, state.name in neuron.uses(state.drift)
 
 
@@ -237,7 +237,7 @@ def _names(text):
     return [m.group(2) for m in _TOKEN.finditer(text) if m.group(2) is not None]
 
 
-def evaluate(neuron, text, values):
+def _evaluate(neuron, text, values):
     """`text` evaluated in Python on `values` (name -> float in the declared units; subexpressions
     are computed from them). Unit names are 1: the declared units form a consistent system."""
     namespace = {"exp": math.exp, "sqrt": math.sqrt, **{u: 1.0 for u in UNIT_NAMES}, **values}
@@ -255,7 +255,10 @@ def _is_linear(neuron, state):
         values = {p.name: p.default for p in neuron.parameters}
         values.update({s.name: s.initial + rng.uniform(-1.0, 1.0) for s in neuron.state})
         values[INJECTED] = rng.uniform(-100.0, 100.0)
-        drift = [evaluate(neuron, state.drift, {**values, state.name: x}) for x in (0.0, 1.0, 3.0)]
+        try:
+            drift = [_evaluate(neuron, state.drift, {**values, state.name: x}) for x in (0.0, 1.0, 3.0)]
+        except (ArithmeticError, ValueError) as err:
+            raise ZooError(f"{neuron.name}: cannot evaluate the drift of {state.name} near its initial state ({err})") from None
         slope = drift[1] - drift[0]
         if not math.isclose(drift[2] - drift[0], 3.0 * slope, rel_tol=1e-9, abs_tol=1e-12 * (1.0 + abs(drift[0]))):
             return False

@@ -52,7 +52,7 @@ def exponential_euler(neuron):
         if not linear:
             code.append(f"_{s.name} = {s.name} + dt * ({s.drift})")
             continue
-        code += [f"_zoo_a_{s.name} = {a}", f"_zoo_b_{s.name} = {substitute(b, 'A', f'_zoo_a_{s.name}')}",
+        code += [f"_zoo_a_{s.name} = {a}", f"_zoo_b_{s.name} = {substitute(b, 'zoo_A', f'_zoo_a_{s.name}')}",
                  f"_zoo_ba_{s.name} = _zoo_a_{s.name} / _zoo_b_{s.name}",
                  f"_{s.name} = ({s.name} + _zoo_ba_{s.name}) * exp(_zoo_b_{s.name} * dt) - _zoo_ba_{s.name}"]
     code += [f"{s.name} = _{s.name}" for s in neuron.state]

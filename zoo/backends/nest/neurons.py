@@ -90,7 +90,7 @@ def _steps(neuron):
             assign[s.name] = f"{s.name} += zoo_h * d__{s.name}"
             continue
         compute += [f"zoo_a_{s.name} {_drift_unit(s.unit)} = {_nestml_expression(a)}",
-                    f"zoo_b_{s.name} 1/ms = {_nestml_expression(substitute(b, 'A', f'zoo_a_{s.name}'))}",
+                    f"zoo_b_{s.name} 1/ms = {_nestml_expression(substitute(b, 'zoo_A', f'zoo_a_{s.name}'))}",
                     f"zoo_ba_{s.name} {_NEST_TYPE[s.unit]} = zoo_a_{s.name} / zoo_b_{s.name}"]
         assign[s.name] = f"{s.name} = ({s.name} + zoo_ba_{s.name}) * exp(zoo_b_{s.name} * zoo_h) - zoo_ba_{s.name}"
     return compute, assign
