@@ -266,3 +266,114 @@ def test_adex_relaxes_to_its_subthreshold_rest(backend):
                            + p["I_e"] - p["a"] * (u - p["E_L"]), -80.0, p["V_T"])
     assert len(segment.spiketrains[0]) == 0
     assert v == pytest.approx(rest, abs=1e-3) and w == pytest.approx(p["a"] * (rest - p["E_L"]), abs=1e-2)
+
+
+# --- HH_COND_EXP_TRAUB: PyNN's HH_cond_exp with exponential Euler at dt on both backends -----------
+def _traub_exponential_euler(p, current_pA, steps):
+    """The definition's exponential Euler, written out in NumPy for one cell per current (each
+    variable: drift = A + B x, x <- (x + A/B) exp(B dt) - A/B from the start-of-step state) with
+    the Traub-Miles rates of pyNN.brian2's HH_cond_exp; no synaptic input. Returns (V, m, h, n)
+    after every step and the spike step ends (V crosses V_spike, t_ref dead time)."""
+    current = np.broadcast_to(np.asarray(current_pA, dtype=float).T, (steps, np.shape(current_pA)[0])) \
+        if np.ndim(current_pA) == 2 else np.broadcast_to(current_pA, (steps, np.size(current_pA)))
+    n_cells = current.shape[1]
+    v, m, h, n = np.full(n_cells, -65.0), np.zeros(n_cells), np.ones(n_cells), np.zeros(n_cells)
+    u = lambda: v - p["V_T"]  # noqa: E731
+    trace, spikes, dead = np.empty((steps, 4, n_cells)), [[] for _ in range(n_cells)], np.zeros(n_cells, int)
+
+    def step(x, a, b):
+        return (x + a / b) * np.exp(b * DT) - a / b
+
+    for k in range(steps):
+        rates = {"m": (0.32 * (13 - u()) / (np.exp((13 - u()) / 4) - 1), 0.28 * (u() - 40) / (np.exp((u() - 40) / 5) - 1)),
+                 "h": (0.128 * np.exp((17 - u()) / 18), 4 / (1 + np.exp((40 - u()) / 5))),
+                 "n": (0.032 * (15 - u()) / (np.exp((15 - u()) / 5) - 1), 0.5 * np.exp((10 - u()) / 40))}
+        g_na, g_k = p["g_Na"] * m**3 * h, p["g_K"] * n**4
+        a_v = (p["g_L"] * p["E_L"] + g_na * p["E_Na"] + g_k * p["E_K"] + p["I_e"] + current[k]) / p["C_m"]
+        b_v = -(p["g_L"] + g_na + g_k) / p["C_m"]
+        v, (m, h, n) = step(v, a_v, b_v), (step(x, rates[g][0], -(rates[g][0] + rates[g][1])) for x, g in ((m, "m"), (h, "h"), (n, "n")))
+        dead = np.maximum(dead - 1, 0)
+        for i in np.flatnonzero((dead == 0) & (v > p["V_spike"])):
+            spikes[i].append((k + 1) * DT)
+            dead[i] = int(round(p["t_ref"] / DT))
+        trace[k] = v, m, h, n
+    return trace, [np.array(s) for s in spikes]
+
+
+def test_hh_follows_the_definitions_exponential_euler_recursion(backend):
+    """Constant currents from rest: V, m, h, n after every step as the NumPy recursion gives them
+    (through several action potentials), the same spike steps, and one spike per action potential
+    (upward crossings of -20 mV) from near rheobase to 1 nA."""
+    from zoo.neurons import HH_COND_EXP_TRAUB
+
+    sim = backend.sim
+    p = HH_COND_EXP_TRAUB.defaults
+    currents = np.array([50.0, 200.0, 500.0, 1000.0])  # pA
+    cells = sim.Population(currents.size, cell_type(HH_COND_EXP_TRAUB, sim)(I_e=currents))
+    cells.record(["spikes", "V_m", "m", "h", "n"])
+    sim.run(150.0)
+    segment = cells.get_data().segments[0]
+    recorded = np.stack([_signal(segment, name) for name in ("V_m", "m", "h", "n")], axis=1)
+    expected, expected_spikes = _traub_exponential_euler(dict(p, I_e=0.0), currents, recorded.shape[0] - 1)
+    np.testing.assert_allclose(recorded[1:, 0], expected[:, 0], rtol=0, atol=1e-5)  # mV, through spikes
+    np.testing.assert_allclose(recorded[1:, 1:], expected[:, 1:], rtol=0, atol=1e-7)
+    v = recorded[:, 0]
+    action_potentials = np.sum((v[:-1] < -20.0) & (v[1:] >= -20.0), axis=0)
+    for train, reference, aps in zip(segment.spiketrains, expected_spikes, action_potentials):
+        assert len(train) == reference.size == aps >= 1
+        np.testing.assert_allclose(np.asarray(train.magnitude), reference, rtol=0, atol=1e-9)
+    assert action_potentials[-1] > 10  # fast regular firing at 1 nA
+
+
+def test_hh_takes_injected_current(backend):
+    """A StepCurrentSource drives the cell like I_e would: the spike steps of the recursion whose
+    current switches at the source's times (to one step: PyNN's backends place the switch within
+    one step of each other), and none before or after the pulse."""
+    from zoo.neurons import HH_COND_EXP_TRAUB
+
+    sim = backend.sim
+    cells = sim.Population(1, cell_type(HH_COND_EXP_TRAUB, sim)())
+    source = sim.StepCurrentSource(times=[20.0, 120.0], amplitudes=[0.5, 0.0])  # nA
+    source.inject_into(cells)
+    cells.record("spikes")
+    sim.run(200.0)
+    spikes = np.asarray(cells.get_data().segments[0].spiketrains[0].magnitude)
+    steps = int(round(200.0 / DT))
+    pulse = np.zeros((steps, 1))
+    pulse[int(round(20.0 / DT)):int(round(120.0 / DT))] = 500.0
+    _, (reference,) = _traub_exponential_euler(HH_COND_EXP_TRAUB.defaults, pulse.T, steps)
+    assert spikes.size == reference.size >= 5
+    np.testing.assert_allclose(spikes, reference, rtol=0, atol=2 * DT + 1e-9)
+    assert spikes.min() > 20.0 and spikes.max() < 125.0
+
+
+def test_exponential_euler_definitions_are_checked():
+    from zoo.neurons import HH_COND_EXP_TRAUB, Subexpression
+
+    with pytest.raises(ZooError, match="method 'rk4' is not one of euler, exponential_euler"):
+        HH_COND_EXP_TRAUB.replace(method="rk4")
+    with pytest.raises(ZooError, match="drift of V_m is not linear in V_m"):
+        HH_COND_EXP_TRAUB.replace(state=(StateVariable("V_m", -65.0, "mV", "V_m * V_m / (mV * ms)"),) + HH_COND_EXP_TRAUB.state[1:])
+    with pytest.raises(ZooError, match="uses alpha_m, which depends on m"):
+        HH_COND_EXP_TRAUB.replace(subexpressions=(Subexpression("alpha_m", "1/ms", "m / ms"),) + HH_COND_EXP_TRAUB.subexpressions[1:])
+    with pytest.raises(ZooError, match="exponential_euler takes no noise terms"):
+        LIF_COND_EXP_OU.replace(method="exponential_euler", frozen=())
+    with pytest.raises(ZooError, match="unknown name 'I_stim'"):
+        HH_COND_EXP_TRAUB.replace(injectable=False)
+    with pytest.raises(ZooError, match="'mV' is not a usable name"):
+        LIF_COND_EXP_OU.replace(parameters=LIF_COND_EXP_OU.parameters + (Parameter("mV", 1.0, "mV"),))
+
+
+def test_exponential_euler_is_the_same_statements_on_both_backends():
+    """NESTML and Brian2 get A = drift(x = 0), B = (drift(x = 1 unit) - A) / unit for each variable."""
+    from zoo.backends.brian2.neurons import exponential_euler
+    from zoo.backends.nest.neurons import nestml_source
+    from zoo.neurons import HH_COND_EXP_TRAUB
+
+    nestml, brian2_code = nestml_source(HH_COND_EXP_TRAUB), exponential_euler(HH_COND_EXP_TRAUB)
+    assert "zoo_b_m 1/ms = (alpha_m * (1 - (1.0)) - beta_m * (1.0) - (zoo_a_m))" in nestml
+    assert "_zoo_b_m = (alpha_m * (1 - (1.0)) - beta_m * (1.0) - (_zoo_a_m))" in brian2_code
+    assert "I_stim pA <- continuous" in nestml and "(1 mV)" in nestml and " mV)" not in nestml.replace("(1 mV)", "")
+    for name in ("V_m", "m", "h", "n", "g_e", "g_i"):
+        assert f"{name} = ({name} + zoo_ba_{name}) * exp(zoo_b_{name} * zoo_h) - zoo_ba_{name}" in nestml
+        assert f"_{name} = ({name} + _zoo_ba_{name}) * exp(_zoo_b_{name} * dt) - _zoo_ba_{name}" in brian2_code

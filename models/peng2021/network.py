@@ -2,8 +2,9 @@
 
 Methods (spec sections 3 and 5; the authors' network script was not readable, so every number not
 tagged [C] in params.py is an assumption, argued in README.md):
-a square sheet of side L holds E cells on a regular grid (Traub-Miles Hodgkin-Huxley, PyNN's
-``HH_cond_exp``) and interneurons scattered over it (LIF with exponential conductances,
+a square sheet of side L holds E cells on a regular grid (Traub-Miles Hodgkin-Huxley: PyNN's
+``HH_cond_exp`` integrated with exponential Euler at dt on both backends, zoo.neurons.HH_COND_EXP_TRAUB;
+or PyNN's cell itself, cell_model) and interneurons scattered over it (LIF with exponential conductances,
 ``IF_cond_exp``). Each E cell has a preferred head direction from an input map (Perlin noise or
 pinwheels, maps.py) and receives a current tuned to it; the head direction steps through
 n_directions values. Interneurons are excited by the E cells within their dendrite radius and
@@ -25,12 +26,14 @@ import numpy as np
 from zoo import from_list, inputs, progress
 from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
 from zoo.network import Network
+from zoo.neurons import HH_COND_EXP_TRAUB, cell_type
 from zoo.units import to_pynn
 
 from . import geometry, maps
 from .variants import VARIANTS
 
 CONDITIONS = ("polar", "circular", "none")
+E_CELL_NAMES = {"exp_euler": HH_COND_EXP_TRAUB.name, "HH_cond_exp": "HH_cond_exp"}
 INHIBITED = ("polar", "circular")
 
 
@@ -159,7 +162,7 @@ class Peng2021(ZooModel):
         if p.drive == "poisson":
             populations.append(PopulationInfo("input", n_e, "SpikeSourceArray"))
         for condition in self.conditions():
-            populations.append(PopulationInfo(f"E_{condition}", n_e, "HH_cond_exp"))
+            populations.append(PopulationInfo(f"E_{condition}", n_e, E_CELL_NAMES[p.cell_model]))
             if p.drive == "poisson":
                 projections.append(ProjectionInfo(f"input_to_E_{condition}", "input", f"E_{condition}", n_e, "excitatory"))
             if condition in INHIBITED:
@@ -182,15 +185,25 @@ class Peng2021(ZooModel):
         labels = {f"E_{c}": {"pref_deg": np.round(np.degrees(drawn["pref"])).astype(int) % 360} for c in self.conditions()}
         return Network(populations, projections, recorded=recorded, labels=labels)
 
-    def _create_populations(self, sim, drawn):
-        """E: HH_cond_exp on the grid, V(0) drawn once and shared; I: IF_cond_exp at drawn positions."""
+    def _excitatory_type(self, sim):
+        """The Traub-Miles E cell: zoo.neurons.HH_COND_EXP_TRAUB (cell_model 'exp_euler', its units: pF,
+        nS, mV, ms, pA) or PyNN's HH_cond_exp (PyNN's units); the same equations and parameters."""
         p = self.params
-        populations = {}
-        excitatory = dict(
+        if p.cell_model == "exp_euler":
+            return cell_type(HH_COND_EXP_TRAUB, sim)(
+                C_m=p.C_E, g_L=p.g_L_E, E_L=p.E_L_E, g_Na=p.g_Na * 1000.0, g_K=p.g_K * 1000.0,  # uS -> nS
+                E_Na=p.E_Na, E_K=p.E_K, V_T=p.V_T, E_e=p.E_e, E_i=p.E_i, tau_e=p.tau_e_E, tau_i=p.tau_i_E, I_e=0.0)
+        return sim.HH_cond_exp(
             gbar_Na=to_pynn(p.g_Na, "uS"), gbar_K=to_pynn(p.g_K, "uS"), g_leak=to_pynn(p.g_L_E, "nS"),
             cm=to_pynn(p.C_E, "pF"), v_offset=p.V_T, e_rev_Na=p.E_Na, e_rev_K=p.E_K, e_rev_leak=p.E_L_E,
-            e_rev_E=p.E_e, e_rev_I=p.E_i, tau_syn_E=p.tau_e_E, tau_syn_I=p.tau_i_E, i_offset=0.0,
-        )
+            e_rev_E=p.E_e, e_rev_I=p.E_i, tau_syn_E=p.tau_e_E, tau_syn_I=p.tau_i_E, i_offset=0.0)
+
+    def _create_populations(self, sim, drawn):
+        """E: Traub-Miles HH on the grid (:meth:`_excitatory_type`), V(0) drawn once and shared;
+        I: IF_cond_exp at drawn positions."""
+        p = self.params
+        populations = {}
+        voltage = "V_m" if p.cell_model == "exp_euler" else "v"
         inhibitory = dict(
             cm=to_pynn(p.C_I, "pF"), tau_m=p.tau_m_I, v_rest=p.V_rest_I, v_thresh=p.V_th_I, v_reset=p.V_reset_I,
             tau_refrac=p.t_ref_I, e_rev_E=p.E_e, e_rev_I=p.E_i, tau_syn_E=p.tau_e_I, tau_syn_I=p.tau_i_E, i_offset=0.0,
@@ -199,8 +212,8 @@ class Peng2021(ZooModel):
         for condition in self.conditions():
             progress.step("creating E_%s (%d HH cells)%s", condition, p.n_side**2,
                           f" and I_{condition} ({p.N_I} LIF cells)" if condition in INHIBITED else "")
-            cells = sim.Population(p.n_side**2, sim.HH_cond_exp(**excitatory), structure=drawn["grid"], label=f"E_{condition}")
-            cells.initialize(v=drawn["v0"])
+            cells = sim.Population(p.n_side**2, self._excitatory_type(sim), structure=drawn["grid"], label=f"E_{condition}")
+            cells.initialize(**{voltage: drawn["v0"]})
             populations[f"E_{condition}"] = cells
             if condition in INHIBITED:
                 interneurons = sim.Population(p.N_I, sim.IF_cond_exp(**inhibitory), label=f"I_{condition}")

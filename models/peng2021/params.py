@@ -11,6 +11,9 @@ C_E, g_L_E, E_L_E        E membrane capacitance, leak, leak reversal (Traub-Mile
 g_Na, E_Na, g_K, E_K     sodium and potassium conductances and reversals             uS, mV
 V_T                      Traub voltage offset of the gates                           mV
 V_init_cv                V(0) = E_L_E * N(1, V_init_cv)                               1
+cell_model               E cell: 'exp_euler' (zoo.neurons.HH_COND_EXP_TRAUB, the same
+                         fixed-step exponential Euler on both backends) or
+                         'HH_cond_exp' (PyNN's: NEST's adaptive RKF45)
 E_i, tau_i_E             inhibitory reversal and conductance decay on E cells        mV, ms
 E_e, tau_e_E             excitatory reversal and conductance decay on E (Poisson)    mV, ms
 C_I, tau_m_I             interneuron capacitance and membrane time constant          pF, ms
@@ -73,11 +76,14 @@ class ExcitatoryParams:
     tau_i_E: float = param(5.0, "ms", "decay of the inhibitory conductance on E cells", ZOO)
     E_e: float = param(0.0, "mV", "excitatory reversal potential (E and I cells)", ZOO)
     tau_e_E: float = param(2.0, "ms", "decay of the excitatory conductance on E cells (Poisson drive)", ZOO)
+    cell_model: str = param("exp_euler", "1", "E cell: 'exp_euler' (zoo.neurons.HH_COND_EXP_TRAUB, exponential Euler at dt "
+                            "on both backends) or 'HH_cond_exp' (PyNN's; NEST integrates it adaptively)", ZOO + ", 'Decisions on the cells'")
 
     def __post_init__(self):
         for name in ("C_E", "g_L_E", "g_Na", "g_K", "tau_i_E", "tau_e_E"):
             require(getattr(self, name) > 0, f"{name} must be positive")
         require(self.V_init_cv >= 0, "V_init_cv must not be negative")
+        require(self.cell_model in ("exp_euler", "HH_cond_exp"), f"cell_model must be 'exp_euler' or 'HH_cond_exp', got '{self.cell_model}'")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,8 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo import backends
 from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
+from zoo.neurons import HH_COND_EXP_TRAUB
 
 from .variants import VARIANTS
 
@@ -191,6 +193,8 @@ def main(argv=None):
                 todo.append((scale, seed, master, changes, name))
         print(f"[scan] {len(runs)} maps ({len(done)} already finished, kept), {len(todo)} to run on {args.sim}, "
               f"{args.jobs} at a time; out: {out}", file=sys.stderr, flush=True)
+        if todo and base.cell_model == "exp_euler":
+            backends.prepare(HH_COND_EXP_TRAUB, args.sim)  # compile once (NEST), not once per parallel run
         lock, start, count = threading.Lock(), time.perf_counter(), [0]
 
         def run_one(item):

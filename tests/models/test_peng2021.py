@@ -212,7 +212,7 @@ def test_tuning_curves_count_spikes_per_window_as_elephant_does():
     ({"axon_a": 500.0}, "axon_a"), ({"axon_b": 120.0}, "axon_b"), ({"axon_b": -5.0}, "axon_b"),
     ({"axon_a": -1.0}, "axon_a"), ({"perlin_scale": 0.0}, "perlin_scale"), ({"n_directions": 0}, "n_directions"),
     ({"pinwheel_spacing": -3.0}, "pinwheel_spacing"), ({"L": -10.0}, "L"), ({"r_dend": 600.0}, "r_dend"),
-    ({"map_seed": 300}, "map_seed"), ({"discard_ms": 2000.0}, "discard_ms"),
+    ({"map_seed": 300}, "map_seed"), ({"discard_ms": 2000.0}, "discard_ms"), ({"cell_model": "rk4"}, "cell_model"),
 ])
 def test_impossible_values_name_the_field(changes, field):
     with pytest.raises(ZooError, match=field) as err:
@@ -366,6 +366,12 @@ def test_short_run_gives_tuned_cells(short_runs, simulator):
 
 
 def test_short_runs_agree_across_backends(short_runs):
+    """Statistics within loose bounds (the interneurons differ: PyNN's IF_cond_exp is integrated
+    adaptively on NEST); without inhibition, where only the E cell and its drive act, the spike
+    counts within 1 % (the same exponential Euler on both; PyNN's HH_cond_exp differed by 2-4 %)."""
+    spikes = {s: {name: sum(len(st) for st in trains) for name, trains in trains_by_population(short_runs[s][1]).items()}
+              for s in SIMULATORS}
+    assert spikes["brian2"]["E_none"] == pytest.approx(spikes["nest"]["E_none"], rel=0.01)
     nest, brian2 = (short_runs[s][0] for s in SIMULATORS)
     for condition in ("polar", "circular", "none"):
         assert brian2[f"peak_rate_hz_{condition}"] == pytest.approx(nest[f"peak_rate_hz_{condition}"], rel=0.15)

@@ -1,7 +1,9 @@
 """Neuron types beyond PyNN's standard set, defined once and realised on NEST and Brian2.
 
 Define a type as plain data (:class:`NeuronType`: parameters with units, state variables with
-their drift, optional noise, spike condition, reset, refractoriness, receptor conductances), then
+their drift, optional noise and subexpressions, spike condition, reset, refractoriness, receptor
+conductances, the integrator: forward Euler or exponential Euler, whether current sources inject
+into it), then
 in a model's ``build(sim, streams)``::
 
     from zoo.neurons import cell_type, LIF_COND_EXP_OU
@@ -17,8 +19,8 @@ and numerics, zoo/backends/nest/neurons.py for how the pip NEST wheel is made to
 
 from .. import hooks
 from ..errors import ZooError
-from .definition import NeuronType, Parameter, StateVariable
-from .library import ADEX_COND_EXP, LIF_COND_EXP_OU
+from .definition import NeuronType, Parameter, StateVariable, Subexpression
+from .library import ADEX_COND_EXP, HH_COND_EXP_TRAUB, LIF_COND_EXP_OU
 
 
 def cell_type(neuron, sim):
@@ -52,4 +54,4 @@ def description(neuron):
     })
 
 
-__all__ = ["NeuronType", "Parameter", "StateVariable", "ADEX_COND_EXP", "LIF_COND_EXP_OU", "cell_type", "description"]
+__all__ = ["NeuronType", "Parameter", "StateVariable", "Subexpression", "ADEX_COND_EXP", "HH_COND_EXP_TRAUB", "LIF_COND_EXP_OU", "cell_type", "description"]

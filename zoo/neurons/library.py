@@ -1,6 +1,6 @@
 """Neuron types defined once for both backends (see zoo.neurons.definition for the format)."""
 
-from .definition import NeuronType, Parameter, StateVariable
+from .definition import NeuronType, Parameter, StateVariable, Subexpression
 
 LIF_COND_EXP_OU = NeuronType(
     name="zoo_lif_cond_exp_ou",
@@ -87,4 +87,67 @@ ADEX_COND_EXP = NeuronType(
     refractory="t_ref",
     frozen=("V_m",),
     receptors=(("excitatory", "g_e"), ("inhibitory", "g_i")),
+)
+
+# Traub-Miles rate functions of PyNN's HH_cond_exp (pyNN.brian2's equations; NEST's hh_cond_exp_traub),
+# in 1/ms with the voltage in mV, shifted by V_T.
+_TRAUB_RATES = (
+    Subexpression("alpha_m", "1/ms", "0.32 / (mV * ms) * (13 * mV - V_m + V_T) / (exp((13 * mV - V_m + V_T) / (4 * mV)) - 1)",
+                  "sodium activation rate"),
+    Subexpression("beta_m", "1/ms", "0.28 / (mV * ms) * (V_m - V_T - 40 * mV) / (exp((V_m - V_T - 40 * mV) / (5 * mV)) - 1)",
+                  "sodium deactivation rate"),
+    Subexpression("alpha_h", "1/ms", "0.128 / ms * exp((17 * mV - V_m + V_T) / (18 * mV))", "sodium deinactivation rate"),
+    Subexpression("beta_h", "1/ms", "4 / ms / (1 + exp((40 * mV - V_m + V_T) / (5 * mV)))", "sodium inactivation rate"),
+    Subexpression("alpha_n", "1/ms", "0.032 / (mV * ms) * (15 * mV - V_m + V_T) / (exp((15 * mV - V_m + V_T) / (5 * mV)) - 1)",
+                  "potassium activation rate"),
+    Subexpression("beta_n", "1/ms", "0.5 / ms * exp((10 * mV - V_m + V_T) / (40 * mV))", "potassium deactivation rate"),
+)
+
+HH_COND_EXP_TRAUB = NeuronType(
+    name="zoo_hh_cond_exp_traub",
+    doc=(
+        "Traub-Miles Hodgkin-Huxley neuron with exponential excitatory and inhibitory conductances: the equations and "
+        "defaults of PyNN's HH_cond_exp (NEST's hh_cond_exp_traub), in the zoo's units, integrated with exponential "
+        "Euler at the time step on both backends (Brian2's method for HH; stable at dt = 0.1 ms):\n"
+        "C_m dV/dt = g_L (E_L - V) - g_Na m^3 h (V - E_Na) - g_K n^4 (V - E_K) + g_e (E_e - V) + g_i (E_i - V) + I_e + I_stim,\n"
+        "dx/dt = alpha_x(V) (1 - x) - beta_x(V) x for x = m, h, n (Traub-Miles rates, V - V_T).\n"
+        "A spike is the step in which V_m crosses V_spike from below (the upstroke of an action potential); t_ref is "
+        "only a dead time for detection, longer than the part of an action potential above V_spike, so each action "
+        "potential gives one spike. Nothing is reset or frozen. I_stim is what PyNN current sources inject."
+    ),
+    parameters=(
+        Parameter("C_m", 200.0, "pF", "membrane capacitance"),
+        Parameter("g_L", 10.0, "nS", "leak conductance"),
+        Parameter("E_L", -65.0, "mV", "leak reversal potential"),
+        Parameter("g_Na", 20000.0, "nS", "sodium peak conductance"),
+        Parameter("E_Na", 50.0, "mV", "sodium reversal potential"),
+        Parameter("g_K", 6000.0, "nS", "potassium peak conductance"),
+        Parameter("E_K", -90.0, "mV", "potassium reversal potential"),
+        Parameter("V_T", -63.0, "mV", "voltage offset of the rate functions"),
+        Parameter("E_e", 0.0, "mV", "excitatory reversal potential"),
+        Parameter("E_i", -80.0, "mV", "inhibitory reversal potential"),
+        Parameter("tau_e", 0.2, "ms", "decay time constant of the excitatory conductance"),
+        Parameter("tau_i", 2.0, "ms", "decay time constant of the inhibitory conductance"),
+        Parameter("I_e", 0.0, "pA", "constant injected current"),
+        Parameter("V_spike", -40.0, "mV", "spike detection: V_m crosses it from below"),
+        Parameter("t_ref", 2.0, "ms", "dead time of spike detection (nothing is clamped)"),
+    ),
+    state=(
+        StateVariable("V_m", -65.0, "mV",
+                      "(g_L * (E_L - V_m) - g_Na * m * m * m * h * (V_m - E_Na) - g_K * n * n * n * n * (V_m - E_K)"
+                      " + g_e * (E_e - V_m) + g_i * (E_i - V_m) + I_e + I_stim) / C_m",
+                      "membrane potential"),
+        StateVariable("m", 0.0, "1", "alpha_m * (1 - m) - beta_m * m", "sodium activation"),
+        StateVariable("h", 1.0, "1", "alpha_h * (1 - h) - beta_h * h", "sodium inactivation"),
+        StateVariable("n", 0.0, "1", "alpha_n * (1 - n) - beta_n * n", "potassium activation"),
+        StateVariable("g_e", 0.0, "nS", "-g_e / tau_e", "excitatory synaptic conductance"),
+        StateVariable("g_i", 0.0, "nS", "-g_i / tau_i", "inhibitory synaptic conductance"),
+    ),
+    subexpressions=_TRAUB_RATES,
+    threshold="V_m > V_spike",
+    reset=(),
+    refractory="t_ref",
+    receptors=(("excitatory", "g_e"), ("inhibitory", "g_i")),
+    method="exponential_euler",
+    injectable=True,
 )
