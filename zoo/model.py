@@ -30,12 +30,20 @@ class Variant:
 @dataclasses.dataclass(frozen=True)
 class Size:
     """A network's size from its parameters alone, known before anything is drawn, so that its
-    costs can be checked first: neurons, expected synapses, and the bytes that drawing it
-    (:meth:`ZooModel.draw` and :meth:`ZooModel.structure`) holds at its peak, roughly."""
+    costs can be checked first: neurons, expected synapses, the bytes that drawing it
+    (:meth:`ZooModel.draw` and :meth:`ZooModel.structure`, all a dry run does) holds at its peak,
+    roughly, and those that the build's own drawing holds at its peak where that is more (a model
+    that draws its synapses during the build, one part at a time; None: the same)."""
 
     neurons: int
     synapses: float
     drawn_bytes: float
+    build_drawn_bytes: float = None
+
+    @property
+    def build_drawn(self):
+        """Bytes the drawing holds at its peak during a run (the build included)."""
+        return self.drawn_bytes if self.build_drawn_bytes is None else max(self.drawn_bytes, self.build_drawn_bytes)
 
 
 # Room for a caller's own projections: the longest delay (ms) a zoo session accepts by default,

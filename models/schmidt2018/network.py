@@ -167,12 +167,13 @@ class Schmidt2018(ZooModel):
         return Drawn(streams.master_seed, **{LONGEST_DELAY: longest})
 
     def expected_size(self):
-        """The exact sizes, from the anatomy. The build draws the synapses onto one population at a
-        time, so what drawing holds at its peak is the largest population's incoming synapses, ~90 B
-        each (source, pre, post, weight and delay, and the drawing's temporaries; :meth:`draw_onto`)."""
+        """The exact sizes, from the anatomy. Nothing is drawn before the build, which draws the
+        synapses onto one population at a time: its drawing holds the largest population's incoming
+        synapses at its peak, ~90 B each (source, pre, post, weight and delay, and the drawing's
+        temporaries; :meth:`draw_onto`)."""
         totals = self.structure(None).as_dict()["totals"]
         largest_target = float(self.simulated_network().counts.sum(axis=1).max(initial=0))
-        return Size(totals["neurons"], float(totals["synapses"]), DRAWN_BYTES_PER_SYNAPSE * largest_target)
+        return Size(totals["neurons"], float(totals["synapses"]), 0.0, DRAWN_BYTES_PER_SYNAPSE * largest_target)
 
     def structure(self, drawn):
         net = self.simulated_network()

@@ -25,7 +25,7 @@ def check(model, simulator, dry_run=False):
     cost = estimate.cost(size.neurons, size.synapses, model, simulator)
     memory = estimate.machine_memory_bytes()
     what = f"{size.neurons:.3g} neurons, {size.synapses:.3g} synapses"
-    need = size.drawn_bytes if dry_run else max(size.drawn_bytes, cost["peak_memory_bytes"])
+    need = size.drawn_bytes if dry_run else max(size.build_drawn, cost["peak_memory_bytes"])
     doing = "to draw its network" if dry_run else f"to run on {simulator}"
     if memory and need > memory:
         raise ZooError(f"{model.name} ({model.variant_name}, {what}) needs ~{_gb(need)} of memory {doing}; "
