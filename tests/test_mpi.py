@@ -14,10 +14,8 @@ Where NEST with MPI, mpi4py or mpirun is missing, every test here is reported as
 reason (conftest.py); the pip wheel of NEST has no MPI, so that is the default CI run.
 """
 
-import functools
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +24,7 @@ import numpy as np
 import pytest
 
 from zoo import io
+from zoo.validation import arms
 
 ROOT = Path(__file__).resolve().parents[1]
 PROG = "python -m zoo.run"
@@ -33,34 +32,17 @@ TINY = ["rostami2020", "--variant", "tiny", "--seed", "3", "--duration", "300", 
 TIMEOUT_S = 900
 
 
-@functools.lru_cache(maxsize=None)
-def _why_not():
-    """Why the MPI tests cannot run here (None: they can)."""
-    if shutil.which("mpirun") is None:
-        return "no mpirun on PATH (tools/install-nest-mpi names the packages)"
-    probe = ("import mpi4py, nest; "
-             "print('have_mpi', nest.GetKernelStatus('build_info')['have_mpi'])")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYNEST_QUIET": "1"})
-    if "No module named 'mpi4py'" in done.stderr:
-        return "mpi4py is not installed (tools/install-nest-mpi installs it)"
-    if "have_mpi True" not in done.stdout:
-        return "this NEST is built without MPI (the pip wheel); tools/install-nest-mpi installs one with MPI"
-    return None
-
-
 def _need_mpi():
-    """Skip, saying why, where NEST with MPI cannot run (conftest prints it as NOT RUN)."""
-    why = _why_not()
+    """Skip, saying why, where NEST with MPI cannot run (no launcher, no mpi4py, or NEST without MPI;
+    conftest prints it as NOT RUN)."""
+    why = arms.missing_mpi()
     if why:
         pytest.skip(f"MPI tests: {why}")
 
 
 def _mpirun(ranks, argv, cwd, script=None):
     """`ranks` processes of the zoo's command line (or of `script`, Python code run with argv)."""
-    launcher = ["mpirun", "-np", str(ranks)]
-    if "Open MPI" in subprocess.run(["mpirun", "--version"], capture_output=True, text=True).stdout:
-        launcher += ["--oversubscribe"] + (["--allow-run-as-root"] if os.geteuid() == 0 else [])
+    launcher = arms.launcher(ranks)
     program = [sys.executable, "-c", script] if script else [sys.executable, "-m", "zoo.run"]
     return subprocess.run(launcher + program + argv, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT_S,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
