@@ -6,16 +6,16 @@
 - 1 rank x 2 threads and 2 ranks x 1 thread (two virtual processes each: NEST promises the same
   spikes) give identical spikes;
 - a failure on one rank ends both, in one line, and leaves nothing behind;
-- ``--sim brian2`` under mpirun is one line and exit 2.
+- ``--sim brian2`` under mpirun is one line and exit 2;
+- ``python -m zoo.validation --sims nest nest@2x1`` runs its 2-rank arm under mpirun, keeps those
+  runs under their own key and reuses them, and names the arms with their ranks and threads.
 
 Where NEST with MPI, mpi4py or mpirun is missing, every test here is reported as NOT RUN with the
 reason (conftest.py); the pip wheel of NEST has no MPI, so that is the default CI run.
 """
 
-import functools
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from zoo import io
+from zoo.validation import arms
 
 ROOT = Path(__file__).resolve().parents[1]
 PROG = "python -m zoo.run"
@@ -31,34 +32,17 @@ TINY = ["rostami2020", "--variant", "tiny", "--seed", "3", "--duration", "300", 
 TIMEOUT_S = 900
 
 
-@functools.lru_cache(maxsize=None)
-def _why_not():
-    """Why the MPI tests cannot run here (None: they can)."""
-    if shutil.which("mpirun") is None:
-        return "no mpirun on PATH (tools/install-nest-mpi names the packages)"
-    probe = ("import mpi4py, nest; "
-             "print('have_mpi', nest.GetKernelStatus('build_info')['have_mpi'])")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYNEST_QUIET": "1"})
-    if "No module named 'mpi4py'" in done.stderr:
-        return "mpi4py is not installed (tools/install-nest-mpi installs it)"
-    if "have_mpi True" not in done.stdout:
-        return "this NEST is built without MPI (the pip wheel); tools/install-nest-mpi installs one with MPI"
-    return None
-
-
 def _need_mpi():
-    """Skip, saying why, where NEST with MPI cannot run (conftest prints it as NOT RUN)."""
-    why = _why_not()
+    """Skip, saying why, where NEST with MPI cannot run (no launcher, no mpi4py, or NEST without MPI;
+    conftest prints it as NOT RUN)."""
+    why = arms.missing_mpi()
     if why:
         pytest.skip(f"MPI tests: {why}")
 
 
 def _mpirun(ranks, argv, cwd, script=None):
     """`ranks` processes of the zoo's command line (or of `script`, Python code run with argv)."""
-    launcher = ["mpirun", "-np", str(ranks)]
-    if "Open MPI" in subprocess.run(["mpirun", "--version"], capture_output=True, text=True).stdout:
-        launcher += ["--oversubscribe"] + (["--allow-run-as-root"] if os.geteuid() == 0 else [])
+    launcher = arms.launcher(ranks)
     program = [sys.executable, "-c", script] if script else [sys.executable, "-m", "zoo.run"]
     return subprocess.run(launcher + program + argv, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT_S,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -168,6 +152,29 @@ def test_failure_on_one_rank_ends_all_in_one_line_and_leaves_nothing(tmp_path):
     lines = _zoo_lines(done)
     assert lines == [f"{PROG}: error on rank 1 of 2: RuntimeError: injected failure"], done.stderr[-2000:]
     assert list(tmp_path.iterdir()) == []  # no results, no staging directory
+
+
+def test_a_two_rank_arm_runs_through_the_validation_command(tmp_path):
+    _need_mpi()
+    argv = ["rostami2020.tiny", "--duration", "300", "--sims", "nest", "nest@2x1", "--seeds", "1", "--jobs", "1",
+            "--runs", str(tmp_path / "runs")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+
+    def validate(out):
+        return subprocess.run([sys.executable, "-m", "zoo.validation", *argv, "--out", str(tmp_path / out)], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=TIMEOUT_S, env=env)
+
+    first = validate("first")
+    assert first.returncode == 3, first.stderr[-2000:]  # one seed judges nothing, and the command says so
+    (group,) = (tmp_path / "runs").iterdir()
+    prov = json.loads((group / "nest@2x1-seed1" / "provenance.json").read_text())
+    assert prov["backend"]["mpi_processes"] == 2 and prov["backend"]["threads"] == 1 and prov["mpi"]["processes"] == 2
+    report = json.loads((tmp_path / "first" / "report.json").read_text())
+    assert report["arms"] == {"nest": "the zoo on nest, 1 process x 1 thread", "nest@2x1": "the zoo on nest, 2 MPI ranks x 1 thread"}
+    assert [(r["backend"], r["ranks"], r["threads"]) for r in report["runs"]] == [("nest", 1, 1), ("nest@2x1", 2, 1)]
+    assert "1 and 2 virtual processes" in report["pairing_note"]
+    again = validate("again")
+    assert again.returncode == 3 and "reusing 2 run(s)" in again.stderr and "running" not in again.stderr
 
 
 # Without MPI: what the launcher's variables mean, and the refusal of Brian2 that needs no MPI.

@@ -10,8 +10,8 @@ from zoo import RESULTS_VERSION
 from zoo.errors import ZooError
 
 
-def _spec(seed=1, simulator="nest", overrides=(), fault=()):
-    return RunSpec("rostami2020", "tiny", tuple(overrides), simulator, seed, fault)
+def _spec(seed=1, simulator="nest", overrides=(), fault=(), ranks=1, threads=1):
+    return RunSpec("rostami2020", "tiny", tuple(overrides), simulator, seed, fault, ranks, threads)
 
 
 def _fake_results(path, spec):
@@ -20,7 +20,8 @@ def _fake_results(path, spec):
     path.mkdir(parents=True)
     provenance = {
         "model": spec.model, "variant": spec.variant, "parameters": model.params.table(),
-        "backend": {"simulator": spec.simulator}, "seeds": {"master": spec.seed},
+        "backend": {"simulator": spec.simulator, "mpi_processes": spec.ranks, "threads": spec.threads},
+        "seeds": {"master": spec.seed},
         "results_version": RESULTS_VERSION,
     }
     (path / "provenance.json").write_text(json.dumps(provenance))
@@ -104,3 +105,37 @@ def test_a_spec_survives_its_json_round_trip():
     again = RunSpec.from_dict(json.loads(json.dumps(spec.as_dict())))
     assert again == spec and hash(again) == hash(spec)
     assert faults.Fault.from_dict(again.fault_dict()) == fault
+
+
+def test_a_split_arm_has_runs_of_its_own_keyed_by_ranks_and_threads(tmp_path):
+    """nest@2x1 runs live beside nest's (whose paths are as before arms could be split) and never stand in for them."""
+    one, two, threads = _spec(seed=2), _spec(seed=2, ranks=2), _spec(seed=2, threads=2)
+    assert (one.arm, two.arm, threads.arm) == ("nest", "nest@2x1", "nest@1x2")
+    assert [runs.run_dir(tmp_path, s).name for s in (one, two, threads)] == ["nest-seed2", "nest@2x1-seed2", "nest@1x2-seed2"]
+    assert len({runs.run_dir(tmp_path, s).parent for s in (one, two, threads)}) == 1
+    assert two.label() == "nest@2x1 seed 2"
+    again = RunSpec.from_dict(json.loads(json.dumps(two.as_dict())))
+    assert again == two and again != one
+    assert RunSpec.from_dict({k: v for k, v in one.as_dict().items() if k not in ("ranks", "threads")}) == one
+    path = _fake_results(runs.run_dir(tmp_path, two), two)
+    assert runs.reuse_problem(path, two) is None
+    assert runs.reuse_problem(path, one) == "it was run as 2 ranks x 1 threads, not 1 x 1"
+    assert runs.reuse_problem(path, threads) == "it was run as 2 ranks x 1 threads, not 1 x 2"
+
+
+def test_a_run_of_one_process_made_before_splits_were_recorded_is_reused(tmp_path):
+    spec = _spec()
+    path = _fake_results(runs.run_dir(tmp_path, spec), spec)
+    provenance = json.loads((path / "provenance.json").read_text())
+    provenance["backend"] = {"simulator": "nest"}
+    (path / "provenance.json").write_text(json.dumps(provenance))
+    assert runs.reuse_problem(path, spec) is None
+    assert "2 x 1" in runs.reuse_problem(path, _spec(ranks=2))
+
+
+def test_a_run_of_several_ranks_starts_under_the_launcher(monkeypatch, tmp_path):
+    monkeypatch.setenv("ZOO_MPIEXEC", "mpiexec.hydra")
+    command = runs._worker_command(_spec(ranks=2), tmp_path / "run", False)
+    assert command[:3] == ["mpiexec.hydra", "-np", "2"] and command[4:6] == ["-m", "zoo.validation.worker"]
+    assert json.loads(command[-1])["ranks"] == 2
+    assert runs._worker_command(_spec(), tmp_path / "run", False)[1:3] == ["-m", "zoo.validation.worker"]

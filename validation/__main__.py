@@ -3,9 +3,12 @@
     python -m zoo.validation rostami2020 --sims nest brian2
     python -m zoo.validation rostami2020 --sims nest brian2 --seeds 5 --variant tiny --out reports/rostami2020
     python -m zoo.validation rostami2020.tiny --sims nest brian2 --fault exc_weight_x1.2   # see it fail
+    python -m zoo.validation schmidt2018.tiny --sims nest nest@2x1      # NEST on 1 process vs 2 MPI ranks
 
-Runs K seeds (1..K) of the model on each simulator, reusing results already under --runs for the
-same model, parameters, seed, simulator and behaviour; compares the backends under the seed-to-seed
+Runs K seeds (1..K) of the model on each of two arms, reusing results already under --runs for the
+same model, parameters, seed, arm and behaviour. An arm is a simulator, optionally split as
+SIM@RxT: R MPI ranks (started by mpirun, mpiexec or $ZOO_MPIEXEC) x T threads; ``nest`` is
+``nest@1x1`` (validation/arms.py). Compares the arms under the seed-to-seed
 rule of validation/checks.py and the paired rule of validation/paired.py, with --original-seeds N
 also with N runs of the model's original code (validation/originals.py), and checks the model's
 reference values; the verdict is taken after false-discovery-rate control (validation/multiplicity.py).
@@ -26,7 +29,7 @@ from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
 from zoo.run import results, signals
 
-from . import behaviour, checks, faults, figures, measures, originals, paired, report, runs
+from . import arms, behaviour, checks, faults, figures, measures, originals, paired, report, runs
 from .runs import RunSpec
 
 
@@ -38,9 +41,10 @@ class _Parser(argparse.ArgumentParser):
 def parser():
     p = _Parser(prog="python -m zoo.validation", description="Compare a zoo model across simulators and with its reference values.")
     p.add_argument("model", help="model name, optionally name.variant")
-    p.add_argument("--sims", nargs=2, default=list(SIMULATORS), metavar="SIM",
-                   help=f"the two simulators (default: {' '.join(SIMULATORS)})")
-    p.add_argument("--seeds", type=int, default=5, help="seeds per simulator, master seeds 1..K (default: 5)")
+    p.add_argument("--sims", nargs=2, default=list(SIMULATORS), metavar="ARM",
+                   help=f"the two arms, each {arms.SYNTAX}; an arm of R > 1 ranks runs under mpirun, mpiexec or "
+                   f"${arms.LAUNCHER_VARIABLE} and needs NEST built with MPI (default: {' '.join(SIMULATORS)})")
+    p.add_argument("--seeds", type=int, default=5, help="seeds per arm, master seeds 1..K (default: 5)")
     p.add_argument("--variant", help="named parameter set (default: default)")
     p.add_argument("--duration", type=float, help="recorded time after the warm-up, ms (default: the variant's)")
     p.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
@@ -69,11 +73,10 @@ def configure(args):
         raise ZooError(f"--original-seeds must not be negative, got {args.original_seeds}")
     if args.jobs < 1:
         raise ZooError(f"--jobs must be positive, got {args.jobs}")
-    for sim in args.sims:
-        if sim not in SIMULATORS:
-            raise ZooError(f"unknown simulator '{sim}'; known: {', '.join(SIMULATORS)}")
-    if args.sims[0] == args.sims[1] and not args.fault:
-        raise ZooError("--sims names the same simulator twice; compare two simulators (or add --fault)")
+    chosen = [arms.parse(text) for text in args.sims]
+    if chosen[0] == chosen[1] and not args.fault:
+        raise ZooError("--sims names the same arm twice; compare two simulators or splits (or add --fault)")
+    arms.require(chosen)  # no MPI for an arm of several ranks: one line now, before any run
     return model, {"model": model.name, "variant": model.variant_name, "overrides": tuple(sorted(model.overrides().items()))}
 
 
@@ -85,44 +88,47 @@ def default_out(model):
 def validate(model, template, sims, seeds, root, jobs, force=False, fault=None, say=print, power=None, original_seeds=0):
     """Run (or reuse), measure and compare; returns (report dict, figures dict).
 
+    `sims`: the two arms, as :func:`.arms.parse` reads them ('nest', 'nest@2x1' ...);
     `original_seeds`: runs of the model's original code (:mod:`.originals`) as a third arm, 0 for none.
     """
     from zoo import io
     from zoo.backends import capabilities
     from zoo.run import provenance
 
+    chosen = [arms.parse(text) for text in sims]
     usage = capabilities.inspect(model)
     findings = []
-    for sim in dict.fromkeys(sims):
-        findings += capabilities.check(usage, sim)
+    for arm in dict.fromkeys(chosen):
+        findings += capabilities.check(usage, arm.simulator, arm.threads)
     for finding in findings:
         if finding.level != "note":
             say(finding.line())
     errors = [f for f in findings if f.level == "error"]
     if errors:
         raise ZooError(f"{model.name} cannot run as written: " + "; ".join(f.line() for f in errors))
-    labels = [f"{sims[0]}+{fault.name}" if fault else sims[0], sims[1]]
+    names = [arm.name for arm in chosen]
+    labels = [f"{names[0]}+{fault.name}" if fault else names[0], names[1]]
     specs = {}
-    for label, sim in zip(labels, sims):
+    for label, arm in zip(labels, chosen):
         for seed in range(1, seeds + 1):
-            spec = RunSpec(**template, simulator=sim, seed=seed,
-                           fault=runs.frozen(fault.as_dict()) if fault and label != sims[1] else ())
+            spec = RunSpec(**template, simulator=arm.simulator, seed=seed, ranks=arm.ranks, threads=arm.threads,
+                           fault=runs.frozen(fault.as_dict()) if fault and label != labels[1] else ())
             specs[spec] = label
     fingerprints = behaviour.Fingerprints(say)
     outcomes = runs.ensure_runs(list(specs), root, jobs, force, report=say, behaviour=fingerprints)
     ordered = [outcomes[spec] for spec in specs]
     paths = {spec: o.path for spec, o in outcomes.items()}
-    arms = {label: f"the zoo on {sim}" + (f" with fault {fault.name}" if fault and label != sims[1] else "")
-            for label, sim in zip(labels, sims)}
+    described = {label: f"the zoo on {arm.describe()}" + (f" with fault {fault.name}" if fault and label != labels[1] else "")
+                 for label, arm in zip(labels, chosen)}
     if original_seeds:
         original = originals.ensure_runs(model, original_seeds, root, jobs, force, say)
-        arms[originals.ARM] = originals.describe(model)
+        described[originals.ARM] = originals.describe(model)
         ordered += list(original.values())
         paths.update({o.spec: o.path for o in original.values()})
         specs.update({o.spec: originals.ARM for o in original.values()})
     say("measuring runs")
     measured = measures.measure_all(paths, jobs)
-    runs_by_backend = {label: {} for label in arms}
+    runs_by_backend = {label: {} for label in described}
     for spec, label in specs.items():
         runs_by_backend[label][spec.seed] = measured[spec]
     a, b = (runs_by_backend[label] for label in labels)
@@ -136,10 +142,16 @@ def validate(model, template, sims, seeds, root, jobs, force=False, fault=None, 
     kinds = ("published", "figure-read") if original_seeds else None  # the original's own runs replace reference runs
     references = (checks.reference_results(model.name, model.variant_name, package, runs_by_backend, kinds)
                   if unchanged and not fault else [])
-    made_by = {**provenance.git_state(), "behaviour": fingerprints.of(RunSpec(**template, simulator=sims[1], seed=1).create_model())}
+    made_by = {**provenance.git_state(),
+               "behaviour": fingerprints.of(RunSpec(**template, simulator=chosen[1].simulator, seed=1).create_model())}
     data = report.build(model, labels, runs_by_backend, ordered, comparisons, references,
                         [f.as_dict() for f in findings], fault.as_dict() if fault else None, power,
-                        arms=arms, runs_root=root, made_by=made_by)
+                        arms=described, runs_root=root, made_by=made_by)
+    if arms.pairing_note(*chosen):
+        both = sorted(set(a) & set(b))
+        same = [seed for seed in both if len({_spikes_sha(paths[spec]) for spec, label in specs.items()
+                                              if spec.seed == seed and label in labels}) == 1]
+        data["pairing_note"] = f"{arms.pairing_note(*chosen)}. Spikes identical in {len(same)} of {len(both)} seeds"
     if original_seeds:
         data["original_coverage"] = originals.coverage(comparisons, labels)
         data["references_note"] = ("; values from runs of the reference code are replaced by the original arm above, "
@@ -161,6 +173,14 @@ def validate(model, template, sims, seeds, root, jobs, force=False, fault=None, 
         "rasters": figures.rasters(segments, shade),
     }
     return data, figs
+
+
+def _spikes_sha(path):
+    """SHA-256 of every spike of a run, as (population, neuron, time step) (:func:`.behaviour.spikes_digest`)."""
+    from zoo import io
+
+    step = json.loads((Path(path) / "provenance.json").read_text())["backend"]["timestep_ms"]
+    return behaviour.spikes_digest(io.load_segment(Path(path) / "spikes.nix")[0], step)[0]
 
 
 def main(argv=None):

@@ -35,13 +35,15 @@ import numpy as np
 from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
 
-from . import behaviour, checks, faults, measures, multiplicity, paired, runs
+from . import arms, behaviour, checks, faults, measures, multiplicity, paired, runs
 from .__main__ import _Parser, configure
 from .runs import RunSpec
 
 
 def _measured(template, sim, seeds, fault, root, jobs, force, say):
-    specs = [RunSpec(**template, simulator=sim, seed=s, fault=runs.frozen(fault.as_dict()) if fault else ()) for s in seeds]
+    arm = arms.parse(sim)  # 'nest', or a split such as 'nest@2x1'
+    specs = [RunSpec(**template, simulator=arm.simulator, seed=s, ranks=arm.ranks, threads=arm.threads,
+                     fault=runs.frozen(fault.as_dict()) if fault else ()) for s in seeds]
     outcomes = runs.ensure_runs(specs, root, jobs, force, report=say, behaviour=_FINGERPRINTS)
     measured = measures.measure_all({spec: o.path for spec, o in outcomes.items()}, jobs)
     return {spec.seed: measured[spec] for spec in specs}
@@ -168,7 +170,7 @@ def measure_power(model, template, sims, k, root, jobs, all_faults, force=False,
         "detection": detection, "detection_rate": detected / len(detection) if detection else None,
         "detection_rate_adjusted": (sum(d["detected_adjusted"] for d in detection) / len(detection)) if detection else None,
         "fresh_seeds": rerun, "splits": splits, "pair_splits": pairs,
-        "behaviour": _FINGERPRINTS.of(RunSpec(**template, simulator=second, seed=1).create_model())["sha256"],
+        "behaviour": _FINGERPRINTS.of(RunSpec(**template, simulator=arms.parse(second).simulator, seed=1).create_model())["sha256"],
     }
     summary["text"] = describe(summary)
     return summary
@@ -209,7 +211,7 @@ def describe(power):
 def main(argv=None):
     p = _Parser(prog="python -m zoo.validation.power", description="Detection and false-alarm rates of the backend comparison.")
     p.add_argument("model")
-    p.add_argument("--sims", nargs=2, default=list(SIMULATORS), metavar="SIM")
+    p.add_argument("--sims", nargs=2, default=list(SIMULATORS), metavar="ARM", help=f"the two arms, each {arms.SYNTAX}")
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--variant")
     p.add_argument("--duration", type=float)

@@ -13,7 +13,10 @@ say which commit made it; ``--allow-dirty`` is for trying this command out, and 
 (and fail tests/test_validation_reports.py). Detection and false-alarm rates a report carries are
 kept when they were measured under the current behaviour fingerprint, and dropped otherwise (the
 command then says how to measure them again: ``python -m zoo.validation.power ...``).
-Exit status: 0 every report regenerated, 1 a report could not be made, 2 bad input or a dirty tree.
+A report with an arm of several MPI ranks (``nest@2x1``) needs NEST built with MPI, mpi4py and a
+launcher (validation/arms.py); where they are missing it is not remade: one ``NAME: NOT RUN: ...``
+line says why, and the others go on.
+Exit status: 0 every report regenerated (or NOT RUN), 1 a report could not be made, 2 bad input or a dirty tree.
 """
 
 import argparse
@@ -73,6 +76,19 @@ def current_behaviour(report, fingerprints):
     return fingerprints.of(model)["sha256"]
 
 
+def needs_mpi(report):
+    """Why this machine cannot remake `report` (None: it can): an arm of several ranks without MPI here."""
+    from . import arms
+    from .__main__ import parser
+
+    chosen = [arms.parse(text) for text in parser().parse_args(invocation(report)).sims]
+    if any(arm.ranks > 1 for arm in chosen):
+        why = arms.missing_mpi()
+        if why:
+            return f"arm {' and '.join(a.name for a in chosen if a.ranks > 1)} runs under MPI, but {why}"
+    return None
+
+
 def recorded_behaviour(report):
     return ((report.get("made_by") or {}).get("behaviour") or {}).get("sha256")
 
@@ -126,6 +142,10 @@ def main(argv=None):
             words += ["--runs", args.runs]
         power = report.get("false_alarm")
         print(f"{name}: {'stale' if stale else 'current'} behaviour; python -m zoo.validation {shlex.join(words)}", flush=True)
+        why_not = needs_mpi(report)
+        if why_not:
+            print(f"{name}: NOT RUN: {why_not}", flush=True)
+            continue
         if args.list:
             continue
         with tempfile.TemporaryDirectory() as tmp:

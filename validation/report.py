@@ -94,6 +94,7 @@ def _run_entry(outcome, root):
         "backend": getattr(spec, "arm", spec.simulator), "fault": (spec.fault_dict() or {}).get("name"), "seed": spec.seed,
         "path": _relative(outcome.path, root), "reused": outcome.reused, "versions": backend.get("versions", {}),
         "brian2_codegen_target": backend.get("brian2_codegen_target"), "threads": backend.get("threads"),
+        "ranks": backend.get("mpi_processes") or (1 if backend.get("threads") else None),  # older runs: one process
         "zoo_commit": prov.get("zoo_commit"), "simulate_s": prov.get("timing_s", {}).get("simulate"),
         "fingerprint": prov.get("connectivity_fingerprint", {}).get("sha256"), "date_utc": prov.get("date_utc"),
     }
@@ -308,7 +309,7 @@ def _finding_rows(findings):
 
 def _versions(run):
     """PyNN and the arm's simulator; every version for an arm that is no simulator (the original)."""
-    arm = run["backend"].split("+")[0].lower()
+    arm = run["backend"].split("+")[0].split("@")[0].lower()
     shown = {k: v for k, v in run["versions"].items() if k == "PyNN" or k.lower().startswith(arm)}
     return ", ".join(f"{k} {v}" for k, v in (shown or run["versions"]).items())
 
@@ -316,6 +317,7 @@ def _versions(run):
 def _run_rows(runs):
     return [{
         "arm": r["backend"] + (f" + fault {r['fault']}" if r["fault"] else ""), "seed": r["seed"],
+        "ranks x threads": f"{r.get('ranks') or 1} x {r['threads']}" if r.get("threads") else "-",
         "simulate (s)": _fmt(r["simulate_s"]), "reused": "yes" if r["reused"] else "no",
         "versions": _versions(r),
         "codegen": r["brian2_codegen_target"] or "-", "connectivity sha256": (r["fingerprint"] or "-")[:12],
@@ -425,8 +427,10 @@ def _title(report):
 
 
 def _arms_text(report):
-    return "; ".join(f"{arm}: {text} (seeds {', '.join(map(str, report['seeds'].get(arm, [])))})"
-                     for arm, text in report.get("arms", {}).items())
+    """Each arm with its seeds, and what splitting one simulator two ways means for the pairing."""
+    text = "; ".join(f"{arm}: {what} (seeds {', '.join(map(str, report['seeds'].get(arm, [])))})"
+                     for arm, what in report.get("arms", {}).items())
+    return text + (f". {report['pairing_note']}" if report.get("pairing_note") else "")
 
 
 LISTED = 12  # longer lists of populations are said as a count and what they leave out

@@ -1,20 +1,25 @@
 """The runs a validation needs: where they live on disk, whether one can be reused, running the rest.
 
-A run is one model (variant, parameter values, optional injected fault) on one simulator with one
-master seed. Its results directory is
+A run is one model (variant, parameter values, optional injected fault) on one arm (a simulator,
+run as R MPI ranks x T threads: :mod:`.arms`) with one master seed. Its results directory is
 
-    RUNS/<model>-<variant>-<params hash>[+<fault>]/<simulator>-seed<seed>/
+    RUNS/<model>-<variant>-<params hash>[+<fault>]/<arm>-seed<seed>/
+
+(<arm>: ``nest``, ``brian2``, or ``nest@2x1`` for a split other than one process of one thread)
 
 where the hash covers every parameter value (``model.params.values()``), so a changed parameter
 never reuses an old run. A directory found there is reused only when its provenance.json names the
-same model, variant, parameter values, simulator and seed (and its fault.json the same fault),
+same model, variant, parameter values, simulator, ranks, threads and seed (and its fault.json the same fault),
 made by a zoo of the current ``zoo.RESULTS_VERSION`` whose behaviour fingerprint
 (:mod:`validation.behaviour`, kept beside the run as behaviour.json) is today's: a run made by a
 zoo that simulated differently is never reused, a run made before a refactoring that kept every
 spike is. Anything else there is an error unless ``force`` is given, which re-runs and replaces it.
+The fingerprint comes from runs in one process: a change that alters only the spikes of split runs
+(how NEST shares a network between ranks) is not seen by it; such runs need ``--force``.
 
 Each run executes in a fresh Python process (``python -m zoo.validation.worker``): NEST's kernel and
-Brian2's device keep state between runs in one process. At most `jobs` run at a time. RUNS is
+Brian2's device keep state between runs in one process; a run of R > 1 ranks is R such processes,
+started by the MPI launcher (:func:`.arms.launcher`). At most `jobs` runs go at a time. RUNS is
 made absolute first, so that parent and workers mean the same folder from any working directory;
 by default it is a user cache (:func:`default_root`), never a folder of the installed package.
 """
@@ -33,6 +38,7 @@ from zoo import RESULTS_VERSION
 from zoo.backends import SLOWER_FIRST
 from zoo.errors import ZooError
 
+from .arms import Arm, launcher, launcher_environment
 
 
 def default_root():
@@ -68,7 +74,8 @@ def params_hash(model):
 
 @dataclasses.dataclass(frozen=True)
 class RunSpec:
-    """One run: model name, variant, parameter overrides, simulator, seed, optional fault (a dict)."""
+    """One run: model name, variant, parameter overrides, simulator, seed, optional fault (a dict),
+    and the split: MPI ranks x threads (one process of one thread unless said)."""
 
     model: str
     variant: str
@@ -76,6 +83,13 @@ class RunSpec:
     simulator: str
     seed: int
     fault: tuple = ()  # frozen(Fault.as_dict()), empty for an unmodified model
+    ranks: int = 1
+    threads: int = 1
+
+    @property
+    def arm(self):
+        """The arm's name: 'nest', 'brian2', 'nest@2x1' (:mod:`.arms`)."""
+        return Arm(self.simulator, self.ranks, self.threads).name
 
     def create_model(self, faulted=True):
         """The model this run simulates; with faulted=False, the same model without its fault."""
@@ -96,6 +110,7 @@ class RunSpec:
         return {
             "model": self.model, "variant": self.variant, "overrides": dict(self.overrides),
             "simulator": self.simulator, "seed": self.seed, "fault": self.fault_dict(),
+            "ranks": self.ranks, "threads": self.threads,
         }
 
     @classmethod
@@ -103,12 +118,12 @@ class RunSpec:
         fault = data.get("fault") or {}
         return cls(
             data["model"], data["variant"], tuple(sorted(data.get("overrides", {}).items())),
-            data["simulator"], int(data["seed"]), frozen(fault),
+            data["simulator"], int(data["seed"]), frozen(fault), int(data.get("ranks", 1)), int(data.get("threads", 1)),
         )
 
     def label(self):
         fault = dict(self.fault).get("name") if self.fault else None
-        return f"{self.simulator}{'+' + fault if fault else ''} seed {self.seed}"
+        return f"{self.arm}{'+' + fault if fault else ''} seed {self.seed}"
 
 
 def run_dir(root, spec):
@@ -117,7 +132,7 @@ def run_dir(root, spec):
     group = f"{spec.model}-{spec.variant}-{params_hash(model)}"
     if spec.fault:
         group += "+" + dict(spec.fault)["name"]
-    return Path(root) / group / f"{spec.simulator}-seed{spec.seed}"
+    return Path(root) / group / f"{spec.arm}-seed{spec.seed}"
 
 
 def _effect(fault):
@@ -153,8 +168,12 @@ def reuse_problem(path, spec, model=None, behaviour=None):
         return f"it was made by an older zoo (results version {prov.get('results_version', 1)}, now {RESULTS_VERSION})"
     if prov.get("model") != spec.model or prov.get("variant") != spec.variant:
         return f"it holds {prov.get('model')}.{prov.get('variant')}"
-    if prov.get("backend", {}).get("simulator") != spec.simulator:
-        return f"it was run on {prov.get('backend', {}).get('simulator')}"
+    backend = prov.get("backend", {})
+    if backend.get("simulator") != spec.simulator:
+        return f"it was run on {backend.get('simulator')}"
+    split = (backend.get("mpi_processes") or 1, backend.get("threads") or 1)  # absent in runs of one process
+    if split != (spec.ranks, spec.threads):
+        return f"it was run as {split[0]} ranks x {split[1]} threads, not {spec.ranks} x {spec.threads}"
     if prov.get("seeds", {}).get("master") != spec.seed:
         return f"its master seed is {prov.get('seeds', {}).get('master')}"
     if _parameter_values(prov.get("parameters", [])) != _parameter_values(expected):
@@ -182,15 +201,18 @@ class RunOutcome:
 
 
 def _worker_command(spec, path, force, behaviour=None):
+    """The worker's command line; under the MPI launcher for a run of several ranks."""
     payload = json.dumps({**spec.as_dict(), "out": str(path), "force": force, "behaviour": behaviour})
-    return [sys.executable, "-m", "zoo.validation.worker", payload]
+    start = launcher(spec.ranks) if spec.ranks > 1 else []
+    return start + [sys.executable, "-m", "zoo.validation.worker", payload]
 
 
 def _execute(spec, path, force, log_path, running, behaviour=None):
     """Run `spec` in a worker process (kept in the set `running` while it runs); its wall time in s."""
     start = time.perf_counter()
     with open(log_path, "w") as log:
-        worker = subprocess.Popen(_worker_command(spec, path, force, behaviour), stdout=log, stderr=subprocess.STDOUT)
+        worker = subprocess.Popen(_worker_command(spec, path, force, behaviour), stdout=log, stderr=subprocess.STDOUT,
+                                  env=launcher_environment() if spec.ranks > 1 else None)
         running.add(worker)
         try:
             code = worker.wait()

@@ -225,35 +225,35 @@ def _main(argv, ranks, rank):
             print(f"results written to {path}")
             return 0
     except ZooError as err:
-        return _failed_on(world, rank, f"{err}", 2, agreed=isinstance(err, backends.mpi.Agreed))
+        return failed_on(world, rank, f"{err}", 2, agreed=isinstance(err, backends.mpi.Agreed))
     except MemoryError as err:
-        return _failed_on(world, rank, f"out of memory ({err or 'an allocation failed'}); nothing was written", 2)
+        return failed_on(world, rank, f"out of memory ({err or 'an allocation failed'}); nothing was written", 2)
     except KeyboardInterrupt as interrupt:
         # Under mpirun, SIGTERM is how the launcher ends the other ranks when one fails (that rank
         # printed why) or when the user stops mpirun (mpirun says so): no line of ours.
         if rank == 0 and (ranks == 1 or getattr(interrupt, "signum", None) != signal.SIGTERM):
             print(f"{PROG}: interrupted{signals.by(interrupt)}; no results were written", file=sys.stderr)
-        return _end_all(world, signals.exit_status(interrupt))
+        return end_all(world, signals.exit_status(interrupt))
     except Exception as err:  # a bug: with several ranks, one line and the end of every rank
         if world is None or world.size == 1:
             raise
-        return _failed_on(world, rank, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}", 1)
+        return failed_on(world, rank, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}", 1)
     finally:
         log.removeHandler(handler)  # main() may be called again in one process (tests, notebooks)
 
 
-def _failed_on(world, rank, message, status, agreed=False):
-    """Print the failure once and return `status`; a failure of one rank only (not `agreed`) is
-    printed by that rank and ends every rank."""
+def failed_on(world, rank, message, status, agreed=False, prog=PROG):
+    """Print the failure once, as `prog`, and return `status`; a failure of one rank only (not
+    `agreed`) is printed by that rank and ends every rank (also used by zoo.validation.worker)."""
     if world is None or world.size == 1 or agreed:
         if rank == 0:
-            print(f"{PROG}: error: {message}", file=sys.stderr)
+            print(f"{prog}: error: {message}", file=sys.stderr)
         return status
-    print(f"{PROG}: error on rank {rank} of {world.size}: {message}", file=sys.stderr, flush=True)
-    return _end_all(world, status)
+    print(f"{prog}: error on rank {rank} of {world.size}: {message}", file=sys.stderr, flush=True)
+    return end_all(world, status)
 
 
-def _end_all(world, status):
+def end_all(world, status):
     """End every rank with `status` (MPI_Abort) when there are several; else return it."""
     if world is not None and world.size > 1:
         sys.stderr.flush()
