@@ -29,7 +29,7 @@ Phases, CPU seconds (user + system) of the process(es), summed over the three co
 
 The original's phases are timed by wrapping ``brian2.seed`` (before its ``from brian2 import *``
 reads it) and the ``store`` / ``restore`` / ``run`` methods of Brian2's magic network; its code is
-not touched. Its per-neuron pandas analysis takes ~15 min per condition here whatever the trial
+not touched (the helpers are models/fore2020/original.py's, which runs it for validation). Its per-neuron pandas analysis takes ~15 min per condition here whatever the trial
 count, so by default the original is stopped where that analysis starts (``--original-analysis``
 lets it run): its "after" is then only its per-trial copies of the recorded conductances.
 Peak memory is ``ru_maxrss`` of the process (the zoo: the largest of its three processes, which is
