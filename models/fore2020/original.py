@@ -9,7 +9,8 @@ variables (``CHAT_NUM_TRIAL``, ``CHAT_NUM_MF``/``GRC``/``GOC``); a condition run
 
 - **Seed.** ``trial_sim`` starts with ``seed(CHAT_SEED_TRIAL)`` (451), which seeds Brian2's and
   NumPy's generators: connectivity and noise. ``brian2.seed`` is wrapped so that this call seeds them
-  with the run's seed instead (:func:`patch_seed`). What it seeds otherwise stays as in every run of
+  with the run's seed instead (:func:`patch_seed`). The driver imports no simulator itself: it
+  takes the module the script star-imports (:func:`simulator`). What it seeds otherwise stays as in every run of
   the original: ``random.seed(451)`` (the 32 active MFs), ``RandomState(35)`` (mean weights),
   ``RandomState(43)`` (per-trial weight seeds), ``RandomState(1)`` (ACh's tonic factors). The zoo's
   ``reference_quirks`` variants fix the same (stimulus.py), so its Control is their third arm.
@@ -27,7 +28,9 @@ back. Trial t's spikes are put at t x 2000 ms on the zoo's clock. Populations Gr
 zoo records them (neither records the MFs).
 """
 
+import ast
 import contextlib
+import importlib
 import importlib.metadata
 import os
 import runpy
@@ -74,13 +77,17 @@ def scratch(env):
             os.chdir(cwd)
 
 
-def patch_seed(stack, seed=None, before=None):
-    """Wrap ``brian2.seed`` (before the script's ``from brian2 import *`` binds it): call `before()`,
-    then seed with `seed` instead of the value asked for (None: that value). Returns the list of
-    (asked, given) seeds."""
-    import brian2
+def simulator(code_dir):
+    """The simulator module its script star-imports first (Brian2): this driver imports none itself."""
+    tree = ast.parse((Path(code_dir) / SCRIPT).read_text())
+    return importlib.import_module(next(node.module for node in tree.body if isinstance(node, ast.ImportFrom)
+                                        and node.names[0].name == "*"))
 
-    inner, calls = brian2.seed, []
+
+def patch_seed(stack, sim, seed=None, before=None):
+    """Wrap ``sim.seed`` (before the script's star import binds it): call `before()`, then seed with
+    `seed` instead of the value asked for (None: that value). Returns the list of (asked, given) seeds."""
+    inner, calls = sim.seed, []
 
     def wrapped(asked=None):
         if before:
@@ -89,16 +96,15 @@ def patch_seed(stack, seed=None, before=None):
         calls.append((asked, given))
         return inner(given)
 
-    stack.enter_context(mock.patch.object(brian2, "seed", wrapped))
+    stack.enter_context(mock.patch.object(sim, "seed", wrapped))
     return calls
 
 
-def wrap_magic(stack, name, before=None, after=None):
+def wrap_magic(stack, sim, name, before=None, after=None):
     """Wrap the magic network's `name` (store, restore, run). These find the network's objects in
     the caller's frame `level` frames up: the wrapper passes one more level, so that the objects
     found are those the unwrapped call finds."""
-    from brian2.core.magic import magic_network
-
+    magic_network = _magic(sim).magic_network
     inner = getattr(magic_network, name)
 
     def wrapped(*args, level=0, **kwargs):
@@ -113,21 +119,23 @@ def wrap_magic(stack, name, before=None, after=None):
     stack.enter_context(mock.patch.object(magic_network, name, wrapped))
 
 
-def record_golgi(stack):
+def _magic(sim):
+    return importlib.import_module(f"{sim.__name__}.core.magic")
+
+
+def record_golgi(stack, sim):
     """Record its GoC group (the NeuronGroup with its variable ``g_e_tot_GoC``) with a SpikeMonitor
     added to what Brian2's magic network collects; per trial (each ``run``): (times ms, indices)."""
-    import brian2
-    from brian2.core import magic
-
+    magic = _magic(sim)
     inner, monitors, trials = magic.collect, {}, []
 
     def collect(level=0):
         objects = inner(level + 1)
         for obj in list(objects):
-            if isinstance(obj, brian2.NeuronGroup) and "g_e_tot_GoC" in obj.variables:
+            if isinstance(obj, sim.NeuronGroup) and "g_e_tot_GoC" in obj.variables:
                 if id(obj) not in monitors:  # a new condition's group: a new monitor
                     monitors.clear()
-                    monitors[id(obj)] = brian2.SpikeMonitor(obj)
+                    monitors[id(obj)] = sim.SpikeMonitor(obj)
                 objects.add(monitors[id(obj)])
         return objects
 
@@ -137,7 +145,7 @@ def record_golgi(stack):
             trials.append((np.asarray(monitor.t_[:]) * 1000.0, np.asarray(monitor.i[:], np.int64)))
 
     stack.enter_context(mock.patch.object(magic, "collect", collect))
-    wrap_magic(stack, "run", after=read)
+    wrap_magic(stack, sim, "run", after=read)
     return trials
 
 
@@ -195,13 +203,12 @@ def simulate(code_dir, variant, seed, threads=1):
     start = time.perf_counter()
     with contextlib.ExitStack() as stack:
         stack.enter_context(scratch(environment(params)))
-        seeds = patch_seed(stack, seed)
-        golgi = record_golgi(stack)
+        sim = simulator(code_dir)
+        seeds = patch_seed(stack, sim, seed)
+        golgi = record_golgi(stack, sim)
         stop_at_analysis(stack)
         local = run_condition(load(code_dir), CONDITION[variant])
-        import brian2
-
-        target = str(brian2.prefs.codegen.target)
+        target = str(sim.prefs.codegen.target)
     if len(golgi) != params.n_trials:
         raise RuntimeError(f"expected {params.n_trials} runs, saw {len(golgi)}")
     goc_times = np.concatenate([t + k * TRIAL_MS for k, (t, _) in enumerate(golgi)])
