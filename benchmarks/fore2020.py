@@ -136,7 +136,7 @@ def run_original(trials, analysis=False):
     from zoo.models.fore2020 import original
 
     code_dir = originals.require("fore2020")
-    sim = original.simulator(code_dir)  # Brian2
+    brian = original.simulator(code_dir)  # the Brian2 it imports
     marks = []  # (event, wall, cpu)
     sim = {"cpu": 0.0, "wall": 0.0}
     counts = []  # its GrC SpikeMonitor's count after each run (restore resets it)
@@ -144,7 +144,7 @@ def run_original(trials, analysis=False):
     def newest_monitor_count():
         """Spikes in the newest SpikeMonitor (its one monitor, of the condition running; Brian2
         names them spikemonitor, spikemonitor_1, ...)."""
-        monitors = [ref() for ref in sim.SpikeMonitor.__instances__()]
+        monitors = [ref() for ref in brian.SpikeMonitor.__instances__()]
         monitors = [m for m in monitors if m is not None]
         if not monitors:
             return 0
@@ -167,8 +167,8 @@ def run_original(trials, analysis=False):
         # its trial count only; network sizes and seeds stay its defaults
         stack.enter_context(original.scratch({"CHAT_NUM_TRIAL": str(trials)}))
         for name in ("store", "restore", "run"):
-            original.wrap_magic(stack, sim, name, before, after)
-        original.patch_seed(stack, sim, before=lambda: marks.append(("seed", *now())))  # a condition's first statement
+            original.wrap_magic(stack, brian, name, before, after)
+        original.patch_seed(stack, brian, before=lambda: marks.append(("seed", *now())))  # a condition's first statement
         if not analysis:
             # Its per-neuron pandas analysis (4096 .loc lookups into a MultiIndex frame per condition) ran
             # at ~4 neurons per second here (load 6-7): ~15 min per condition; the zoo's counterpart is a
