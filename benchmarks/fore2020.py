@@ -29,7 +29,7 @@ Phases, CPU seconds (user + system) of the process(es), summed over the three co
 
 The original's phases are timed by wrapping ``brian2.seed`` (before its ``from brian2 import *``
 reads it) and the ``store`` / ``restore`` / ``run`` methods of Brian2's magic network; its code is
-not touched. Its per-neuron pandas analysis takes ~15 min per condition here whatever the trial
+not touched (the helpers are models/fore2020/original.py's, which runs it for validation). Its per-neuron pandas analysis takes ~15 min per condition here whatever the trial
 count, so by default the original is stopped where that analysis starts (``--original-analysis``
 lets it run): its "after" is then only its per-trial copies of the recorded conductances.
 Peak memory is ``ru_maxrss`` of the process (the zoo: the largest of its three processes, which is
@@ -53,7 +53,6 @@ import os
 import runpy
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -65,7 +64,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
 CONFIGS = ("original", "zoo-brian2", "zoo-nest")
 ZOO_CONDITIONS = ("control", "gabazine", "muscarine")
-ORIGINAL_CONDITIONS = ("Control", "GABAzine", "ACh")
 TRIAL_S = 2.0  # both sides: runtime = 2000 ms per trial
 TARGETS = {"simulate": 1.1, "peak": 1.3}  # zoo-brian2 / original (same simulator)
 FULL_PROTOCOL_TARGET_S = 10.5 * 60  # fore2020's full protocol (3 x 100 trials), either backend
@@ -127,104 +125,78 @@ def run_zoo(simulator, condition, trials):
             "peak_probability_mean": float(np.mean(np.max(probability, axis=1)))}
 
 
-class StopAtAnalysis(Exception):
-    """Raised where the original's analysis would start (unless --original-analysis)."""
-
-
 def run_original(trials, analysis=False):
-    """chatmodel's run_simulation.py, unmodified, all three conditions, phases timed from outside."""
+    """chatmodel's run_simulation.py, unmodified, all three conditions, phases timed from outside
+    (loaded, seeded as its own code does, and stopped before its analysis by the helpers of
+    models/fore2020/original.py, which validation uses too)."""
+    import contextlib
+
     sys.path.insert(0, str(ROOT))
     from zoo import originals
+    from zoo.models.fore2020 import original
 
-    script = originals.require("fore2020") / "run_simulation.py"
-    os.environ["CHAT_NUM_TRIAL"] = str(trials)
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    os.chdir(tempfile.mkdtemp(prefix="chatmodel-bench-"))  # its .npy files stay out of the repository
-    import brian2
-
+    code_dir = originals.require("fore2020")
+    brian = original.simulator(code_dir)  # the Brian2 it imports
     marks = []  # (event, wall, cpu)
     sim = {"cpu": 0.0, "wall": 0.0}
-
-    # Its store / restore / run are Brian2's magic functions, which find the network's objects in
-    # the caller's frame `level` frames up: the timers wrap the magic network's methods and pass
-    # one more level, so that the objects found are the ones the unwrapped call finds.
-    from brian2.core.magic import magic_network
-
-    def timed(name):
-        inner = getattr(magic_network, name)
-
-        def wrapper(*args, level=0, **kwargs):
-            marks.append((name, *now()))
-            wall, cpu = now()
-            try:
-                return inner(*args, level=level + 1, **kwargs)
-            finally:
-                w, c = now()
-                if name != "store":
-                    sim["wall"] += w - wall
-                    sim["cpu"] += c - cpu
-                if name == "run":  # its GrC SpikeMonitor's count for this trial (restore resets it)
-                    counts.append(newest_monitor_count())
-
-        setattr(magic_network, name, wrapper)
+    counts = []  # its GrC SpikeMonitor's count after each run (restore resets it)
 
     def newest_monitor_count():
         """Spikes in the newest SpikeMonitor (its one monitor, of the condition running; Brian2
         names them spikemonitor, spikemonitor_1, ...)."""
-        monitors = [ref() for ref in brian2.SpikeMonitor.__instances__()]
+        monitors = [ref() for ref in brian.SpikeMonitor.__instances__()]
         monitors = [m for m in monitors if m is not None]
         if not monitors:
             return 0
         newest = max(monitors, key=lambda m: int(m.name.rpartition("_")[2]) if "_" in m.name else 0)
         return int(newest.num_spikes)
 
-    counts = []
-    for name in ("store", "restore", "run"):
-        timed(name)
-    seed_inner = brian2.seed
+    def before(name):
+        marks.append((name, *now()))
+        sim["started"] = now()
 
-    def seed(*args, **kwargs):  # a condition's first statement
-        marks.append(("seed", *now()))
-        return seed_inner(*args, **kwargs)
+    def after(name):
+        wall, cpu = now()
+        if name != "store":
+            sim["wall"] += wall - sim["started"][0]
+            sim["cpu"] += cpu - sim["started"][1]
+        if name == "run":
+            counts.append(newest_monitor_count())
 
-    brian2.seed = seed
-    if not analysis:
-        # Its per-neuron pandas analysis (4096 .loc lookups into a MultiIndex frame per condition) ran
-        # at ~4 neurons per second here (load 6-7): ~15 min per condition; the zoo's counterpart is a NumPy pass. By
-        # default it is stopped where that analysis starts (its first scipy.sparse.csr_matrix), and
-        # each condition is run by calling its own trial_sim(Condition), as its main() does.
-        import scipy.sparse
-
-        def stop(*args, **kwargs):
-            marks.append(("analysis", *now()))
-            raise StopAtAnalysis
-
-        scipy.sparse.csr_matrix = stop
-    start = now()
-    if analysis:
-        runpy.run_path(str(script), run_name="__main__")
-    else:
-        namespace = runpy.run_path(str(script), run_name="chatmodel_run_simulation")
-        for condition in ORIGINAL_CONDITIONS:
-            try:
-                namespace["trial_sim"](condition)
-            except StopAtAnalysis:
-                pass
-    end = now()
+    with contextlib.ExitStack() as stack:
+        # its trial count only; network sizes and seeds stay its defaults
+        stack.enter_context(original.scratch({"CHAT_NUM_TRIAL": str(trials)}))
+        for name in ("store", "restore", "run"):
+            original.wrap_magic(stack, brian, name, before, after)
+        original.patch_seed(stack, brian, before=lambda: marks.append(("seed", *now())))  # a condition's first statement
+        if not analysis:
+            # Its per-neuron pandas analysis (4096 .loc lookups into a MultiIndex frame per condition) ran
+            # at ~4 neurons per second here (load 6-7): ~15 min per condition; the zoo's counterpart is a
+            # NumPy pass. By default it is stopped where that analysis starts, and each condition is run
+            # by calling its own trial_sim(Condition), as its main() does.
+            original.stop_at_analysis(stack, before=lambda: marks.append(("analysis", *now())))
+        start = now()
+        if analysis:
+            runpy.run_path(str(code_dir / original.SCRIPT), run_name="__main__")
+        else:
+            namespace = original.load(code_dir)
+            for condition in original.CONDITIONS:
+                original.run_condition(namespace, condition)
+        end = now()
     # split the run into conditions at each seed(...) call
     starts = [i for i, mark in enumerate(marks) if mark[0] == "seed"]
-    if len(starts) != len(ORIGINAL_CONDITIONS):
-        raise RuntimeError(f"expected {len(ORIGINAL_CONDITIONS)} conditions, saw {len(starts)} seed() calls")
+    if len(starts) != len(original.CONDITIONS):
+        raise RuntimeError(f"expected {len(original.CONDITIONS)} conditions, saw {len(starts)} seed() calls")
     conditions = []
     build_cpu = build_wall = 0.0
     for k, first in enumerate(starts):
         stop = next(i for i in range(first, len(marks)) if marks[i][0] == "store")
         build_wall += marks[stop][1] - marks[first][1]
         build_cpu += marks[stop][2] - marks[first][2]
-        conditions.append({"condition": ORIGINAL_CONDITIONS[k], "build_cpu_s": marks[stop][2] - marks[first][2]})
+        conditions.append({"condition": original.CONDITIONS[k], "build_cpu_s": marks[stop][2] - marks[first][2]})
     total_wall, total_cpu = end[0] - start[0], end[1] - start[1]
     setup_wall, setup_cpu = marks[starts[0]][1] - start[0], marks[starts[0]][2] - start[1]
-    seconds = len(ORIGINAL_CONDITIONS) * trials * TRIAL_S
+    seconds = len(original.CONDITIONS) * trials * TRIAL_S
     # spikes per GrC per trial, from its monitor: the count after each run (restore resets it)
     n_grc = int(os.environ.get("CHAT_NUM_GRC", 4096))
     return {"setup_s": setup_wall, "setup_cpu_s": setup_cpu, "build_s": build_wall, "build_cpu_s": build_cpu,

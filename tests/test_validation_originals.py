@@ -194,9 +194,11 @@ def test_a_run_writes_what_the_zoos_measures_read_and_is_reused_only_unchanged(c
 
 def test_models_without_original_code_here_say_so_in_one_line():
     with pytest.raises(ZooError, match="has no original code that runs here"):
-        arm.require(registry.create_model("fore2020.tiny"))
+        arm.require(registry.create_model("peng2021.tiny"))
     with pytest.raises(ZooError, match="runs the variants default"):
         arm.require(registry.create_model("rostami2020.tiny"))
+    with pytest.raises(ZooError, match="runs the variants reference_quirks, reference_quirks_10, not 'tiny'"):
+        arm.require(registry.create_model("fore2020.tiny"))
 
 
 # --- an original in two repositories (ntwk and its plot_tools submodule) -----------------------

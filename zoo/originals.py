@@ -135,7 +135,8 @@ ORIGINALS = {
         name="fore2020",
         description="trfore/ChATmodel at the commit the fore2020 card cites (tag v1.0 = main @ e5aea56): the one script "
                     "that builds and runs the model (it takes its trial count from CHAT_NUM_TRIAL), its licence and its "
-                    "pinned requirements (Brian2 2.2.1, run here on the zoo's Brian2 2.9); benchmarks/fore2020.py runs it",
+                    "pinned requirements (Brian2 2.2.1, run here on the zoo's Brian2 2.9); models/fore2020/original.py "
+                    "runs it for validation and benchmarks/fore2020.py",
         repository="https://github.com/trfore/chatmodel",
         commit="e5aea56db6e414d0914c0c793056ee4a5737e5bd",
         licence="MIT (LICENSE, fetched with the code)",

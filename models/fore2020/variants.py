@@ -28,6 +28,9 @@ def condition(params, name):
 
 CONTROL = Fore2020Params()
 QUIRKS = CONTROL.replace(reference_quirks=True)
+# The original code's third arm at full size: its Control protocol with 10 trials (its 100 take
+# ~10 CPU min per condition here on top of a ~15-min analysis, which validation skips).
+QUIRKS_10 = QUIRKS.replace(n_trials=10)
 # Test scale: 1/8 of the GrCs, 4 trials; MF -> GrC probability kept, so per-GrC statistics hold.
 TINY = CONTROL.replace(N_grc=512, n_trials=4)
 
@@ -39,5 +42,7 @@ VARIANTS = {
                          "muscarine (ACh): MF weights x0.452/x0.458, GoC E_L -55 mV, tonic x Gamma(0.4, 0.07)", SRC),
     "reference_quirks": Variant(QUIRKS, "control with the reference code's correlated per-trial MF weights "
                                         "(two shared factors per trial; its active MFs and mean weights)", SRC),
+    "reference_quirks_10": Variant(QUIRKS_10, "reference_quirks with 10 trials: full size, the original code's "
+                                              "Control as a third arm in affordable time", SRC),
     "tiny": Variant(TINY, "for tests: control with 512 GrCs and 4 trials", "zoo (test scale)"),
 }
