@@ -1,10 +1,11 @@
 """A NeuronType on Brian2: a PyNN (pyNN.brian2) cell type built from the definition's equations.
 
 The equations become Brian2 equations with the declared units in SI (subexpressions as Brian2
-subexpressions), integrated with the definition's method on PyNN's clock: ``"euler"``
-(Euler-Maruyama where a noise term is present) or ``"exponential_euler"``, Brian2's methods of those
-names (the same updates, all variables from the start-of-step state; tests/test_neurons.py checks
-them against NumPy recursions). Refractoriness uses Brian2's ``refractory=<parameter>`` and
+subexpressions), integrated with the definition's method on PyNN's clock: ``"euler"``, Brian2's
+method of that name (Euler-Maruyama where a noise term is present), or ``"exponential_euler"``, the
+update of Brian2's method of that name written out by :func:`exponential_euler` as NESTML runs it
+(all variables from the start-of-step state; tests/test_neurons.py checks both against NumPy
+recursions). Refractoriness uses Brian2's ``refractory=<parameter>`` and
 ``(unless refractory)`` on the frozen variables. Parameters keep the definition's units for the user
 (translated to SI here); incoming spikes add the weight (uS, PyNN's unit) to the receptor's
 conductance. An injectable type reads PyNN's injected current ``i_inj`` as ``I_stim``.
