@@ -180,7 +180,7 @@ def simulate(code_dir, variant, seed, threads=1):
         raise RuntimeError(f"the reference created other populations than the zoo's {variant} "
                            f"(e.g. {sorted(set(found.items()) ^ set(sizes.items()))[:3]})")
     populations = {name: (*spikes[name], {}) for name in sizes if name in spikes}
-    versions = {name: importlib.metadata.version(name) for name in ("nest-simulator", "numpy", "dicthash", "nested_dict")}
+    versions = {name: _version(name) for name in ("nest-simulator", "numpy", "dicthash", "nested_dict")}
     timing = {"model": model_s, "whole": {"wall": round(time.perf_counter() - wall, 2),
                                           "cpu": round(_cpu_seconds() - cpu, 2)},
               "logged_wall": {key: round(logged[key], 2) for key in
@@ -189,3 +189,11 @@ def simulate(code_dir, variant, seed, threads=1):
             "facts": {"versions": versions, "label": M.simulation.label, "network_label": M.label,
                       "t_sim_ms": M.simulation.T, "neurons": sum(found.values()), "connections_nest": connections,
                       "spikes_from_t0": int(logged["local_spike_counter"]), "timing_s": timing}}
+
+
+def _version(package):
+    """The installed version of `package`, or None (a stand-in of the reference code may not need it)."""
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
