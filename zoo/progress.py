@@ -7,6 +7,7 @@ called at each (the CLI's signal handling raises there a signal that compiled co
 import contextlib
 import logging
 import resource
+import time
 
 log = logging.getLogger("zoo")
 _checks = []
@@ -44,3 +45,30 @@ def simulated(done_ms, total_ms, elapsed_s):
 def peak_memory_bytes():
     """Peak resident memory of this process so far (Linux reports ru_maxrss in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+class Laps:
+    """Wall and CPU seconds (user + system) of the steps of a run: ``lap(name)`` ends a step (and
+    returns its times), ``since_start()`` gives the times since the first."""
+
+    def __init__(self):
+        self.laps = {}
+        self._start = self._last = (time.perf_counter(), _cpu_seconds())
+
+    def lap(self, name):
+        now = (time.perf_counter(), _cpu_seconds())
+        self.laps[name] = _between(self._last, now)
+        self._last = now
+        return self.laps[name]
+
+    def since_start(self):
+        return _between(self._start, (time.perf_counter(), _cpu_seconds()))
+
+
+def _cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _between(start, end):
+    return {"wall": round(end[0] - start[0], 2), "cpu": round(end[1] - start[1], 2)}

@@ -23,14 +23,14 @@ import importlib
 import importlib.metadata
 import json
 import os
-import resource
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+
+from zoo import progress
 
 DESCRIPTION = ("INM-6/multi-area-model 355d940 on NEST (one thread), unmodified, with the variant's parameters; "
                "it draws connectivity, weights, delays and V(0) with NEST's generators (the zoo: NumPy, delays also "
@@ -153,11 +153,6 @@ def read_spikes(recordings):
     return populations
 
 
-def _cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def simulate(code_dir, variant, seed, threads=1):
     """Run the reference code for the zoo variant `variant` with seed `seed`; spikes per population."""
     from zoo import registry
@@ -166,10 +161,10 @@ def simulate(code_dir, variant, seed, threads=1):
     params = model.params
     net = model.simulated_network()
     sizes = dict(zip(net.names, (int(n) for n in net.sizes)))
-    wall, cpu = time.perf_counter(), _cpu_seconds()
+    clock = progress.Laps()
     with scratch_copy(code_dir) as base:
         M = build(params, base, seed, threads)
-        model_s = {"wall": round(time.perf_counter() - wall, 2), "cpu": round(_cpu_seconds() - cpu, 2)}
+        clock.lap("model")
         M.simulation.simulate()
         recordings = Path(M.simulation.data_dir) / "recordings"
         spikes = read_spikes(recordings)
@@ -181,8 +176,7 @@ def simulate(code_dir, variant, seed, threads=1):
                            f"(e.g. {sorted(set(found.items()) ^ set(sizes.items()))[:3]})")
     populations = {name: (*spikes[name], {}) for name in sizes if name in spikes}
     versions = {name: _version(name) for name in ("nest-simulator", "numpy", "dicthash", "nested_dict")}
-    timing = {"model": model_s, "whole": {"wall": round(time.perf_counter() - wall, 2),
-                                          "cpu": round(_cpu_seconds() - cpu, 2)},
+    timing = {"model": clock.laps["model"], "whole": clock.since_start(),
               "logged_wall": {key: round(logged[key], 2) for key in
                               ("time_prepare", "time_network_local", "time_network_global", "time_simulate")}}
     return {"populations": populations, "window_ms": (params.warmup, params.warmup + params.simtime),

@@ -28,11 +28,11 @@ from t = 0, the zoo's clock), read as populations E and I.
 """
 
 import importlib.metadata
-import resource
 import sys
-import time
 
 import numpy as np
+
+from zoo import progress
 
 DESCRIPTION = "ntwk (yzerlaut/neural_network_dynamics 493623c) on Brian2, unmodified, with the variant's parameters"
 VARIANTS = ("default", "const4", "const8", "shared", "shared_const4", "shared_const8", "tiny")
@@ -78,7 +78,7 @@ def simulate(code_dir, variant, seed, threads=1):
     sys.path.insert(0, str(code_dir))
     import ntwk
 
-    clock = _Clock()
+    clock = progress.Laps()
     t_array = ntwk.arange(int(model["tstop"] / model["dt"])) * model["dt"]
     net = ntwk.build.populations(model, ["Exc", "Inh"], AFFERENT_POPULATIONS=["AffExc"], with_raster=True)
     ntwk.build.recurrent_connections(net, SEED=chosen["recurrent_connections"])
@@ -101,20 +101,3 @@ def simulate(code_dir, variant, seed, threads=1):
     return {"populations": populations, "window_ms": (params.warmup, params.warmup + params.simtime),
             "facts": {"versions": versions, "seeds": chosen, "codegen_target": str(ntwk.prefs.codegen.target),
                       "timing_s": clock.laps}}
-
-
-class _Clock:
-    """Wall and CPU seconds (user + system) of each step."""
-
-    def __init__(self):
-        self.laps, self._wall, self._cpu = {}, time.perf_counter(), self._cpu_now()
-
-    @staticmethod
-    def _cpu_now():
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
-
-    def lap(self, name):
-        wall, cpu = time.perf_counter(), self._cpu_now()
-        self.laps[name] = {"wall": round(wall - self._wall, 2), "cpu": round(cpu - self._cpu, 2)}
-        self._wall, self._cpu = wall, cpu
