@@ -58,7 +58,7 @@ from pathlib import Path
 
 import numpy as np
 
-from process_costs import best_per_config, cpu_seconds, cython_modules, fmt, machine_info, peak_bytes, run_rounds
+from process_costs import Clock, best_per_config, cpu_seconds, cython_modules, fmt, machine_info, peak_bytes, run_rounds
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
@@ -72,18 +72,6 @@ FULL_PROTOCOL_TARGET_S = 10.5 * 60  # fore2020's full protocol (3 x 100 trials),
 
 def now():
     return time.perf_counter(), cpu_seconds()
-
-
-class Clock:
-    def __enter__(self):
-        self.wall, self.cpu = now()
-        return self
-
-    def __exit__(self, *exc):
-        wall, cpu = now()
-        self.wall, self.cpu = wall - self.wall, cpu - self.cpu
-        return False
-
 
 
 # ------------------------------------------------------------------------------------------
