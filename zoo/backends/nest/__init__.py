@@ -3,8 +3,9 @@
 - the import skips PyNN's attempt to compile its C++ extension against the pip wheel;
 - ``configure`` puts NEST on the time grid (``spike_precision="on_grid"``, as Brian2 always is)
   and seeds its kernel from the master seed;
-- the changes to PyNN while a session is open: batched projection building (:mod:`.batch`) and
-  local-node answers without asking NEST in one process (:mod:`.local_ids`);
+- the changes to PyNN while a session is open: batched projection building (:mod:`.batch`),
+  local-node answers without asking NEST in one process (:mod:`.local_ids`) and step currents as
+  changes of the cells' ``I_e`` instead of generator events on every step (:mod:`.current_sources`);
 - the realisations of the zoo's building blocks: spike sources without parrot neurons
   (:mod:`.inputs`) and custom neuron types from NESTML (:mod:`.neurons`);
 - a simulation runs in chunks, to report progress (a chunk costs NEST almost nothing).
@@ -18,14 +19,14 @@ import time
 import warnings
 
 from ... import progress
-from . import batch, connections, inputs, local_ids, neurons
+from . import batch, connections, current_sources, inputs, local_ids, neurons
 
 INSTALL_HINT = "pip install 'nest-simulator==3.10.*'"
 # One network across MPI processes (mpirun -np N), when NEST is built with MPI (tools/install-nest-mpi):
 # every rank builds the same PyNN model, NEST creates only the neurons and incoming connections of
 # its own virtual processes, and recorded data are gathered onto rank 0 (:mod:`.parallel`).
 DISTRIBUTED = True
-PATCHES = (batch, local_ids)
+PATCHES = (batch, local_ids, current_sources)
 connection_table = connections.table
 
 
@@ -101,7 +102,7 @@ def simulate(sim, total_ms, dt_ms, every_s=2.0, chunks=20):
                 if not prepared:
                     nest.Prepare()
                     prepared = True
-                nest.Run(advance * dt_ms)
+                current_sources.advance(advance * dt_ms, nest.Run)
             done += advance
             elapsed = time.perf_counter() - start
             if elapsed - last < every_s and done < steps:
