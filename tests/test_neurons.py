@@ -365,14 +365,16 @@ def test_exponential_euler_definitions_are_checked():
 
 
 def test_exponential_euler_is_the_same_statements_on_both_backends():
-    """NESTML and Brian2 get A = drift(x = 0), B = (drift(x = 1 unit) - A) / unit for each variable."""
+    """NESTML and Brian2 get A = drift(x = 0), B = (drift(x = 1 unit) - A) / unit for each variable,
+    the rate functions computed once per step."""
     from zoo.backends.brian2.neurons import exponential_euler
     from zoo.backends.nest.neurons import nestml_source
     from zoo.neurons import HH_COND_EXP_TRAUB
 
     nestml, brian2_code = nestml_source(HH_COND_EXP_TRAUB), exponential_euler(HH_COND_EXP_TRAUB)
     assert "zoo_b_m 1/ms = (alpha_m * (1 - (1.0)) - beta_m * (1.0) - (zoo_a_m))" in nestml
-    assert "_zoo_b_m = (alpha_m * (1 - (1.0)) - beta_m * (1.0) - (_zoo_a_m))" in brian2_code
+    assert "_zoo_b_m = ((_zoo_s_alpha_m) * (1 - (1.0)) - (_zoo_s_beta_m) * (1.0) - (_zoo_a_m))" in brian2_code
+    assert brian2_code.count("_zoo_s_alpha_m = ") == 1 and nestml.count("alpha_m 1/ms = ") == 1
     assert "I_stim pA <- continuous" in nestml and "(1 mV)" in nestml and " mV)" not in nestml.replace("(1 mV)", "")
     for name in ("V_m", "m", "h", "n", "g_e", "g_i"):
         assert f"{name} = ({name} + zoo_ba_{name}) * exp(zoo_b_{name} * zoo_h) - zoo_ba_{name}" in nestml

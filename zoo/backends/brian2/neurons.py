@@ -47,17 +47,28 @@ def exponential_euler(neuron):
     """Brian2 abstract code of one exponential-Euler step of `neuron`: the statements NESTML runs
     (definition.linear_parts; subexpressions computed once per step as temporaries), where Brian2's
     own ``exponential_euler`` expands every rate function into each coefficient."""
-    code = []
+    code, once = [], {}
+    for e in neuron.subexpressions:  # Brian2 would recompute a subexpression before every statement that reads it
+        code.append(f"_zoo_s_{e.name} = {_read_once(e.expression, once)}")
+        once[e.name] = f"_zoo_s_{e.name}"
     for s in neuron.state:
         a, b, linear = linear_parts(neuron, s)
+        a, b = _read_once(a, once), _read_once(b, once)
         if not linear:
-            code.append(f"_{s.name} = {s.name} + dt * ({s.drift})")
+            code.append(f"_{s.name} = {s.name} + dt * ({_read_once(s.drift, once)})")
             continue
         code += [f"_zoo_a_{s.name} = {a}", f"_zoo_b_{s.name} = {substitute(b, 'zoo_A', f'_zoo_a_{s.name}')}",
                  f"_zoo_ba_{s.name} = _zoo_a_{s.name} / _zoo_b_{s.name}",
                  f"_{s.name} = ({s.name} + _zoo_ba_{s.name}) * exp(_zoo_b_{s.name} * dt) - _zoo_ba_{s.name}"]
     code += [f"{s.name} = _{s.name}" for s in neuron.state]
     return "\n".join(code)
+
+
+def _read_once(text, once):
+    """`text` reading the step's temporaries in place of the subexpressions they hold."""
+    for name, temporary in once.items():
+        text = substitute(text, name, temporary)
+    return text
 
 
 def _method(neuron):
