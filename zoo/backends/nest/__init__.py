@@ -92,23 +92,21 @@ def simulate(sim, total_ms, dt_ms, every_s=2.0, chunks=20):
     steps = int(round(total_ms / dt_ms))
     chunk_steps = max(1, -(-steps // chunks))
     start, done, last = time.perf_counter(), 0, -every_s
-    prepared = False
-    try:
+    with contextlib.ExitStack() as prepared:
+        run_chunk = None
         while done < steps:
             advance = min(chunk_steps, steps - done)
             if done == 0:
                 sim.run(advance * dt_ms)
             else:
-                if not prepared:
+                if run_chunk is None:
                     nest.Prepare()
-                    prepared = True
-                current_sources.advance(advance * dt_ms, nest.Run)
+                    prepared.callback(nest.Cleanup)
+                    run_chunk = prepared.enter_context(current_sources.stretches(nest.Run))
+                run_chunk(advance * dt_ms)
             done += advance
             elapsed = time.perf_counter() - start
             if elapsed - last < every_s and done < steps:
                 continue
             last = elapsed
             progress.simulated(done * dt_ms, total_ms, elapsed)
-    finally:
-        if prepared:
-            nest.Cleanup()

@@ -12,7 +12,7 @@ While a zoo session is open (:func:`install`):
 - ``inject_into`` of a ``StepCurrentSource`` whose cells all have an ``I_e`` parameter connects
   nothing: it notes the cells and freezes the generator, unless its current is recorded
   (``record()``), which needs the generator running;
-- every run (PyNN's ``run``, and the zoo's chunked runs through :func:`advance`) goes in stretches
+- every run (PyNN's ``run``, and the zoo's chunked runs through :func:`stretches`) goes in stretches
   between the step times. At each step time a cell's ``I_e`` becomes its own ``I_e`` plus the
   amplitudes then in effect of the sources injecting into it; after the run its own ``I_e`` is put
   back, so that PyNN reads and sets ``i_offset`` as before.
@@ -23,13 +23,14 @@ IF_curr_exp, IF_cond_exp, HH_cond_exp and the zoo's NESTML Traub-Miles cell, wit
 and 1 ms. Other current sources (DC, AC, noisy) and cells without ``I_e`` connect as PyNN does.
 """
 
+import contextlib
 import functools
 
 import numpy as np
 
 from ..patching import Patches
 
-__all__ = ["install", "uninstall", "is_installed", "advance"]
+__all__ = ["install", "uninstall", "is_installed", "stretches"]
 
 _patches = Patches()
 _takes_I_e = {}  # NEST model name -> whether it has an I_e parameter
@@ -128,40 +129,54 @@ def _stretched_run(stock_run):
             simtime += self.min_delay  # as PyNN: one min_delay past the requested time
             self.running = True
         if simtime > 0:
-            advance(simtime, nest.Simulate)
+            with stretches(nest.Simulate) as advance:
+                advance(simtime)
         return None
     return run
 
 
-def advance(duration_ms, kernel_run):
-    """Advance NEST's clock by `duration_ms` with ``kernel_run`` (``nest.Simulate`` or ``nest.Run``),
-    in stretches between the step times of the noted sources, with their currents in ``I_e``."""
+@contextlib.contextmanager
+def stretches(kernel_run):
+    """A function that advances NEST's clock by its argument in ms with ``kernel_run``
+    (``nest.Simulate``, or ``nest.Run`` between ``nest.Prepare`` and ``nest.Cleanup``), in stretches
+    between the step times of the noted sources, with their currents in the cells' ``I_e``; it may
+    be called several times. Leaving the context puts the cells' own ``I_e`` back. The sources and
+    the cells' own ``I_e`` are read once, on entering: nothing may change them inside."""
     import nest
 
     sources = _noted_sources()
-    if not sources:
-        kernel_run(duration_ms)
+    schedule = _Schedule(sources, nest.resolution) if sources else None
+    targets = _local(schedule.cells) if sources else ()
+    if len(targets) == 0:
+        yield kernel_run
         return
     dt = nest.resolution
-    start = int(round(nest.biological_time / dt))
-    stop = start + int(round(duration_ms / dt))
-    schedule = _Schedule(sources, dt)
-    targets = _local(schedule.cells)
-    if len(targets) == 0:
-        kernel_run(duration_ms)
-        return
     own = np.asarray(nest.GetStatus(targets, "I_e"), dtype=float)
     local = np.isin(schedule.cells, np.asarray(targets.tolist()))
-    try:
-        now = start
-        for step in [start] + schedule.changes(start, stop) + [stop]:
+    applied = []  # whether the sources' currents are in I_e
+
+    def apply(step):
+        targets.set(I_e=(own + schedule.current_at(step)[local]).tolist())
+        applied[:] = [True]
+
+    def advance(duration_ms):
+        now = int(round(nest.biological_time / dt))
+        stop = now + int(round(duration_ms / dt))
+        if not applied:
+            apply(now)
+        for step in schedule.changes(now, stop):
             if step > now:
                 kernel_run((step - now) * dt)
                 now = step
-            if step < stop:
-                targets.set(I_e=(own + schedule.current_at(step)[local]).tolist())
+            apply(step)
+        if stop > now:
+            kernel_run((stop - now) * dt)
+
+    try:
+        yield advance
     finally:
-        targets.set(I_e=own.tolist())
+        if applied:
+            targets.set(I_e=own.tolist())
 
 
 def _local(cells):
@@ -192,9 +207,9 @@ class _Schedule:
         self._columns = [np.searchsorted(self.cells, ids) for ids, _, _ in self.sources]
 
     def changes(self, start, stop):
-        """Steps in (start, stop) at which some amplitude changes."""
+        """Steps in [start, stop) at which some amplitude changes."""
         steps = np.concatenate([steps for _, steps, _ in self.sources])
-        return sorted(int(step) for step in np.unique(steps[(steps > start) & (steps < stop)]))
+        return sorted(int(step) for step in np.unique(steps[(steps >= start) & (steps < stop)]))
 
     def current_at(self, step):
         """The summed amplitude into each of ``self.cells`` during `step` (0 before a source's first time)."""
