@@ -145,26 +145,29 @@ def stretches(kernel_run):
     import nest
 
     sources = _noted_sources()
-    schedule = _Schedule(sources, nest.resolution) if sources else None
+    dt = nest.resolution
+    schedule = _Schedule(sources, dt) if sources else None
     targets = _local(schedule.cells) if sources else ()
     if len(targets) == 0:
         yield kernel_run
         return
-    dt = nest.resolution
     own = np.asarray(nest.GetStatus(targets, "I_e"), dtype=float)
     local = np.isin(schedule.cells, np.asarray(targets.tolist()))
-    applied = []  # whether the sources' currents are in I_e
+    applied = False  # whether the sources' currents are in I_e
 
     def apply(step):
+        nonlocal applied
         targets.set(I_e=(own + schedule.current_at(step)[local]).tolist())
-        applied[:] = [True]
+        applied = True
 
     def advance(duration_ms):
         now = int(round(nest.biological_time / dt))
         stop = now + int(round(duration_ms / dt))
+        first_change = now
         if not applied:
             apply(now)
-        for step in schedule.changes(now, stop):
+            first_change = now + 1
+        for step in schedule.changes(first_change, stop):
             if step > now:
                 kernel_run((step - now) * dt)
                 now = step
