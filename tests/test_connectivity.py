@@ -132,3 +132,12 @@ def test_lists_grow_when_the_draw_exceeds_the_room_set_aside(monkeypatch):
     for part, grown in zip(divided, connectivity.bernoulli_pairs_by_group(np.random.default_rng(8), 50, 40, 0.3, *groups,
                                                                           dtype=np.int32)):
         np.testing.assert_array_equal(grown, part)
+
+
+@pytest.mark.parametrize("first,size", [(0, 10), (7, 200), (130, 3), (64, 64)])
+def test_residue_blocks_deal_every_cell_into_the_block_of_its_network_index(first, size):
+    start, length = connectivity.residue_blocks(first, size, 64)
+    cells = np.concatenate([start[b] + 64 * np.arange(length[b]) for b in range(64)])
+    assert np.array_equal(np.sort(cells), np.arange(size))
+    for b in range(64):
+        assert np.all((first + start[b] + 64 * np.arange(length[b])) % 64 == b)

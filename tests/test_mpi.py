@@ -2,7 +2,8 @@
 
 - one results directory, written by rank 0, with the files of a one-process run, and one
   "results written" line;
-- the connectivity fingerprint of 2 ranks equals that of 1 process;
+- the connectivity fingerprint of 2 ranks equals that of 1 process, also for schmidt2018, which
+  draws on each rank only the synapses onto that rank's neurons;
 - 1 rank x 2 threads and 2 ranks x 1 thread (two virtual processes each: NEST promises the same
   spikes) give identical spikes;
 - a failure on one rank ends both, in one line, and leaves nothing behind;
@@ -113,6 +114,22 @@ def test_same_virtual_processes_give_identical_spikes(runs):
     assert sum(len(t) for t in ranks.values()) > 100  # the network is active
     assert threads.keys() == ranks.keys()
     assert all(np.array_equal(threads[key], ranks[key]) for key in threads)
+
+
+def test_a_network_drawn_per_rank_is_the_network_of_one_process(tmp_path):
+    """schmidt2018 draws on each rank only the synapses onto that rank's neurons: the connectivity
+    fingerprint of 2 ranks still equals that of one process, and so does Brian2's."""
+    _need_mpi()
+    argv = ["schmidt2018", "--variant", "tiny", "--seed", "2", "--duration", "50", "--no-plots", "--quiet"]
+    done = {"one": _single(argv + ["--sim", "nest", "--out", "one"], tmp_path),
+            "ranks": _mpirun(2, argv + ["--sim", "nest", "--threads", "1", "--out", "ranks"], tmp_path),
+            "brian2": _single(argv + ["--sim", "brian2", "--out", "brian2"], tmp_path)}
+    for name, result in done.items():
+        assert result.returncode == 0, f"{name}: {result.stderr[-2000:]}"
+    prints = {name: json.loads((tmp_path / name / "provenance.json").read_text())["connectivity_fingerprint"]
+              for name in done}
+    assert prints["one"]["sha256"] and prints["one"]["total_connections"] > 100_000
+    assert prints["ranks"] == prints["one"] == prints["brian2"]
 
 
 def test_brian2_under_mpirun_is_one_line_and_exit_2(tmp_path):
@@ -230,6 +247,23 @@ def test_plan_for_ranks_writes_memory_per_rank_and_a_slurm_script(tmp_path):
     job = (tmp_path / "p4" / "job.slurm").read_text()
     assert "#SBATCH --ntasks=4" in job and "#SBATCH --cpus-per-task=2" in job
     assert "srun python -m zoo.run rostami2020 --variant default --sim nest --seed 1 --threads 2" in job
+
+
+def test_plan_divides_the_drawn_lists_of_a_model_drawn_per_rank():
+    """schmidt2018 draws each rank's blocks of target neurons alone (64 blocks), rostami2020 draws its
+    lists whole on every rank."""
+    from zoo import registry
+    from zoo.backends import estimate
+
+    for name, split in (("schmidt2018.tiny", 64), ("rostami2020", 1)):
+        model = registry.create_model(name)
+        size = model.expected_size()
+        assert size.drawn_split == split
+        drawn = {n: estimate.plan(size, model, "nest", n, 1)["memory_parts_bytes"]["drawn_lists_per_rank"]
+                 for n in (1, 4, 128)}
+        assert drawn[1] == size.build_drawn > 0
+        assert drawn[4] == pytest.approx(drawn[1] / min(4, split))
+        assert drawn[128] == pytest.approx(drawn[1] / split)
 
 
 def test_ranks_without_dry_run_is_one_line(capsys):

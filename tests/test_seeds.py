@@ -28,3 +28,14 @@ def test_every_seed_handed_out_is_recorded_and_valid_for_simulators():
 def test_bad_master_seed(bad):
     with pytest.raises(ValueError):
         SeedStreams(bad)
+
+
+def test_child_streams_are_the_same_whichever_are_asked_for():
+    streams = SeedStreams(7)
+    every = streams.generators("connectivity/X", 8)
+    some = SeedStreams(7).generators("connectivity/X", 8, [5, 2])
+    assert sorted(some) == [2, 5] and len(every) == 8
+    assert all(np.array_equal(every[i].random(4), some[i].random(4)) for i in (2, 5))
+    assert not np.array_equal(SeedStreams(7).generators("connectivity/X", 8)[1].random(4),
+                              SeedStreams(7).generators("connectivity/X", 8)[2].random(4))
+    assert list(streams.derived) == ["connectivity/X"]

@@ -138,6 +138,22 @@ def _compact_labels(pre_group, post_group):
     return tuple(group.astype(dtype, copy=False) for group in labels)
 
 
+def residue_blocks(first, size, count):
+    """A population's cells dealt into `count` blocks by their index in the whole network: block b
+    holds the cells i with (first + i) % count == b, where `first` is the network index of cell 0.
+
+    A simulator that deals a network's cells out in turn over P processes (NEST: node ids round
+    robin over its virtual processes) gives each process whole blocks when P divides `count`, so a
+    draw made block by block, each block from its own stream, lets a process draw only its own
+    cells' connections and still get the network every split gets.
+    Returns (start, length) int64 arrays: block b is cells start[b], start[b] + count, ...,
+    length[b] of them (0 for a block the population does not reach).
+    """
+    start = (np.arange(count, dtype=np.int64) - first) % count
+    length = np.maximum(0, -(-(size - start) // count))
+    return start, length
+
+
 def fixed_in_degree(rng, n_pre, n_post, k, allow_autapses=True):
     """Every target gets exactly `k` sources drawn uniformly *with replacement* (multapses allowed).
 

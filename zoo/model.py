@@ -33,12 +33,15 @@ class Size:
     costs can be checked first: neurons, expected synapses, the bytes that drawing it
     (:meth:`ZooModel.draw` and :meth:`ZooModel.structure`, all a dry run does) holds at its peak,
     roughly, and those that the build's own drawing holds at its peak where that is more (a model
-    that draws its synapses during the build, one part at a time; None: the same)."""
+    that draws its synapses during the build, one part at a time; None: the same), and over how
+    many MPI processes of a distributed run the build's drawing divides at most (1: every process
+    draws it whole)."""
 
     neurons: int
     synapses: float
     drawn_bytes: float
     build_drawn_bytes: float = None
+    drawn_split: int = 1
 
     @property
     def build_drawn(self):

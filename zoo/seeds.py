@@ -41,6 +41,14 @@ class SeedStreams:
         """A fresh NumPy Generator for stream `name`."""
         return np.random.default_rng(self.seed(name))
 
+    def generators(self, name, count, only=None):
+        """{i: Generator} of `count` independent streams under stream `name`: the children of its seed
+        (``SeedSequence.spawn``), for a draw split into parts that need not all be drawn (e.g. the
+        parts of a network one MPI rank holds). Part i is the same whichever parts are asked for
+        (`only`: their indices; default all); only `name` is recorded."""
+        children = np.random.SeedSequence(self.seed(name)).spawn(count)
+        return {i: np.random.default_rng(children[i]) for i in (range(count) if only is None else only)}
+
     def pynn_rng(self, name):
         """A fresh PyNN NumpyRNG for stream `name` (for connectors and RandomDistributions)."""
         from pyNN.random import NumpyRNG

@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from zoo import datasets, inputs, progress
+from zoo import connectivity, datasets, inputs, progress
 from zoo.errors import ZooError
 from zoo.model import LONGEST_DELAY, Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
 from zoo.network import Network
@@ -40,8 +40,11 @@ ANATOMY_FILES = ("viscortex_raw_data.json", "viscortex_processed_data_backup.jso
 RATES_FILE = "fullscale_rates.json"
 EXTERNAL_DELAY_MS = 1.0  # the reference connects its poisson_generators with NEST's default delay
 DELAY_TAIL_SD = 6.0  # delays are redrawn above mean + 6 SD too (bounds max_delay; p < 1e-9 per draw)
-DRAWN_BYTES_PER_SYNAPSE = 90.0  # peak while drawing the synapses onto one population (tracemalloc: 89 B at 1 %)
+DRAWN_BYTES_PER_SYNAPSE = 40.0  # what drawing the synapses onto one population keeps (tracemalloc: 40 B) ...
+DRAWN_BYTES_PER_GROUP_SYNAPSE = 270.0  # ... and its temporaries per synapse of a group (127 B/synapse at 785 k)
 PROJECTION_CHUNK = 20_000_000  # synapses per projection at most (bounds the connection lists in memory)
+TARGET_BLOCKS = 64  # blocks of target neurons drawn from streams of their own: whole blocks per process up to 64
+DRAW_GROUP = 1 << 18  # synapses drawn and transformed together (bounds the drawing's temporaries)
 
 
 @functools.lru_cache(maxsize=8)
@@ -156,24 +159,28 @@ class Schmidt2018(ZooModel):
 
     def draw(self, streams):
         """The longest delay this seed draws (``LONGEST_DELAY``, ms), drawn when asked for: it sizes
-        NEST's input buffers (ZooModel.simulation_settings). The synapses are drawn for it as the
-        build draws them, one target population at a time, and only the maximum is kept."""
+        NEST's input buffers (ZooModel.simulation_settings) on every process before any synapse
+        exists. The delays are drawn as the build draws them (:meth:`draw_onto`), a group of blocks
+        of target neurons at a time, and only the maximum is kept."""
         net = self.simulated_network()
 
         def longest():
-            return max([EXTERNAL_DELAY_MS] + [float(self.draw_onto(streams, target, net)[4].max(initial=0.0))
-                                              for target in net.names])
+            return max([EXTERNAL_DELAY_MS] + [
+                float(self._delays(net, target, source, uniform[0]).max(initial=0.0))
+                for target in net.names for _, source, _, uniform in self._groups(streams, target, net, rows=(3,))])
 
         return Drawn(streams.master_seed, **{LONGEST_DELAY: longest})
 
     def expected_size(self):
         """The exact sizes, from the anatomy. Nothing is drawn before the build, which draws the
         synapses onto one population at a time: its drawing holds the largest population's incoming
-        synapses at its peak, ~90 B each (source, pre, post, weight and delay, and the drawing's
-        temporaries; :meth:`draw_onto`)."""
+        synapses at its peak, 40 B each (source, pre, post, weight and delay), and the temporaries of
+        a group of them (:meth:`draw_onto`); an MPI rank only its own blocks of these (whole blocks up
+        to ``TARGET_BLOCKS`` ranks)."""
         totals = self.structure(None).as_dict()["totals"]
         largest_target = float(self.simulated_network().counts.sum(axis=1).max(initial=0))
-        return Size(totals["neurons"], float(totals["synapses"]), 0.0, DRAWN_BYTES_PER_SYNAPSE * largest_target)
+        drawing = DRAWN_BYTES_PER_SYNAPSE * largest_target + DRAWN_BYTES_PER_GROUP_SYNAPSE * min(largest_target, DRAW_GROUP)
+        return Size(totals["neurons"], float(totals["synapses"]), 0.0, drawing, drawn_split=TARGET_BLOCKS)
 
     def structure(self, drawn):
         net = self.simulated_network()
@@ -248,34 +255,86 @@ class Schmidt2018(ZooModel):
                        for name, a, n in zip(net.names, first, sizes)}
         return cells, populations
 
-    def draw_onto(self, streams, target, net=None):
-        """All synapses onto population `target`, drawn in NumPy: (source population index, pre, post,
-        weight [pA], delay [ms]), one entry per synapse, grouped by source population.
+    def draw_onto(self, streams, target, net=None, blocks=None):
+        """The synapses onto population `target`, drawn in NumPy: (source population index, pre, post,
+        weight [pA], delay [ms]), one entry per synapse, block after block of target neurons.
 
         NEST's 'fixed_total_number' per source population: int(K N) synapses with uniformly random
-        sources and targets (multapses, autapses allowed); weights Normal(W, W_sd) redrawn until
-        E >= 0, I <= 0 (and cortico-cortical >= 0); delays Normal(d, d_sd) redrawn outside
-        [dt, d + 6 d_sd], put on the time grid. One stream per target population:
-        'connectivity/<target>'. Vectorised over the source populations.
+        sources and targets (multapses, autapses allowed); weights Normal(W, W_sd) restricted to
+        E >= 0, I <= 0 (and cortico-cortical >= 0), delays Normal(d, d_sd) restricted to
+        [dt, d + 6 d_sd] and put on the time grid: the laws of NEST's 'redraw', drawn here by
+        inverting the truncated normal's distribution function (one uniform number per value).
+
+        The target neurons are dealt into ``TARGET_BLOCKS`` blocks by their index in the network
+        (:func:`zoo.connectivity.residue_blocks`), so that a process of a distributed simulator
+        draws only its own neurons' synapses (`blocks`: the blocks to draw; default all). The
+        stream 'connectivity/<target>' splits each source population's synapses over the blocks
+        (multinomial, in proportion to their neurons: the same law as uniform targets); block b
+        then draws four uniform numbers per synapse (source, target, weight, delay) from its own
+        child of that stream (:meth:`zoo.seeds.SeedStreams.generators`).
         """
-        net, p = net if net is not None else self.simulated_network(), self.params
+        net = net if net is not None else self.simulated_network()
         t = net.names.index(target)
-        rng = streams.generator(f"connectivity/{target}")
+        start, length = self._blocks(net, t)
+        groups = list(self._groups(streams, target, net, blocks))
+        n = groups[-1][0].stop if groups else 0
+        source, pre, post = (np.empty(n, np.int64) for _ in range(3))
+        weight, delay = np.empty(n), np.empty(n)
+        for rows, group_source, block, uniform in groups:  # the temporaries are a group's, not the population's
+            source[rows] = group_source
+            size = net.sizes[group_source]
+            pre[rows] = np.minimum((uniform[0] * size).astype(np.int64), size - 1)
+            post[rows] = start[block] + TARGET_BLOCKS * np.minimum((uniform[1] * length[block]).astype(np.int64),
+                                                                   length[block] - 1)
+            mean_w, sd_w = net.W[t, group_source], net.W_sd[t, group_source]
+            inhibitory = (mean_w < 0) & net.local[t, group_source]
+            weight[rows] = _truncated_normal(uniform[2], mean_w, sd_w, np.where(inhibitory, -np.inf, 0.0),
+                                             np.where(inhibitory, 0.0, np.inf))
+            delay[rows] = self._delays(net, target, group_source, uniform[3])
+        return source, pre, post, weight, delay
+
+    def _blocks(self, net, t):
+        """(start, length) of the blocks of population `t` (:func:`zoo.connectivity.residue_blocks`)."""
+        return connectivity.residue_blocks(_offsets(net.sizes)[t], net.sizes[t], TARGET_BLOCKS)
+
+    def _groups(self, streams, target, net, blocks=None, rows=(0, 1, 2, 3)):
+        """The synapses onto `target` in the blocks `blocks` (default all), in :meth:`draw_onto`'s
+        order, a group of consecutive blocks with about ``DRAW_GROUP`` synapses at a time:
+        (slice of the synapses, source population, block, uniform numbers [row, synapse]);
+        `rows`: which of the four numbers per synapse to keep."""
+        t = net.names.index(target)
         sources = np.flatnonzero(net.counts[t])
-        source = np.repeat(sources, net.counts[t, sources])
-        pre = rng.integers(0, net.sizes[source])
-        post = rng.integers(0, net.sizes[t], source.size)
-        mean_w, sd_w = net.W[t, source], net.W_sd[t, source]
-        inhibitory = (mean_w < 0) & net.local[t, source]
-        weight = _redrawn_normal(rng, mean_w, sd_w, np.where(inhibitory, -np.inf, 0.0), np.where(inhibitory, 0.0, np.inf))
+        _, length = self._blocks(net, t)
+        counts = streams.generator(f"connectivity/{target}").multinomial(net.counts[t, sources], length / length.sum())
+        counts = counts.reshape(sources.size, TARGET_BLOCKS)
+        chosen = np.flatnonzero(length) if blocks is None else np.intersect1d(blocks, np.flatnonzero(length))
+        synapses = counts[:, chosen].sum(axis=0)
+        rngs = streams.generators(f"connectivity/{target}", TARGET_BLOCKS, chosen)
+        ends = np.cumsum(synapses)
+        first = 0
+        while first < chosen.size:
+            last = min(int(np.searchsorted(ends, ends[first] - synapses[first] + DRAW_GROUP)), chosen.size - 1) + 1
+            group, begin = chosen[first:last], int(ends[first] - synapses[first])
+            uniform = np.concatenate([rngs[b].random((4, k))[list(rows)] for b, k in zip(group, synapses[first:last])],
+                                     axis=1)
+            per_block = counts[:, group]
+            yield (slice(begin, int(ends[last - 1])), np.repeat(np.tile(sources, group.size), per_block.T.ravel()),
+                   np.repeat(group, synapses[first:last]), uniform)
+            first = last
+
+    def _delays(self, net, target, source, uniform):
+        """Delays [ms] of synapses from populations `source`, from their uniform numbers (:meth:`draw_onto`)."""
+        p, t = self.params, net.names.index(target)
         mean_d, sd_d = net.delay[t, source], net.delay_sd[t, source]
-        delay = _redrawn_normal(rng, mean_d, sd_d, p.dt, mean_d + DELAY_TAIL_SD * sd_d)
-        return source, pre, post, weight, np.maximum(np.round(delay / p.dt), 1.0) * p.dt
+        delay = _truncated_normal(uniform, mean_d, sd_d, p.dt, mean_d + DELAY_TAIL_SD * sd_d)
+        return np.maximum(np.round(delay / p.dt), 1.0) * p.dt
 
     def connections(self, streams, target):
         """{source: (pre, post, weight [pA], delay [ms])} onto population `target` (see :meth:`draw_onto`)."""
         net = self.simulated_network()
         source, pre, post, weight, delay = self.draw_onto(streams, target, net)
+        order = np.argsort(source, kind="stable")
+        source, pre, post, weight, delay = (x[order] for x in (source, pre, post, weight, delay))
         bounds = np.flatnonzero(np.diff(source)) + 1
         return {net.names[s[0]]: (a, b, c, d) for s, a, b, c, d in
                 zip(*(np.split(x, bounds) for x in (source, pre, post, weight, delay))) if s.size}
@@ -283,10 +342,17 @@ class Schmidt2018(ZooModel):
     def _connect(self, sim, cells, net, streams):
         """The drawn synapses, merged per receptor type into projections of all neurons onto all
         neurons, each named after the target populations it covers, e.g.
-        'excitatory onto V1-23E..TH-6I'."""
+        'excitatory onto V1-23E..TH-6I'.
+
+        Each process draws only the blocks of target neurons it holds (:meth:`draw_onto`) and keeps
+        only the synapses onto its own neurons; where the projections end is set by the network's
+        synapse counts, so every process creates the same projections.
+        """
         first = _offsets(net.sizes)
         excitatory = is_excitatory(net.names)
+        local = _local_indices(cells)
         pending = {"excitatory": [], "inhibitory": []}  # (target name, rows)
+        pending_synapses = {"excitatory": 0, "inhibitory": 0}  # in the whole network
         projections = {}
 
         def flush(receptor):
@@ -295,23 +361,32 @@ class Schmidt2018(ZooModel):
                 return
             table = np.concatenate([rows for _, rows in parts])
             name = f"{receptor} onto {parts[0][0]}..{parts[-1][0]}"
-            progress.step("creating projection %s (%d synapses)", name, len(table))
+            progress.step("creating projection %s (%d synapses)", name, pending_synapses[receptor])
             projections[name] = sim.Projection(
                 cells, cells, sim.FromListConnector(table, column_names=["weight", "delay"]), sim.StaticSynapse(),
                 receptor_type=receptor, label=name,
             )
-            pending[receptor] = []
+            pending[receptor], pending_synapses[receptor] = [], 0
 
-        for target in net.names:
-            source, pre, post, weight, delay = self.draw_onto(streams, target, net)
-            t = net.names.index(target)
+        for t, target in enumerate(net.names):
+            here = local[(local >= first[t]) & (local < first[t] + net.sizes[t])] - first[t]
+            everything = here.size == net.sizes[t]
+            blocks = None if everything else np.unique((first[t] + here) % TARGET_BLOCKS)
+            source, pre, post, weight, delay = self.draw_onto(streams, target, net, blocks)
+            if not everything:  # a block may hold other processes' neurons too
+                mine = np.zeros(net.sizes[t], bool)
+                mine[here] = True
+                keep = mine[post]
+                source, pre, post, weight, delay = (x[keep] for x in (source, pre, post, weight, delay))
             from_E = excitatory[source]
             for receptor, keep in (("excitatory", from_E), ("inhibitory", ~from_E)):
-                if keep.any():
+                total = int(net.counts[t][excitatory == (receptor == "excitatory")].sum())
+                if total:
                     pending[receptor].append((target, np.column_stack((
                         first[source[keep]] + pre[keep], first[t] + post[keep],
                         to_pynn(weight[keep], "pA"), delay[keep]))))
-                    if sum(len(rows) for _, rows in pending[receptor]) >= PROJECTION_CHUNK:
+                    pending_synapses[receptor] += total
+                    if pending_synapses[receptor] >= PROJECTION_CHUNK:
                         flush(receptor)
         progress.step("connecting %d synapses", int(net.counts.sum()))
         for receptor in pending:
@@ -367,19 +442,27 @@ class Schmidt2018(ZooModel):
         ]
 
 
+def _local_indices(cells):
+    """Sorted indices of the neurons of `cells` that this process holds (all of them in one process)."""
+    ids = cells.local_cells
+    return np.sort(cells.id_to_index(ids)) if len(ids) else np.empty(0, np.int64)
+
+
 def _offsets(sizes):
     """Index of each population's first neuron in the population of all neurons."""
     return np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
 
 
-def _redrawn_normal(rng, mean, sd, low, high):
-    """Normal(mean, sd) samples (arrays, one per synapse), each redrawn until it lies in [low, high]
-    (NEST's redraw); `low` and `high` are scalars or arrays like `mean`."""
-    mean, sd = np.asarray(mean, dtype=float), np.asarray(sd, dtype=float)
-    low, high = np.broadcast_to(low, mean.shape), np.broadcast_to(high, mean.shape)
-    values = rng.normal(mean, sd)
-    bad = np.flatnonzero((values < low) | (values > high))
-    while bad.size:
-        values[bad] = rng.normal(mean[bad], sd[bad])
-        bad = bad[(values[bad] < low[bad]) | (values[bad] > high[bad])]
-    return values
+def _truncated_normal(uniform, mean, sd, low, high):
+    """Normal(mean, sd) restricted to [low, high], one value per uniform number in [0, 1), by
+    inversion: mean + sd Phi^-1(Phi(a) + u (Phi(b) - Phi(a))) with a, b the bounds in SDs from the
+    mean (the law of NEST's redraw). Intervals above the mean are inverted from the other side, where
+    Phi keeps its precision. `low` and `high` are scalars or arrays like `mean`."""
+    from scipy.special import ndtr, ndtri
+
+    a, b = (low - mean) / sd, (high - mean) / sd
+    above = a > 0
+    lower, upper = np.where(above, -b, a), np.where(above, -a, b)
+    phi_a = ndtr(lower)
+    z = ndtri(phi_a + uniform * (ndtr(upper) - phi_a))
+    return np.clip(mean + sd * np.where(above, -z, z), low, high)

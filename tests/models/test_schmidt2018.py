@@ -334,6 +334,92 @@ def test_drawn_connections_depend_on_the_seed_only(data):
     assert any(not np.array_equal(a[s][0], c[s][0]) for s in a)
 
 
+def _rows(columns):
+    """Synapses (source, pre, post, weight, delay) as a sorted list: equal lists are equal networks."""
+    return sorted(zip(*(np.asarray(column).tolist() for column in columns)))
+
+
+@needs_data
+def test_blocks_drawn_apart_give_the_network_drawn_whole(data):
+    """A process draws only its blocks of target neurons; any split of the blocks gives the same synapses."""
+    from zoo.models.schmidt2018.network import TARGET_BLOCKS
+
+    model = registry.create_model("schmidt2018.tiny")
+    net = model.simulated_network()
+    target = "V1-4E"
+    first = int(np.sum(net.sizes[:net.names.index(target)]))
+    whole = model.draw_onto(SeedStreams(1), target, net)
+    blocks = np.random.default_rng(0).permutation(TARGET_BLOCKS)
+    parts = [model.draw_onto(SeedStreams(1), target, net, np.sort(chosen)) for chosen in np.split(blocks, [5, 30])]
+    for chosen, part in zip(np.split(blocks, [5, 30]), parts):
+        assert set(np.unique((first + part[2]) % TARGET_BLOCKS)) <= set(chosen)
+    assert _rows(whole) == sorted(row for part in parts for row in _rows(part))
+    assert len(_rows(whole)) == net.counts[net.names.index(target)].sum()
+
+
+class _FakeSim:
+    """What schmidt2018's _connect asks of a PyNN module: the connection lists it hands over."""
+
+    class FromListConnector:
+        def __init__(self, table, column_names):
+            self.table = table
+
+    class StaticSynapse:
+        pass
+
+    def __init__(self):
+        self.tables = {}
+
+    def Projection(self, pre, post, connector, synapse, receptor_type, label):
+        self.tables[label] = connector.table
+        return label
+
+
+class _FakeCells:
+    """All neurons, of which this process holds those with index % processes == rank (NEST's round robin)."""
+
+    def __init__(self, size, rank, processes):
+        self.all_cells = np.arange(size) + 10
+        self.local_cells = self.all_cells[(np.arange(size) % processes) == rank]
+
+    def id_to_index(self, ids):
+        return np.asarray(ids) - 10
+
+
+@needs_data
+@pytest.mark.parametrize("processes", [2, 3])
+def test_each_process_draws_only_what_its_neurons_receive(data, processes):
+    """The connection lists of P processes hold each its own neurons' synapses (1/P of them), the
+    same projections on every process, and together the network of one process."""
+    model = registry.create_model("schmidt2018.tiny")
+    net = model.simulated_network()
+    size = int(net.sizes.sum())
+    one = _FakeSim()
+    model._connect(one, _FakeCells(size, 0, 1), net, SeedStreams(1))
+    split = []
+    for rank in range(processes):
+        sim = _FakeSim()
+        model._connect(sim, _FakeCells(size, rank, processes), net, SeedStreams(1))
+        assert sim.tables.keys() == one.tables.keys()
+        for table in sim.tables.values():
+            assert np.all(table[:, 1] % processes == rank)
+        held = sum(len(table) for table in sim.tables.values())
+        assert held == pytest.approx(net.counts.sum() / processes, rel=0.05)
+        split.append(sim)
+    for name, table in one.tables.items():
+        assert sorted(map(tuple, table.tolist())) == sorted(row for sim in split for row in map(tuple, sim.tables[name].tolist()))
+
+
+@needs_data
+def test_the_longest_delay_is_that_of_the_synapses_built(data):
+    from zoo.model import LONGEST_DELAY
+
+    model = registry.create_model("schmidt2018.tiny")
+    net = model.simulated_network()
+    longest = max(model.draw_onto(SeedStreams(4), target, net)[4].max(initial=0.0) for target in net.names)
+    assert model.draw(SeedStreams(4))[LONGEST_DELAY] == max(longest, 1.0)
+
+
 @needs_data
 def test_too_small_N_scaling_is_refused(data):
     with pytest.raises(ZooError, match="leaves .* populations without neurons"):

@@ -97,8 +97,9 @@ def plan(size, model, simulator, ranks, threads):
 
     Assumptions, stated in the result's ``basis``: the simulator's memory per neuron, synapse and
     neuron-delay slot (the model's bound on its longest delay: nothing is drawn) divides over the
-    ranks, its fixed part is paid by every rank; the connection lists are drawn
-    whole on every rank (as the zoo does today), so ``size.build_drawn`` is paid by every rank;
+    ranks, its fixed part is paid by every rank; the connection lists drawn during the build
+    (``size.build_drawn``) divide over the ranks, up to the model's ``size.drawn_split`` (1 for a
+    model that draws them whole on every rank);
     building (drawing and connecting, serial within a rank) divides over the ranks, simulating
     over the ranks x threads virtual processes, both with perfect scaling (a lower bound).
     """
@@ -108,7 +109,8 @@ def plan(size, model, simulator, ranks, threads):
     slots = delay_slots(size.neurons, model)
     simulator_bytes = (c["bytes_per_neuron"] * size.neurons + c["bytes_per_synapse"] * size.synapses
                        + c["bytes_per_delay_slot"] * slots)
-    per_rank = c["base_bytes"] + simulator_bytes / ranks + size.build_drawn
+    drawn = size.build_drawn / min(ranks, size.drawn_split)
+    per_rank = c["base_bytes"] + simulator_bytes / ranks + drawn
     return {
         "simulator": simulator,
         "ranks": ranks,
@@ -119,7 +121,7 @@ def plan(size, model, simulator, ranks, threads):
         "memory_per_rank_bytes": per_rank,
         "memory_total_bytes": per_rank * ranks,
         "memory_parts_bytes": {"fixed_per_rank": c["base_bytes"], "simulator_per_rank": simulator_bytes / ranks,
-                               "drawn_lists_per_rank": size.build_drawn},
+                               "drawn_lists_per_rank": drawn},
         "build_s": c["build_s_per_synapse"] * size.synapses / ranks,
         "simulate_s": c["fixed_s"] + seconds * (c["sim_s_per_neuron_s"] * size.neurons
                                                + c["sim_s_per_synapse_s"] * size.synapses
