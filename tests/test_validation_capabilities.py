@@ -57,6 +57,16 @@ def test_the_dry_pass_draws_the_same_connectivity_the_build_uses():
     assert {p["label"]: p["listed_connections"] for p in usage.projections} == counts
 
 
+def test_the_dry_pass_is_one_process_holding_every_neuron():
+    """schmidt2018 draws only the synapses onto the neurons its process holds: in the dry pass, all of them."""
+    model = registry.create_model("schmidt2018.tiny")
+    usage = capabilities.inspect(model)
+    assert sum(p["listed_connections"] for p in usage.projections if p["label"].startswith(("excitatory", "inhibitory"))) \
+        == int(model.simulated_network().counts.sum())
+    for simulator in ("nest", "brian2"):
+        assert [f for f in capabilities.check(usage, simulator) if f.level == "error"] == []
+
+
 @pytest.mark.parametrize("cell", ["SpikeSourceGamma", "SpikeSourceInhGamma", "GIF_cond_exp"])
 def test_cell_types_missing_from_brian2_are_errors_there_only(cell):
     def build(sim):

@@ -54,6 +54,14 @@ class _Population(_Anything):
     def __getitem__(self, key):
         return _View(self, key)
 
+    @property
+    def local_cells(self):
+        """The cells this process holds: all of them (one process; ids are the indices)."""
+        return np.arange(self.size)
+
+    def id_to_index(self, ids):
+        return np.asarray(ids)
+
     def initialize(self, **values):
         self._entry["initialized"].update(dict.fromkeys(values, True))
 
