@@ -39,9 +39,9 @@ ANATOMY_FILES = ("viscortex_raw_data.json", "viscortex_processed_data_backup.jso
                  "raw_data/Markov2014_InjectionSites.csv", "K_prime_original.npy")
 RATES_FILE = "fullscale_rates.json"
 EXTERNAL_DELAY_MS = 1.0  # the reference connects its poisson_generators with NEST's default delay
-DELAY_TAIL_SD = 6.0  # delays are redrawn above mean + 6 SD too (bounds max_delay; p < 1e-9 per draw)
+DELAY_TAIL_SD = 6.0  # delays are restricted to mean + 6 SD too (bounds max_delay; p < 1e-9 per draw)
 DRAWN_BYTES_PER_SYNAPSE = 40.0  # what drawing the synapses onto one population keeps (tracemalloc: 40 B) ...
-DRAWN_BYTES_PER_GROUP_SYNAPSE = 270.0  # ... and its temporaries per synapse of a group (127 B/synapse at 785 k)
+DRAWN_BYTES_PER_GROUP_SYNAPSE = 170.0  # ... and its temporaries per synapse of a group (95 B/synapse at 785 k)
 PROJECTION_CHUNK = 20_000_000  # synapses per projection at most (bounds the connection lists in memory)
 TARGET_BLOCKS = 64  # blocks of target neurons drawn from streams of their own: whole blocks per process up to 64
 DRAW_GROUP = 1 << 18  # synapses drawn and transformed together (bounds the drawing's temporaries)
@@ -167,7 +167,7 @@ class Schmidt2018(ZooModel):
         def longest():
             return max([EXTERNAL_DELAY_MS] + [
                 float(self._delays(net, target, source, uniform[0]).max(initial=0.0))
-                for target in net.names for _, source, _, uniform in self._groups(streams, target, net, rows=(3,))])
+                for target in net.names for _, source, _, uniform in self._groups(streams, target, net, rows=(3,))[1]])
 
         return Drawn(streams.master_seed, **{LONGEST_DELAY: longest})
 
@@ -276,8 +276,7 @@ class Schmidt2018(ZooModel):
         net = net if net is not None else self.simulated_network()
         t = net.names.index(target)
         start, length = self._blocks(net, t)
-        groups = list(self._groups(streams, target, net, blocks))
-        n = groups[-1][0].stop if groups else 0
+        n, groups = self._groups(streams, target, net, blocks)
         source, pre, post = (np.empty(n, np.int64) for _ in range(3))
         weight, delay = np.empty(n), np.empty(n)
         for rows, group_source, block, uniform in groups:  # the temporaries are a group's, not the population's
@@ -298,10 +297,11 @@ class Schmidt2018(ZooModel):
         return connectivity.residue_blocks(_offsets(net.sizes)[t], net.sizes[t], TARGET_BLOCKS)
 
     def _groups(self, streams, target, net, blocks=None, rows=(0, 1, 2, 3)):
-        """The synapses onto `target` in the blocks `blocks` (default all), in :meth:`draw_onto`'s
-        order, a group of consecutive blocks with about ``DRAW_GROUP`` synapses at a time:
-        (slice of the synapses, source population, block, uniform numbers [row, synapse]);
-        `rows`: which of the four numbers per synapse to keep."""
+        """(number, groups) of the synapses onto `target` in the blocks `blocks` (default all), in
+        :meth:`draw_onto`'s order: an iterator over groups of consecutive blocks with about
+        ``DRAW_GROUP`` synapses each, drawn when reached, as (slice of the synapses, source
+        population, block, uniform numbers [row, synapse]); `rows`: which of the four numbers per
+        synapse to keep."""
         t = net.names.index(target)
         sources = np.flatnonzero(net.counts[t])
         _, length = self._blocks(net, t)
@@ -311,6 +311,11 @@ class Schmidt2018(ZooModel):
         synapses = counts[:, chosen].sum(axis=0)
         rngs = streams.generators(f"connectivity/{target}", TARGET_BLOCKS, chosen)
         ends = np.cumsum(synapses)
+        return int(ends[-1]) if ends.size else 0, self._drawn_groups(sources, counts, chosen, synapses, ends, rngs, rows)
+
+    @staticmethod
+    def _drawn_groups(sources, counts, chosen, synapses, ends, rngs, rows):
+        """The groups of :meth:`_groups`, each drawn when asked for."""
         first = 0
         while first < chosen.size:
             last = min(int(np.searchsorted(ends, ends[first] - synapses[first] + DRAW_GROUP)), chosen.size - 1) + 1
