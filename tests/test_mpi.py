@@ -118,10 +118,12 @@ def test_same_virtual_processes_give_identical_spikes(runs):
 
 def test_a_network_drawn_per_rank_is_the_network_of_one_process(tmp_path):
     """schmidt2018 draws on each rank only the synapses onto that rank's neurons: the connectivity
-    fingerprint of 2 ranks still equals that of one process, and so does Brian2's."""
+    fingerprint of 2 ranks still equals that of one process, and so does Brian2's. Its multapses
+    are stored in the same order on both splits, so 1 x 2 threads and 2 ranks x 1 thread give the
+    same spikes."""
     _need_mpi()
-    argv = ["schmidt2018", "--variant", "tiny", "--seed", "2", "--duration", "50", "--no-plots", "--quiet"]
-    done = {"one": _single(argv + ["--sim", "nest", "--out", "one"], tmp_path),
+    argv = ["schmidt2018", "--variant", "tiny", "--seed", "3", "--no-plots", "--quiet"]
+    done = {"one": _single(argv + ["--sim", "nest", "--threads", "2", "--out", "one"], tmp_path),
             "ranks": _mpirun(2, argv + ["--sim", "nest", "--threads", "1", "--out", "ranks"], tmp_path),
             "brian2": _single(argv + ["--sim", "brian2", "--out", "brian2"], tmp_path)}
     for name, result in done.items():
@@ -130,6 +132,9 @@ def test_a_network_drawn_per_rank_is_the_network_of_one_process(tmp_path):
               for name in done}
     assert prints["one"]["sha256"] and prints["one"]["total_connections"] > 100_000
     assert prints["ranks"] == prints["one"] == prints["brian2"]
+    threads, ranks = _spikes(tmp_path / "one"), _spikes(tmp_path / "ranks")
+    assert sum(len(t) for t in ranks.values()) > 1000
+    assert threads.keys() == ranks.keys() and all(np.array_equal(threads[key], ranks[key]) for key in threads)
 
 
 def test_brian2_under_mpirun_is_one_line_and_exit_2(tmp_path):

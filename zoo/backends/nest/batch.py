@@ -81,12 +81,18 @@ The connections are the same as stock PyNN's, connection for connection: same
 (source, target, weight, delay) and same other parameters.  Only the order in
 which NEST stores them differs, which nothing in PyNN depends on.
 
+Under MPI each process records only the list rows onto its own neurons, in the
+list's order (stock PyNN sorts the list by target with an unstable sort first).
+Each virtual process then creates its connections in the same order whatever
+the split into processes and threads, so NEST stores a neuron's multapses in the
+same order, sums their inputs in the same order, and keeps its promise of the
+same spikes for the same number of virtual processes.
+
 Where the stock code still runs
 -------------------------------
 A ``_convergent_connect`` call goes to the stock implementation when
 
 * it happens outside a projection's construction (nothing is buffered then);
-* more than one MPI process runs (NEST cannot connect arrays under MPI);
 * it has a ``location_selector`` (stock raises NotImplementedError);
 * the presynaptic indices are not a 1-D array of non-negative integers;
 * the synapse type routes weight or delay into another variable
@@ -347,8 +353,7 @@ class _ProjectionSides:
         self.projection = projection
         synapse_type = projection.synapse_type
         self.batchable = (
-            projection._simulator.state.num_processes == 1
-            and (getattr(synapse_type, "weight_variable", None) or "weight") == "weight"
+            (getattr(synapse_type, "weight_variable", None) or "weight") == "weight"
             and (getattr(synapse_type, "delay_variable", None) or "delay") == "delay")
         if not self.batchable:
             return
@@ -480,8 +485,13 @@ def _connect_from_list(connector, projection, pending):
     indices = from_list.plain_indices(conn_list, projection)
     if indices is None:
         return False
-    for start in range(0, len(conn_list), pending.chunk_size):
+    held = None  # under MPI: the rows onto this process's neurons, in the list's order
+    if projection._simulator.state.num_processes > 1:
+        held = np.flatnonzero(np.asarray(projection.post._mask_local)[indices[1]])
+    for start in range(0, len(conn_list) if held is None else held.size, pending.chunk_size):
         rows = slice(start, start + pending.chunk_size)
+        if held is not None:
+            rows = held[rows]
         parameters = from_list.row_parameters(connector, projection.synapse_type, rows)
         if not pending.add_many(indices[0][rows], indices[1][rows], parameters):
             assert start == 0  # every chunk has the same kinds of parameter values
