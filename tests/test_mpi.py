@@ -137,6 +137,22 @@ def test_a_network_drawn_per_rank_is_the_network_of_one_process(tmp_path):
     assert threads.keys() == ranks.keys() and all(np.array_equal(threads[key], ranks[key]) for key in threads)
 
 
+@pytest.mark.parametrize("model", ["fore2020.tiny", "zerlaut2018.tiny"])
+def test_models_with_compiled_cells_run_on_ranks_as_on_threads(tmp_path, model):
+    """Their NESTML cells compile for the NEST built with MPI too (its own module cache, its C++
+    string ABI, its MPI headers), and 2 ranks x 1 thread give the spikes of 1 x 2 threads."""
+    _need_mpi()
+    name, variant = model.split(".")
+    argv = [name, "--variant", variant, "--seed", "2", "--no-plots", "--quiet", "--sim", "nest"]
+    done = {"threads": _single(argv + ["--threads", "2", "--out", "threads"], tmp_path),
+            "ranks": _mpirun(2, argv + ["--threads", "1", "--out", "ranks"], tmp_path)}
+    for key, result in done.items():
+        assert result.returncode == 0, f"{key}: {result.stderr[-2000:]}"
+    threads, ranks = _spikes(tmp_path / "threads"), _spikes(tmp_path / "ranks")
+    assert sum(len(t) for t in ranks.values()) > 100
+    assert threads.keys() == ranks.keys() and all(np.array_equal(threads[key], ranks[key]) for key in threads)
+
+
 def test_brian2_under_mpirun_is_one_line_and_exit_2(tmp_path):
     _need_mpi()
     done = _mpirun(2, TINY + ["--sim", "brian2", "--out", "b"], tmp_path)

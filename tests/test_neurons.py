@@ -186,6 +186,30 @@ def test_prepare_compiles_the_nest_module_into_the_cache_once():
     assert path.stat().st_mtime_ns == stamp
 
 
+def test_each_nest_build_has_its_own_compiled_modules(monkeypatch):
+    """The pip wheel and NEST built with MPI share a version, not a binary interface: a module
+    compiled for one must not be loaded by the other."""
+    pytest.importorskip("pynestml")
+    from zoo.backends.nest import neurons as nestml
+
+    paths = set()
+    for build in ("wheel", "built with MPI"):
+        monkeypatch.setattr(nestml, "_nest_build", lambda build=build: build)
+        paths.add(nestml.module_path(LIF_COND_EXP_OU))
+    assert len(paths) == 2
+
+
+def test_modules_follow_the_string_abi_of_the_nest_kernel(monkeypatch, tmp_path):
+    from zoo.backends.nest import neurons as nestml
+
+    kernel = tmp_path / "nestkernel_api.so"
+    monkeypatch.setattr(nestml, "_nest_package_dir", lambda: tmp_path)
+    kernel.write_bytes(b"..._ZNK4nest24StructuralPlasticityNode21get_synaptic_elementsESs...")  # the pip wheel
+    assert nestml._abi_flag() == "-D_GLIBCXX_USE_CXX11_ABI=0"
+    kernel.write_bytes(b"..." + nestml._NEW_ABI_SYMBOL + b"12basic_string...")  # built here from source
+    assert nestml._abi_flag() == "-D_GLIBCXX_USE_CXX11_ABI=1"
+
+
 def test_unexpected_generated_cpp_is_a_one_line_error():
     from zoo.backends.nest.neurons import tune_generated
 

@@ -12,7 +12,8 @@ and how they are overcome here:
    ``ltdl.h``, of which they need only the handle type: a one-line stand-in is used when the
    system has no libltdl headers.
 3. C++ ABI: the wheel is built with the pre-C++11 libstdc++ string ABI, so the module is
-   compiled with ``-D_GLIBCXX_USE_CXX11_ABI=0`` (otherwise it loads, then fails on missing symbols).
+   compiled with ``-D_GLIBCXX_USE_CXX11_ABI=0`` (otherwise it loads, then fails on missing symbols);
+   a NEST built from source here (with MPI) has the new ABI, and the module follows the kernel's.
 4. dynamic loading: Python imports ``nestkernel_api.so`` (the whole kernel) with RTLD_LOCAL, so
    a module could not see the kernel's symbols. Just before ``nest.Install``, the loaded kernel is
    promoted to RTLD_GLOBAL with ``dlopen(RTLD_NOLOAD | RTLD_GLOBAL)``; nothing has to be done before
@@ -160,6 +161,19 @@ def _nest_version():
     return version("nest-simulator")
 
 
+def _nest_build():
+    """The installed NEST build: a hash of its files as pip recorded them. The pip wheel and NEST
+    built with MPI from the source distribution share a version but not a binary interface, and
+    a module compiled against one cannot be loaded by the other."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        record = distribution("nest-simulator").read_text("RECORD") or ""
+    except PackageNotFoundError:  # NEST installed outside pip: its version stands for its build
+        record = ""
+    return hashlib.sha256(record.encode()).hexdigest()[:12]
+
+
 def _nestml_version():
     from importlib.metadata import PackageNotFoundError, version
 
@@ -176,7 +190,15 @@ def _compiler():
     return compiler
 
 
-CXXFLAGS = ("-std=c++20", "-O2", "-fPIC", "-shared", "-fopenmp", "-DNDEBUG", "-D_GLIBCXX_USE_CXX11_ABI=0", "-w")
+CXXFLAGS = ("-std=c++20", "-O2", "-fPIC", "-shared", "-fopenmp", "-DNDEBUG", "-w")
+# a kernel function that takes a std::string, as the new (C++11) string ABI mangles it
+_NEW_ABI_SYMBOL = b"_ZNK4nest24StructuralPlasticityNode21get_synaptic_elementsENSt7__cxx11"
+
+
+def _abi_flag():
+    """The libstdc++ string ABI of the installed NEST kernel, as a compiler flag (obstacle 3)."""
+    new = _NEW_ABI_SYMBOL in (_nest_package_dir() / "nestkernel_api.so").read_bytes()
+    return f"-D_GLIBCXX_USE_CXX11_ABI={int(new)}"
 
 
 def cache_root():
@@ -216,8 +238,8 @@ def module_path(neuron):
     """Path of the compiled module in the cache (it may not exist yet)."""
     compiler = _compiler()
     # the generated source covers the definition and this generator; versions cover the rest
-    key = "|".join([nestml_source(neuron), NORMAL_HEADER.read_text(), repr(_EDITS), _nest_version(), _nestml_version(),
-                    compiler, " ".join(CXXFLAGS)])
+    key = "|".join([nestml_source(neuron), NORMAL_HEADER.read_text(), repr(_EDITS), _nest_version(), _nest_build(),
+                    _nestml_version(), compiler, " ".join(CXXFLAGS)])
     tag = hashlib.sha256(key.encode()).hexdigest()[:12]
     return cache_root() / f"{neuron.name}-nest{_nest_version()}-{tag}" / f"{module_name(neuron)}.so"
 
@@ -255,11 +277,25 @@ def _include_flags(workdir):
     except ImportError:
         if not Path("/usr/include/boost/type_index.hpp").exists():
             raise ZooError(f"custom neuron types on NEST need Boost headers; install them with: {INSTALL_HINT}") from None
+    flags += _nest_build_includes()
     compat = Path(workdir) / "compat"
     compat.mkdir(exist_ok=True)
     (compat / "ltdl.h").write_text("/* zoo: what NEST's module_manager.h needs of libltdl */\n"
                                    "typedef struct lt__handle *lt_dlhandle;\n")
     return flags + ["-idirafter", str(compat)]  # the system's ltdl.h, where present, comes first
+
+
+def _nest_build_includes():
+    """-I flags of the include directories NEST was built with (``nest-config --includes``, installed
+    beside this Python), those that exist and are not the system's: a NEST built with MPI includes
+    mpi.h in its headers. The pip wheel names only system directories and its own build folder."""
+    config = Path(sys.executable).with_name("nest-config")
+    if not config.exists():
+        return []
+    done = subprocess.run([str(config), "--includes"], capture_output=True, text=True)
+    directories = [word[2:] for word in done.stdout.split() if word.startswith("-I")] if done.returncode == 0 else []
+    system = {Path("/usr/include"), Path("/usr/local/include")}
+    return [f"-I{d}" for d in dict.fromkeys(directories) if Path(d).is_dir() and Path(d) not in system]
 
 
 def compile_module(neuron):
@@ -284,7 +320,7 @@ def compile_module(neuron):
         shutil.copy(NORMAL_HEADER, generated / NORMAL_HEADER.name)
         partial = target.with_suffix(f".{os.getpid()}.tmp")
         target.parent.mkdir(parents=True, exist_ok=True)
-        _run([_compiler(), *CXXFLAGS, f"-I{generated}", *_include_flags(tmp), *sources, "-o", str(partial)],
+        _run([_compiler(), *CXXFLAGS, _abi_flag(), f"-I{generated}", *_include_flags(tmp), *sources, "-o", str(partial)],
              f"compiling the NEST module of {neuron.name}")
         shutil.copy(source, target.parent / source.name)
         os.replace(partial, target)  # atomic: concurrent processes see a whole module or none
