@@ -93,6 +93,22 @@ def test_two_runs_to_one_out_never_replace_each_other(tmp_path):
         assert json.loads((kept / "provenance.json").read_text())["seeds"]["master"] == loser
 
 
+def test_runs_started_together_into_one_new_folder_both_write(tmp_path, monkeypatch):
+    """Two runs into siblings of a folder that does not exist yet: the other run makes the folder
+    between this run's look and its own mkdir (as fore2020's conditions command starts three)."""
+    parent = tmp_path / "conditions"
+    stock_mkdir = Path.mkdir
+
+    def mkdir_after_the_other_run(self, *args, **kwargs):
+        if self == parent and not parent.exists():
+            os.mkdir(parent)  # the other run was quicker
+        return stock_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir_after_the_other_run)
+    staged = ResultsDir(parent / "control")
+    assert staged.staging.is_dir() and staged._made == []  # the folder is the other run's: never removed by this one
+
+
 def test_force_never_replaces_a_directory_marked_by_file_name_alone(tmp_path):
     (tmp_path / "provenance.json").write_text("{}")
     (tmp_path / "thesis.tex").write_text("keep")

@@ -168,9 +168,11 @@ class ResultsDir:
         self._made = []  # folders made for the target, removed again on abort
         try:
             for folder in reversed([self.target.parent, *self.target.parent.parents]):
-                if not folder.exists():
+                try:  # not exists() then mkdir(): runs started together into one folder race there
                     folder.mkdir()
-                    self._made.append(folder)
+                except FileExistsError:
+                    continue
+                self._made.append(folder)
             self.staging.mkdir()
         except OSError as err:
             self._remove_made()
