@@ -208,11 +208,12 @@ class _Schedule:
             self.sources.append((ids, steps, np.asarray(values, dtype=float)))
         self.cells = np.unique(np.concatenate([ids for ids, _, _ in self.sources]))
         self._columns = [np.searchsorted(self.cells, ids) for ids, _, _ in self.sources]
+        self._steps = np.unique(np.concatenate([steps for _, steps, _ in self.sources]))  # sorted
 
     def changes(self, start, stop):
         """Steps in [start, stop) at which some amplitude changes."""
-        steps = np.concatenate([steps for _, steps, _ in self.sources])
-        return sorted(int(step) for step in np.unique(steps[(steps >= start) & (steps < stop)]))
+        steps = self._steps
+        return steps[np.searchsorted(steps, start):np.searchsorted(steps, stop)].tolist()
 
     def current_at(self, step):
         """The summed amplitude into each of ``self.cells`` during `step` (0 before a source's first time)."""
