@@ -71,6 +71,9 @@ def main(argv=None):
         mode, scale, warmup, sim = args.child
         print(json.dumps(child(mode, float(scale), float(warmup), float(sim))))
         return 0
+    from process_costs import claim_output
+
+    args.out = claim_output(args.out)
     results = []
     for round_no in range(args.rounds):
         for mode in (("runtime", "standalone") if round_no % 2 == 0 else ("standalone", "runtime")):
@@ -98,7 +101,7 @@ def main(argv=None):
                  " (run call, incl. preparing the cached code)")
               + f", whole process {min(r['process_wall_s'] for r in mine):.0f} s wall, peak {peak / 2**20:.0f} MiB")
     if args.out:
-        Path(args.out).write_text(json.dumps({"scale": args.scale, "warmup_ms": args.warmup_ms, "sim_ms": args.sim_ms,
+        args.out.write_text(json.dumps({"scale": args.scale, "warmup_ms": args.warmup_ms, "sim_ms": args.sim_ms,
                                               "results": results}, indent=1))
     return 0
 

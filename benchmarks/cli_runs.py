@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from process_costs import fmt, machine_info  # noqa: E402
+from process_costs import claim_output, fmt, machine_info  # noqa: E402
 
 PHASES = ("build", "fingerprint", "simulate", "analysis")
 
@@ -77,6 +77,7 @@ def main(argv=None):
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--out", type=Path, help="JSON file (default benchmarks/results/cli-<spec>-<date>.json)")
     args = parser.parse_args(argv)
+    out = claim_output(args.out, ROOT / "benchmarks" / "results" / f"cli-{args.spec}-{datetime.date.today()}.json")
     extra = [item for text in args.set for item in ("--set", text)]
     rounds = []
     for round_number in range(args.repeat):
@@ -89,8 +90,6 @@ def main(argv=None):
                   f"{result['cpu_s']:.1f} CPU s, load {result['load_before']:.1f}", flush=True)
     print()
     print(table(rounds, args.sims))
-    out = args.out or ROOT / "benchmarks" / "results" / f"cli-{args.spec}-{datetime.date.today()}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"spec": args.spec, "sets": args.set, "machine": machine_info(),
                                "rounds": rounds}, indent=1))
     print(f"\nwritten to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")

@@ -58,7 +58,7 @@ from pathlib import Path
 
 import numpy as np
 
-from process_costs import Clock, best_per_config, cpu_seconds, cython_modules, fmt, machine_info, peak_bytes, run_rounds
+from process_costs import Clock, best_per_config, claim_output, cpu_seconds, cython_modules, fmt, machine_info, peak_bytes, run_rounds
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
@@ -325,6 +325,7 @@ def main(argv=None):
         args.trials, args.rounds = 1, 1
     if args.trials < 1 or args.rounds < 1:
         parser.error("--trials and --rounds must be positive")
+    args.out = claim_output(args.out)
     meta = {"machine": machine_info(), "seed": SEED, "trials": args.trials, "rounds": args.rounds,
             "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
     print(f"fore2020 benchmark: 3 conditions x {args.trials} trial(s) of 2 s, {args.rounds} round(s), configs "
@@ -358,7 +359,7 @@ def main(argv=None):
     print(f"round-to-round spread (max/min - 1) of build and simulate CPU s: {spread}")
     print(f"load average: start {meta['machine']['load_average_at_start']}, end {meta['load_average_at_end']}")
     if args.out:
-        Path(args.out).write_text(json.dumps({"meta": meta, "warm": warm, "runs": runs, "best": table,
+        args.out.write_text(json.dumps({"meta": meta, "warm": warm, "runs": runs, "best": table,
                                               "errors": errors, "table": lines, "verdicts": verdicts}, indent=1))
     return 0
 

@@ -33,16 +33,13 @@ import sys
 import time
 from pathlib import Path
 
+from process_costs import claim_output, cpu_seconds
+
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 SEED = 1
 ROSTAMI_FACTORS = (1, 2, 4, 8)
 SCHMIDT_N = (0.001, 0.002, 0.004, 0.008, 0.016)
-
-
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def create(series, size, warmup_ms, sim_ms):
@@ -277,6 +274,7 @@ def main(argv=None):
         print(json.dumps(fitted, indent=1))
         figure(points, fitted, args.figure)
         return 0
+    args.out = claim_output(args.out)
     sizes = {"rostami2020": args.factors, "schmidt2018": args.n_scalings}
     points = []
     meta = {"load_average_at_start": os.getloadavg(), "cores": os.cpu_count(), "seed": SEED,
@@ -301,7 +299,7 @@ def main(argv=None):
                               f"{result['peak_bytes'] / 2**20:.0f} MiB (est {e['peak_memory_bytes'] / 2**20:.0f}), "
                               f"{result['process_wall_s']:.0f} s wall", file=sys.stderr, flush=True)
                     if args.out:
-                        Path(args.out).write_text(json.dumps({"meta": meta, "points": points}, indent=1))
+                        args.out.write_text(json.dumps({"meta": meta, "points": points}, indent=1))
     return 0
 
 

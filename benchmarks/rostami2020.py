@@ -786,6 +786,10 @@ def main():
         if "--stock-scale" not in sys.argv:
             args.stock_scale = 0.04
         args.no_readme = True
+    from process_costs import claim_output
+
+    out = claim_output(args.out, HERE / "results" /
+                       f"rostami2020-{datetime.date.today().isoformat()}{'-quick' if args.quick else ''}.json")
     common = {"threads": args.threads, "warmup_ms": args.warmup_ms, "sim_ms": args.sim_ms}
     do_stock = args.stock_scale > 0 and "brian2" in args.backends
     start_load = os.getloadavg()
@@ -855,8 +859,6 @@ def main():
             print(f"  {c['backend']:<6} scale {c['scale']:g}: {what} = {t['ratio']:.2f} "
                   f"({relation} {t['limit']:g}): {t['verdict']}")
 
-    out = args.out or HERE / "results" / f"rostami2020-{date}{'-quick' if args.quick else ''}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
     document = {
         **meta,
         "command": "python benchmarks/rostami2020.py " + " ".join(args.argv),
