@@ -31,6 +31,47 @@ class Clock:
         return False
 
 
+def claim_output(path, default=None):
+    """The results file to write, checked before anything runs: never an existing file.
+
+    An explicit `path` that exists ends the benchmark here with one line; a `default` name that
+    exists gets the next free suffix (``-b``, ``-c``...). The folder is made. So a finished
+    benchmark is never lost to, nor overwrites, a results file.
+    """
+    if path is None and default is None:
+        return None
+    if path is not None:
+        path = Path(path)
+        if path.exists():
+            sys.exit(f"error: {path} exists; choose another --out (nothing was run)")
+    else:
+        default = Path(default)
+        path, letter = default, ord("b")
+        while path.exists():
+            path = default.with_name(f"{default.stem}-{chr(letter)}{default.suffix}")
+            letter += 1
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        sys.exit(f"error: cannot make the folder for {path}: {error.strerror} (nothing was run)")
+    return path
+
+
+def pages_environment(pages, environ=os.environ):
+    """The environment for a benchmark's child process on "ordinary" or "huge" memory pages
+    (glibc's ``malloc.hugetlb`` tunable, which ``python -m zoo.run`` switches on for itself:
+    zoo/run/huge_pages.py); so that both sides of a comparison run on the same pages."""
+    from zoo.run import huge_pages
+
+    tunables = [t for t in environ.get("GLIBC_TUNABLES", "").split(":") if t and not t.startswith(huge_pages.TUNABLE)]
+    plain = {k: v for k, v in environ.items() if k != "GLIBC_TUNABLES"}
+    if tunables:
+        plain["GLIBC_TUNABLES"] = ":".join(tunables)
+    if pages == "huge":
+        return huge_pages.environment(plain)
+    return {**plain, huge_pages.SWITCH: "0"}
+
+
 def peak_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 

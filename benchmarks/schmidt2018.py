@@ -26,6 +26,9 @@ the warm-up: NEST's one-off preparation is in the warm-up), and peak resident me
 (``ru_maxrss``); the zoo configurations also report the resident memory after each step. Seconds
 are CPU seconds (user + system, robust to other load; with 2 threads about twice the wall
 seconds), wall seconds are in the JSON file. NEST threads: ``--threads`` (2 as in issue 24).
+Memory pages: ``--pages ordinary huge`` runs every configuration on each, the reference and the zoo
+on the same (``huge``: glibc's ``malloc.hugetlb``, which ``python -m zoo.run`` switches on for
+itself, zoo/run/huge_pages.py); ``ordinary`` is the default.
 
     python benchmarks/schmidt2018.py --out benchmarks/results/schmidt2018-DATE.json       # n = k = 0.01
     python benchmarks/schmidt2018.py --scales 0.002 0.005 0.01 --k 0.01 --configs reference zoo-nest zoo-brian2
@@ -45,7 +48,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from process_costs import Clock, best, fmt, machine_info, peak_bytes, run_rounds
+from process_costs import Clock, best, claim_output, fmt, machine_info, pages_environment, peak_bytes, run_rounds
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
@@ -93,7 +96,7 @@ def run_reference(c):
         status = nest.GetKernelStatus()
         return {"model_s": model.wall, "model_cpu_s": model.cpu, "build_s": build.wall, "build_cpu_s": build.cpu,
                 "warmup_s": warmup.wall, "warmup_cpu_s": warmup.cpu, "simulate_s": run.wall,
-                "simulate_cpu_s": run.cpu, "neurons": int(sum(M.N[a]["total"] for a in M.area_list)),
+                "simulate_cpu_s": run.cpu, "neurons": len(nest.GetNodes({"element_type": "neuron"})),
                 "synapses_nest": int(status["num_connections"]), "spikes": int(status["local_spike_counter"]),
                 "steps_mib": {"built": built, "simulated": resident_mib()}}
 
@@ -185,7 +188,8 @@ def child_main(config_json):
 def run_child(payload):
     start = time.perf_counter()
     done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(payload)],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+                          capture_output=True, text=True, cwd=ROOT, check=False,
+                          env=pages_environment(payload["pages"]))
     if done.returncode:
         last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
         return dict(payload, error=last[:400])
@@ -193,12 +197,12 @@ def run_child(payload):
                 process_wall_s=time.perf_counter() - start, load_average=os.getloadavg())
 
 
-def table(results, configs, scales):
-    lines = ["| n | k | config | neurons | build CPU s | sim CPU s per bio-s | x ref | sim wall s per bio-s | "
-             "peak MiB | x ref |", "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+def table(results, configs, scales, pages=("ordinary",)):
+    lines = ["| n | k | pages | config | neurons | build CPU s | sim CPU s per bio-s | x ref | sim wall s per bio-s | "
+             "peak MiB | x ref |", "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     verdicts = []
-    for n in scales:
-        mine = {r["config"]: r for r in results if r["n"] == n}
+    for n, kind in ((n, kind) for n in scales for kind in pages):
+        mine = {r["config"]: r for r in results if r["n"] == n and r.get("pages", "ordinary") == kind}
         ref = mine.get("reference")
         for config in configs:
             r = mine.get(config)
@@ -207,11 +211,11 @@ def table(results, configs, scales):
             peak_x = r["peak_bytes"] / ref["peak_bytes"] if ref else None
             sim_x = (r["simulate_cpu_per_bio_s"] / ref["simulate_cpu_per_bio_s"]
                      if ref and "simulate_cpu_per_bio_s" in r else None)
-            lines.append(f"| {n:g} | {r['k']:g} | {config} | {r.get('neurons', '-')} | {fmt(r.get('build_cpu_s'), 1)} | "
+            lines.append(f"| {n:g} | {r['k']:g} | {kind} | {config} | {r.get('neurons', '-')} | {fmt(r.get('build_cpu_s'), 1)} | "
                          f"{fmt(r.get('simulate_cpu_per_bio_s'), 1)} | {fmt(sim_x)} | "
                          f"{fmt(r.get('simulate_per_bio_s'), 1)} | {r['peak_bytes'] / 2**20:.0f} | {fmt(peak_x)} |")
             if config == "zoo-nest" and ref:
-                verdicts.append(f"n = {n:g}: zoo-nest / reference peak {peak_x:.2f}x (target <= {TARGETS['peak']}): "
+                verdicts.append(f"n = {n:g}, {kind} pages: zoo-nest / reference peak {peak_x:.2f}x (target <= {TARGETS['peak']}): "
                                 + ("met" if peak_x <= TARGETS["peak"] else "NOT met")
                                 + f"; simulate CPU s per bio-s {sim_x:.2f}x (target <= {TARGETS['simulate']}): "
                                 + ("met" if sim_x <= TARGETS["simulate"] else "NOT met"))
@@ -227,6 +231,9 @@ def main(argv=None):
     parser.add_argument("--warmup-ms", type=float, default=100.0)
     parser.add_argument("--sim-ms", type=float, default=300.0, help="measured biological time")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--pages", nargs="+", default=["ordinary"], choices=["ordinary", "huge"],
+                        help="memory pages of every child, reference and zoo alike: ordinary (4 kB), or huge "
+                             "(glibc's malloc.hugetlb, as python -m zoo.run uses where it can)")
     parser.add_argument("--quick", action="store_true", help="n = k = 0.002, 50 + 50 ms")
     parser.add_argument("--out", help="JSON file for the results (not overwritten)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -236,19 +243,18 @@ def main(argv=None):
         return 0
     if args.quick:
         args.scales, args.warmup_ms, args.sim_ms = [0.002], 50.0, 50.0
-    if args.out and Path(args.out).exists():
-        sys.exit(f"error: {args.out} exists; nothing was run")
-    meta = {"machine": machine_info(), "seed": SEED, "threads": args.threads, "warmup_ms": args.warmup_ms,
+    args.out = claim_output(args.out)
+    meta = {"machine": machine_info(), "seed": SEED, "threads": args.threads, "pages": args.pages, "warmup_ms": args.warmup_ms,
             "sim_ms": args.sim_ms, "rounds": args.rounds, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
             "command": " ".join(["python", "benchmarks/schmidt2018.py"] + (argv or sys.argv[1:]))}
     print(f"schmidt2018 benchmark: n {args.scales}, k {args.k or 'n'}, {args.threads} thread(s), "
           f"{args.warmup_ms:g} + {args.sim_ms:g} ms; load {meta['machine'].get('load_average_at_start')}",
           file=sys.stderr, flush=True)
-    points = [(config, n) for n in args.scales for config in args.configs]
+    points = [(config, n, pages) for n in args.scales for pages in args.pages for config in args.configs]
 
     def run_one(point, round_no):
-        config, n = point
-        return run_child({"config": config, "n": n, "k": args.k or n, "threads": args.threads,
+        config, n, pages = point
+        return run_child({"config": config, "n": n, "k": args.k or n, "threads": args.threads, "pages": pages,
                           "warmup_ms": args.warmup_ms, "sim_ms": args.sim_ms, "round": round_no})
 
     def describe(result):
@@ -257,13 +263,13 @@ def main(argv=None):
                 f"load {result['load_average'][0]:.1f}")
 
     runs, errors = run_rounds(points, args.rounds, run_one, describe)
-    best_runs = [best(mine) for config, n in points
-                 if (mine := [r for r in runs if r["config"] == config and r["n"] == n])]
-    lines, verdicts = table(best_runs, args.configs, args.scales)
+    best_runs = [best(mine) for config, n, pages in points
+                 if (mine := [r for r in runs if (r["config"], r["n"], r["pages"]) == (config, n, pages)])]
+    lines, verdicts = table(best_runs, args.configs, args.scales, args.pages)
     verdicts += [f"NOT RUN: {name}: {reason}" for name, reason in errors.items()]
     print("\n".join(lines + verdicts))
     if args.out:
-        Path(args.out).write_text(json.dumps({"meta": meta, "runs": runs, "best": best_runs, "errors": errors,
+        args.out.write_text(json.dumps({"meta": meta, "runs": runs, "best": best_runs, "errors": errors,
                                               "table": lines, "verdicts": verdicts}, indent=1))
     return 0
 

@@ -28,7 +28,8 @@ process (user + system; robust to the other load of a shared machine), wall seco
 JSON file. The zoo configurations write their spikes, and the script compares every NEST variant
 with the zoo's Brian2 run of the same seed (same network, same afferent spikes): population rates
 and the fraction of spikes with a spike of the same cell within 1 ms on the other side (each NEST
-configuration against the Brian2 run of the same cell model).
+configuration against the Brian2 run of the same cell model). ``--pages huge`` runs every child on
+glibc's huge memory pages, as ``python -m zoo.run`` does where it can (zoo/run/huge_pages.py).
 
     python benchmarks/zerlaut2018.py                       # all configurations, 2 rounds
     python benchmarks/zerlaut2018.py --configs zoo-nest zoo-brian2 --rounds 3
@@ -50,7 +51,7 @@ from pathlib import Path
 
 import numpy as np
 
-from process_costs import Clock, best_per_config, cython_modules, fmt, machine_info, peak_bytes, run_rounds
+from process_costs import Clock, best_per_config, claim_output, cython_modules, pages_environment, fmt, machine_info, peak_bytes, run_rounds
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 1
@@ -190,7 +191,7 @@ def run_child(config, args, spikes_dir, round_no):
     before = cython_modules()
     start = time.perf_counter()
     done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(payload)],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+                          capture_output=True, text=True, cwd=ROOT, check=False, env=pages_environment(args.pages))
     wall = time.perf_counter() - start
     if done.returncode:
         last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
@@ -232,6 +233,9 @@ def main(argv=None):
     parser.add_argument("--tol", type=float, default=1e-3, help="gsl_error_tol of zoo-nest-tol")
     parser.add_argument("--t-stop-ms", type=float, default=1500.0, help="simulated time (README: 1500)")
     parser.add_argument("--quick", action="store_true", help="300 ms, 1 round")
+    parser.add_argument("--pages", default="ordinary", choices=["ordinary", "huge"],
+                        help="memory pages of every child: ordinary (4 kB) or huge (glibc's malloc.hugetlb, as "
+                             "python -m zoo.run uses where it can)")
     parser.add_argument("--out", help="JSON file for the results")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -240,8 +244,9 @@ def main(argv=None):
         return 0
     if args.quick:
         args.t_stop_ms, args.rounds = 300.0, 1
+    args.out = claim_output(args.out)
     spikes_dir = Path(tempfile.mkdtemp(prefix="zerlaut-bench-"))
-    meta = {"machine": machine_info(), "seed": SEED, "t_stop_ms": args.t_stop_ms, "tol": args.tol,
+    meta = {"machine": machine_info(), "seed": SEED, "t_stop_ms": args.t_stop_ms, "tol": args.tol, "pages": args.pages,
             "rounds": args.rounds, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
     print(f"zerlaut2018 benchmark: {args.t_stop_ms:g} ms, {args.rounds} round(s), configs {' '.join(args.configs)}; "
           f"load {meta['machine'].get('load_average_at_start')}", file=sys.stderr, flush=True)
@@ -309,7 +314,7 @@ def main(argv=None):
                                              for k, v in agreement.items()))
     print(f"round-to-round spread (max/min - 1) of build and simulate CPU s: {spread}")
     if args.out:
-        Path(args.out).write_text(json.dumps({"meta": meta, "runs": runs, "best": table, "agreement": agreement,
+        args.out.write_text(json.dumps({"meta": meta, "runs": runs, "best": table, "agreement": agreement,
                                               "errors": errors, "table": lines, "verdicts": verdicts}, indent=1))
     return 0
 

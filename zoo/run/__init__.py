@@ -6,6 +6,7 @@
 - :mod:`.costs`: what a run would need, checked before anything is drawn;
 - :mod:`.apart`: the spikes written in a forked process, which a crashing writer cannot take down;
 - :mod:`.signals`: SIGTERM and SIGHUP handled like Ctrl-C;
+- :mod:`.huge_pages`: the command line's process restarted once on glibc's huge memory pages;
 - :mod:`.provenance`: what a result needs to be trusted and reproduced.
 """
 

@@ -2,6 +2,10 @@
 
 import sys
 
-from .cli import main
+from .huge_pages import restart
+
+restart()  # once, before any simulator is loaded: see zoo/run/huge_pages.py
+
+from .cli import main  # noqa: E402
 
 sys.exit(main())

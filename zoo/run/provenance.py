@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import huge_pages
+
 
 # What a tree may hold beyond its commit and still count as clean: the committed validation reports,
 # which are outputs (regenerating several writes one after another), not code.
@@ -59,6 +61,7 @@ def record(model, backend, streams, timings, peak_memory, fingerprint, window_ms
         "command": [Path(sys.argv[0]).name] + sys.argv[1:],
         "zoo_commit": _git_commit(),
         "results_version": RESULTS_VERSION,
-        "host": {"node": platform.node(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "host": {"node": platform.node(), "cpus": os.cpu_count(), "platform": platform.platform(),
+                 "malloc_huge_pages": huge_pages.in_use()},
         "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
