@@ -86,6 +86,7 @@ def test_two_ranks_write_one_results_directory_like_one_process(runs):
     assert sorted(p.name for p in folder.iterdir()) == ["one", "ranks", "threads"]  # nothing partial, nothing kept
     assert sorted(p.name for p in (folder / "ranks").iterdir()) == sorted(p.name for p in (folder / "one").iterdir())
     assert done["2x1"].stdout.count("results written") == 1
+    assert "Warning" not in done["2x1"].stderr, done["2x1"].stderr[-2000:]  # NEST's warnings on local nodes included
     assert done["2x1"].stdout.count("population") == 1  # one summary table
     prov = json.loads((folder / "ranks" / "provenance.json").read_text())
     assert prov["backend"]["mpi_processes"] == 2 and prov["backend"]["threads"] == 1

@@ -25,6 +25,7 @@ and 1 ms. Other current sources (DC, AC, noisy) and cells without ``I_e`` connec
 
 import contextlib
 import functools
+import warnings
 
 import numpy as np
 
@@ -189,7 +190,9 @@ def _local(cells):
     nodes = nest.NodeCollection(cells.tolist())
     if nest.NumProcesses() == 1:
         return nodes
-    return nest.GetLocalNodeCollection(nodes)
+    with warnings.catch_warnings():  # NEST warns that local collections differ between ranks: here that is the point
+        warnings.filterwarnings("ignore", message=r"(?s)\s*GetLocalNodeCollection")
+        return nest.GetLocalNodeCollection(nodes)
 
 
 class _Schedule:
