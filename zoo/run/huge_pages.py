@@ -9,7 +9,7 @@ NEST at N_scaling 0.01, at the same peak memory, and so does the multi-area-mode
 pages (benchmarks/README.md, *schmidt2018: zoo vs the multi-area-model code*).
 
 glibc reads the tunable once, when a process starts, so ``python -m zoo.run`` restarts itself
-once with it (``os.execv``: the same process id, before any simulator or MPI is loaded). It does
+once with it (``os.execve``: the same process id, before any simulator or MPI is loaded). It does
 not where it cannot help or was declined: a C library other than glibc 2.35 or later, a kernel
 with transparent huge pages switched off, ``glibc.malloc.hugetlb`` already in ``GLIBC_TUNABLES``
 (the user's choice, or this restart's), or ``ZOO_HUGE_PAGES=0``. The spikes do not change: where
@@ -35,7 +35,8 @@ def _glibc_version():
 def _kernel_mode(path=KERNEL_MODE):
     """The kernel's transparent-huge-page mode ('always', 'madvise' or 'never'); None if unknown."""
     try:
-        text = open(path, encoding="ascii").read()
+        with open(path, encoding="ascii") as mode:
+            text = mode.read()
     except OSError:
         return None
     start, end = text.find("["), text.find("]")
