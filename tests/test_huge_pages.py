@@ -63,3 +63,15 @@ def test_a_run_restarts_on_huge_pages_unless_declined_with_the_same_spikes(tmp_p
     assert _run(tmp_path / "on") is expected
     assert _run(tmp_path / "off", ZOO_HUGE_PAGES="0") is False
     assert _spikes(tmp_path / "on") == _spikes(tmp_path / "off")
+
+
+def test_a_validation_run_restarts_on_huge_pages_too(tmp_path, monkeypatch):
+    from zoo.validation import runs
+    from zoo.validation.runs import RunSpec
+
+    monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    monkeypatch.delenv("ZOO_HUGE_PAGES", raising=False)
+    spec = RunSpec("rostami2020", "tiny", (("simtime", 50.0),), "nest", 1)
+    done = runs.ensure_runs([spec], tmp_path / "runs", jobs=1)[spec]
+    host = json.loads((done.path / "provenance.json").read_text())["host"]
+    assert host["malloc_huge_pages"] is huge_pages.wanted({})

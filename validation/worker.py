@@ -76,4 +76,7 @@ def _run(data, ranks, rank):
 
 
 if __name__ == "__main__":
+    from zoo.run.huge_pages import restart
+
+    restart()  # on huge memory pages, as python -m zoo.run runs (zoo/run/huge_pages.py)
     sys.exit(main())
