@@ -36,7 +36,7 @@ def _parser():
     parser.add_argument("--threads", type=int, default=1, help="NEST threads per condition (default: 1)")
     parser.add_argument("--jobs", type=int,
                         help="conditions run at a time, each in its own single-threaded process (default: all of "
-                             "them; on two cores 3 x 100 trials take 8.5-9.7 min on either backend)")
+                             "them; on two cores 3 x 100 trials take 7-10 min on either backend)")
     parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--quirks", action="store_true", help="the reference code's correlated per-trial weights")
     parser.add_argument("--conditions", nargs="+", default=list(CONDITIONS), choices=CONDITIONS)
