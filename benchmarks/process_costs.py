@@ -57,19 +57,13 @@ def claim_output(path, default=None):
     return path
 
 
-def pages_environment(pages, environ=os.environ):
+def pages_environment(pages):
     """The environment for a benchmark's child process on "ordinary" or "huge" memory pages
     (glibc's ``malloc.hugetlb`` tunable, which ``python -m zoo.run`` switches on for itself:
     zoo/run/huge_pages.py); so that both sides of a comparison run on the same pages."""
     from zoo.run import huge_pages
 
-    tunables = [t for t in environ.get("GLIBC_TUNABLES", "").split(":") if t and not t.startswith(huge_pages.TUNABLE)]
-    plain = {k: v for k, v in environ.items() if k != "GLIBC_TUNABLES"}
-    if tunables:
-        plain["GLIBC_TUNABLES"] = ":".join(tunables)
-    if pages == "huge":
-        return huge_pages.environment(plain)
-    return {**plain, huge_pages.SWITCH: "0"}
+    return huge_pages.environment(os.environ, pages)
 
 
 def peak_bytes():

@@ -43,10 +43,14 @@ def _kernel_mode(path=KERNEL_MODE):
     return text[start + 1:end] if 0 <= start < end else None
 
 
+def _tunables(environ):
+    """``GLIBC_TUNABLES`` of `environ` as {name: value}, in its order."""
+    return dict(item.split("=", 1) for item in environ.get("GLIBC_TUNABLES", "").split(":") if "=" in item)
+
+
 def in_use(environ=os.environ):
     """Whether this process runs with glibc's huge-page tunable switched on."""
-    settings = dict(item.split("=", 1) for item in environ.get("GLIBC_TUNABLES", "").split(":") if "=" in item)
-    return settings.get(TUNABLE, "0") != "0"
+    return _tunables(environ).get(TUNABLE, "0") != "0"
 
 
 def wanted(environ=os.environ, glibc=..., kernel_mode=...):
@@ -55,14 +59,22 @@ def wanted(environ=os.environ, glibc=..., kernel_mode=...):
     See the module's docstring for when not."""
     glibc = _glibc_version() if glibc is ... else glibc
     kernel_mode = _kernel_mode() if kernel_mode is ... else kernel_mode
-    return (environ.get(SWITCH, "1") != "0" and TUNABLE not in environ.get("GLIBC_TUNABLES", "")
+    return (environ.get(SWITCH, "1") != "0" and TUNABLE not in _tunables(environ)
             and glibc is not None and glibc >= (2, 35) and kernel_mode in ("always", "madvise"))
 
 
-def environment(environ=os.environ):
-    """`environ` with the tunable added to whatever ``GLIBC_TUNABLES`` already holds."""
-    tunables = environ.get("GLIBC_TUNABLES")
-    return {**environ, "GLIBC_TUNABLES": f"{tunables}:{TUNABLE}=1" if tunables else f"{TUNABLE}=1"}
+def environment(environ=os.environ, pages="huge"):
+    """`environ` for a process on "huge" pages (the tunable set to 1, beside whatever else
+    ``GLIBC_TUNABLES`` holds) or on "ordinary" ones (the tunable removed, the restart declined)."""
+    tunables = {name: value for name, value in _tunables(environ).items() if name != TUNABLE}
+    plain = {name: value for name, value in environ.items() if name != "GLIBC_TUNABLES"}
+    if pages == "huge":
+        tunables[TUNABLE] = "1"
+    else:
+        plain[SWITCH] = "0"
+    if tunables:
+        plain["GLIBC_TUNABLES"] = ":".join(f"{name}={value}" for name, value in tunables.items())
+    return plain
 
 
 def restart():
