@@ -3,11 +3,15 @@
 PyNN puts a parrot neuron behind every spike source of pyNN.nest. For the zoo's two kinds of
 source the parrot changes nothing but the cost:
 
-- a replayed train (:func:`spike_source`) is the same for every target: the spike generators
-  connect straight to their targets, their times set in one call. 5000 parrots relaying ~7 M
-  afferent spikes took a fifth of zerlaut2018's simulation time. PyNN turns ``precise_times`` on
-  for every spike generator and sets ``t - min_delay``; the times here are grid times, set as
-  such (stock PyNN's ``k * 0.1 - 0.1`` on a precise generator put one spike in six a step late);
+- a replayed train (:func:`spike_source`) is the same for every target, so it needs no relay. The
+  zoo replays it with NEST's ``spike_train_injector``, not the ``spike_generator`` of PyNN's
+  SpikeSourceArray: the injector is a node like a neuron, placed on one virtual process and sending
+  through NEST's spike exchange, while a generator is a device copied onto every thread, updated
+  there every min_delay and delivering straight from its own container of connections. With
+  5000 injectors instead of generators, zerlaut2018's README run (one-step min_delay) simulated in
+  5.1 s instead of 8.9 s and peaked at 0.85 GB instead of 1.12 GB, with the same spikes. The times are set on the grid in one call (PyNN turns ``precise_times``
+  on and sets ``t - min_delay``; stock PyNN's ``k * 0.1 - 0.1`` on a precise generator put one
+  spike in six a step late);
 - a Poisson source with one target (:func:`poisson_source`, zoo.inputs.private_poisson): a
   ``poisson_generator`` draws an independent train for each of its targets, so with one target
   the parrot only relays every input spike once more, through NEST's spike exchange rather than
@@ -21,21 +25,23 @@ that way, more than its 2.4 M synapses. A generator updates, in node order, each
 connection order and draws from the thread's generator: the draws, and so the spikes, are those of
 one generator per cell.
 
-A spike generator without a parrot can be recorded and sends the same train to all its targets;
-it cannot be the source of a plastic synapse, and all its connections, recorder included, must
-use one synapse model (NEST's rules for devices). Spikes recorded from such a Poisson source
-would be a further independent train, not the one delivered; the zoo records neither.
+A Poisson generator without a parrot sends through its device connections: it cannot be the
+source of a plastic synapse, and all its connections must use one synapse model (NEST's rules for
+devices). Spikes recorded from it would be a further independent train, not the one delivered;
+the zoo records neither.
 """
 
 import numpy as np
 
 
 def spike_source(sim, trains, label):
-    """A SpikeSourceArray population replaying `trains` (times in ms) straight to its targets."""
+    """A SpikeSourceArray population replaying `trains` (times in ms) from spike_train_injector nodes."""
     import nest
     from pyNN.standardmodels import build_translations
 
-    celltype = _without_parrots(sim.SpikeSourceArray, translations=build_translations(("spike_times", "spike_times")))
+    injector = {"on_grid": "spike_train_injector", "off_grid": "spike_train_injector"}
+    celltype = _without_parrots(sim.SpikeSourceArray, translations=build_translations(("spike_times", "spike_times")),
+                                nest_name=injector, always_local=False)
     population = sim.Population(len(trains), celltype(), label=label)
     population.node_collection.set(precise_times=False)
     nest.SetStatus(population.node_collection, [{"spike_times": np.asarray(t, dtype=float)} for t in trains])
