@@ -128,6 +128,41 @@ def test_one_input_spike_gives_the_definitions_conductance_and_voltage_trace(bac
     assert v.max() > params["E_L"] + 5 and v[onset_i + 30] < v[onset_i - 1]  # both inputs visible
 
 
+def _conductances_on_nest(max_delay, runs):
+    """g_e and g_i [nS] of one cell on NEST: an excitatory spike at 10 ms (delay 0.1 ms) and an
+    inhibitory one at 30 ms (delay `max_delay`), simulated in runs of the given lengths [ms]."""
+    from zoo import backends
+    from zoo.seeds import SeedStreams
+
+    b = backends.setup("nest", SeedStreams(1), threads=1, timestep=DT, min_delay=DT, max_delay=max_delay)
+    sim = b.sim
+    cell = sim.Population(1, cell_type(LIF_COND_EXP_OU, sim)(**GRANULE))
+    for time, receptor, delay in ((10.0, "excitatory", DT), (30.0, "inhibitory", max_delay)):
+        source = sim.Population(1, sim.SpikeSourceArray(spike_times=[time]))
+        sim.Projection(source, cell, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.001, delay=delay),
+                       receptor_type=receptor)
+    cell.record(["g_e", "g_i"])
+    for duration in runs:
+        sim.run(duration)
+    segment = cell.get_data().segments[0]
+    traces = [_signal(segment, name)[:, 0] for name in ("g_e", "g_i")]
+    b.end()
+    return traces
+
+
+@pytest.mark.parametrize("max_delay", [2.0, 10.0])  # 21 buffer slots, in the node; 101, on the heap
+def test_nest_spike_buffers_deliver_at_spike_time_plus_delay_across_runs(max_delay):
+    """zoo_ring_buffers.h: each spike lands in its port once, at spike time + delay, also when it is
+    still in flight at the end of a run (the inhibitory one at 31 ms)."""
+    pytest.importorskip("pynestml")
+    for runs in ((60.0,), (31.0, 29.0)):
+        ge, gi = _conductances_on_nest(max_delay, runs)
+        onset_e, onset_i = int(np.flatnonzero(ge > 0)[0]), int(np.flatnonzero(gi > 0)[0])
+        assert onset_e in (round(10.1 / DT), round(10.1 / DT) + 1)
+        assert onset_i - onset_e == round(20.0 / DT) + round((max_delay - DT) / DT)
+        assert ge.max() == pytest.approx(1.0) and gi.max() == pytest.approx(1.0)  # once each, 0.001 uS = 1 nS
+
+
 def test_refractory_clamp_and_spike_count_agree_with_the_definition(backend):
     sim = backend.sim
     cell = sim.Population(1, cell_type(LIF_COND_EXP_OU, sim)(**dict(GRANULE, g_t=0.0, I_e=6.0)))
@@ -214,7 +249,7 @@ def test_unexpected_generated_cpp_is_a_one_line_error():
     from zoo.backends.nest.neurons import tune_generated
 
     with pytest.raises(ZooError, match="nestml==9.0") as err:
-        tune_generated("void update() { S_.g_n += random(); }", LIF_COND_EXP_OU)
+        tune_generated({"cpp": "void update() { S_.g_n += random(); }", "h": ""}, LIF_COND_EXP_OU)
     assert "\n" not in str(err.value)
 
 
