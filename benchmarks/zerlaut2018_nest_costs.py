@@ -4,15 +4,19 @@ Each part runs in a process of its own, 1500 ms at dt = 0.1 ms, one thread; CPU 
 simulation (user + system) are printed per part:
 
 * ``cells``        5000 unconnected RS cells of the model's cell (``--cell-model``), no input;
-* ``cells+gen``    the same cells, each driven by its own spike generator replaying a 900 Hz train
+* ``cells+gen``    the same cells, each driven by its own replayed 900 Hz train
                    drawn in NumPy (~6.5 M spikes, as the README protocol's afferents), delay 0.1 ms,
                    through ``zoo.inputs.spike_source`` (a zoo session, on NEST or Brian2);
 * ``nest-plain``, ``nest-gen-0.1``, ``nest-gen-1.0``, ``nest-injector-0.1``: plain NEST, 5000
                    ``iaf_psc_delta`` that never fire, without input, with the same trains from
-                   ``spike_generator`` at a delay of 0.1 ms (one step: NEST's min_delay) and 1 ms, and
-                   from ``spike_train_injector`` (a node sending through the normal spike exchange).
+                   ``spike_generator`` at a delay of 0.1 ms and 1 ms, and from ``spike_train_injector``
+                   (a node sending through the normal spike exchange; what zoo.inputs.spike_source
+                   uses on NEST) at 0.1 ms. NEST's min_delay is the delay of the part (0.1 ms without
+                   input), so every node is updated every step except in ``nest-gen-1.0``.
 
-    python benchmarks/zerlaut2018_nest_costs.py                 # every part, NEST and Brian2
+``--pages huge`` runs every part on glibc's huge memory pages, as ``python -m zoo.run`` does.
+
+    python benchmarks/zerlaut2018_nest_costs.py --pages huge    # every part, NEST and Brian2
     python benchmarks/zerlaut2018_nest_costs.py --parts cells cells+gen --cell-model aeif_cond_exp
 """
 
@@ -21,6 +25,8 @@ import json
 import resource
 import subprocess
 import sys
+
+from process_costs import pages_environment
 
 N, T_MS, RATE_HZ = 5000, 1500.0, 900.0
 PARTS = ("cells", "cells+gen", "nest-plain", "nest-gen-0.1", "nest-gen-1.0", "nest-injector-0.1")
@@ -70,10 +76,12 @@ def nest_part(part):
     nest.set_verbosity("M_ERROR")
     nest.ResetKernel()
     nest.resolution = 0.1
+    delay = 0.1 if part in ("nest-plain",) else float(part.split("-")[2])
+    nest.set(min_delay=delay, max_delay=max(delay, 1.0))
     targets = nest.Create("iaf_psc_delta", N, {"V_th": 1e9})
     spikes = 0
     if part != "nest-plain":
-        kind, delay = part.split("-")[1], float(part.split("-")[2])
+        kind = part.split("-")[1]
         drive = trains()
         spikes = sum(t.size for t in drive)
         sources = nest.Create("spike_generator" if kind == "gen" else "spike_train_injector", N)
@@ -89,6 +97,8 @@ def main(argv=None):
     parser.add_argument("--parts", nargs="+", default=list(PARTS), choices=PARTS)
     parser.add_argument("--sims", nargs="+", default=["nest", "brian2"], choices=["nest", "brian2"])
     parser.add_argument("--cell-model", default="euler", choices=["euler", "aeif_cond_exp"])
+    parser.add_argument("--pages", default="ordinary", choices=["ordinary", "huge"],
+                        help="memory pages of every part: ordinary (4 kB) or huge (glibc's malloc.hugetlb)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -99,11 +109,12 @@ def main(argv=None):
         return 0
     import os
 
-    print(f"load average at start {os.getloadavg()}", flush=True)
+    print(f"load average at start {os.getloadavg()}, {args.pages} pages", flush=True)
     for part in args.parts:
         for sim in (args.sims if not part.startswith("nest-") else ["nest"]):
             spec = {"part": part, "sim": sim, "cell_model": args.cell_model}
-            done = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)], capture_output=True, text=True)
+            done = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)], capture_output=True, text=True,
+                                  env=pages_environment(args.pages))
             line = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
             if not line:
                 print(f"{part} {sim}: FAILED: {(done.stderr.strip().splitlines() or ['?'])[-1]}", flush=True)
