@@ -197,7 +197,7 @@ def test_models_without_original_code_here_say_so_in_one_line():
         arm.require(registry.create_model("peng2021.tiny"))
     with pytest.raises(ZooError, match="runs the variants default"):
         arm.require(registry.create_model("rostami2020.tiny"))
-    with pytest.raises(ZooError, match="runs the variants reference_quirks, reference_quirks_10, not 'tiny'"):
+    with pytest.raises(ZooError, match="runs the variants reference_quirks, reference_quirks_10, gabazine_quirks_10, muscarine_quirks_10, not 'tiny'"):
         arm.require(registry.create_model("fore2020.tiny"))
 
 

@@ -41,9 +41,10 @@ from unittest import mock
 
 import numpy as np
 
-DESCRIPTION = ("trfore/chatmodel run_simulation.py (e5aea56) on Brian2, unmodified: its Control condition, "
-               "Brian2's seed from the run, stopped before its pandas analysis")
-CONDITION = {"reference_quirks": "Control", "reference_quirks_10": "Control"}  # zoo variant -> its condition
+DESCRIPTION = ("trfore/chatmodel run_simulation.py (e5aea56) on Brian2, unmodified: its condition of the variant "
+               "(Control, GABAzine or ACh), Brian2's seed from the run, stopped before its pandas analysis")
+CONDITION = {"reference_quirks": "Control", "reference_quirks_10": "Control",  # zoo variant -> its condition
+             "gabazine_quirks_10": "GABAzine", "muscarine_quirks_10": "ACh"}
 VARIANTS = tuple(CONDITION)
 CONDITIONS = ("Control", "GABAzine", "ACh")  # its main()'s order
 TRIAL_MS = 2000.0  # its `runtime`

@@ -10,7 +10,8 @@ active MFs of ``random.seed(451)``, mu_k of ``RandomState(35)``, and per trial o
 shared by all MFs, from ``RandomState(seed_t)`` re-seeded for every MF with
 seed_t = ``RandomState(43).randint(1, 1000, n_trials)[t]`` and a gamma shape of 1 - eps or 1 + eps
 (numpy's gamma takes different algorithms on either side of 1). Which MFs got which side depended
-on float rounding in sympy; here the 15/17 split is drawn from the master seed.
+on float rounding in sympy; here the 15/17 split is drawn from the master seed. Under muscarine
+(its ACh condition) its tonic factors r come from ``RandomState(1)``, the same in every run.
 """
 
 import numpy as np
@@ -66,7 +67,8 @@ def tonic_factor(params, streams):
     if p.tonic_sd == 0:
         return np.full(p.N_grc, p.tonic_mean)
     shape = (p.tonic_mean / p.tonic_sd) ** 2
-    return streams.generator("drug/tonic_factor").gamma(shape, p.tonic_mean / shape, p.N_grc)
+    generator = np.random.RandomState(1) if p.reference_quirks else streams.generator("drug/tonic_factor")
+    return generator.gamma(shape, p.tonic_mean / shape, p.N_grc)
 
 
 def active_inputs(params, pairs, active):

@@ -30,7 +30,7 @@ CONTROL = Fore2020Params()
 QUIRKS = CONTROL.replace(reference_quirks=True)
 # The original code's third arm at full size: its Control protocol with 10 trials (its 100 take
 # ~10 CPU min per condition here on top of a ~15-min analysis, which validation skips).
-QUIRKS_10 = QUIRKS.replace(n_trials=10)
+QUIRKS_10 = QUIRKS.replace(n_trials=10)  # its GABAzine and ACh conditions below, likewise
 # Test scale: 1/8 of the GrCs, 4 trials; MF -> GrC probability kept, so per-GrC statistics hold.
 TINY = CONTROL.replace(N_grc=512, n_trials=4)
 
@@ -44,5 +44,9 @@ VARIANTS = {
                                         "(two shared factors per trial; its active MFs and mean weights)", SRC),
     "reference_quirks_10": Variant(QUIRKS_10, "reference_quirks with 10 trials: full size, the original code's "
                                               "Control as a third arm in affordable time", SRC),
+    "gabazine_quirks_10": Variant(condition(QUIRKS_10, "gabazine"), "reference_quirks_10 under GABAzine: the "
+                                  "original code's GABAzine condition as a third arm", SRC),
+    "muscarine_quirks_10": Variant(condition(QUIRKS_10, "muscarine"), "reference_quirks_10 under muscarine, with "
+                                   "the reference code's fixed tonic factors: its ACh condition as a third arm", SRC),
     "tiny": Variant(TINY, "for tests: control with 512 GrCs and 4 trials", "zoo (test scale)"),
 }

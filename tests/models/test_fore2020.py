@@ -63,6 +63,16 @@ def test_muscarine_tonic_factor_is_gamma_04_007():
     assert np.all(Fore2020(CONTROL).draw(SeedStreams(1))["tonic_factor"] == 1.0)
 
 
+def test_muscarine_with_reference_quirks_takes_the_reference_codes_fixed_tonic_factors():
+    """Its ACh condition draws r from RandomState(1) in every run; the zoo's own draw follows the seed."""
+    quirks = VARIANTS["muscarine_quirks_10"].params
+    reference = np.random.RandomState(1).gamma((0.4 / 0.07) ** 2, 0.07**2 / 0.4, quirks.N_grc)
+    for seed in (1, 2):
+        np.testing.assert_allclose(Fore2020(quirks).draw(SeedStreams(seed))["tonic_factor"], reference, rtol=1e-12)
+    own = [Fore2020(condition(CONTROL, "muscarine")).draw(SeedStreams(seed))["tonic_factor"] for seed in (1, 2)]
+    assert not np.allclose(own[0], own[1])
+
+
 def test_trial_expanded_sources_carry_each_trials_weight():
     params = VARIANTS["tiny"].params
     model = Fore2020(condition(params, "muscarine"))
