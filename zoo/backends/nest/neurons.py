@@ -214,8 +214,16 @@ def module_name(neuron):
 
 NORMAL_HEADER = Path(__file__).with_name("zoo_normal.h")
 BUFFERS_HEADER = Path(__file__).with_name("zoo_ring_buffers.h")
-_BUFFERS = "zoo::RingBuffers< NUM_SPIKE_RECEPTORS >"
-_SUMS = "zoo::PortValues< NUM_SPIKE_RECEPTORS >"
+
+
+def _kept_in_node(name, heap_type, node_type):
+    """The edits that turn NESTML's buffer member `name`, a `heap_type`, into a `node_type` of
+    zoo_ring_buffers.h (its getters, its declaration, its two constructor entries)."""
+    return (("h", f"{heap_type}& get_{name}()", f"{node_type}& get_{name}()", "input ports", 2),
+            ("h", f"{heap_type} {name};", f"{node_type} {name};", "input ports", 1),
+            ("cpp", f"{name}( {heap_type}( NUM_SPIKE_RECEPTORS ) )", f"{name}()", "input ports", 2))
+
+
 # (file, NESTML 9.0's text, zoo's text, what the neuron has that many of, occurrences per one)
 _EDITS = (
     ("cpp", "normal_dev_( nest::get_vp_specific_rng( get_thread() ) )",
@@ -225,15 +233,9 @@ _EDITS = (
     ("cpp", "  B_.spike_input_received_[ nestml_buffer_idx - MIN_SPIKE_RECEPTOR ].add_value(\n"
      "    e.get_rel_delivery_steps( nest::kernel().simulation_manager.get_slice_origin() ),\n"
      "    1. );\n", "", "input ports", 1),
-    ("h", "std::vector< nest::RingBuffer >& get_spike_inputs_()", f"{_BUFFERS}& get_spike_inputs_()", "input ports", 2),
-    ("h", "std::vector< nest::RingBuffer > spike_inputs_;", f"{_BUFFERS} spike_inputs_;", "input ports", 1),
-    ("cpp", "spike_inputs_( std::vector< nest::RingBuffer >( NUM_SPIKE_RECEPTORS ) )", "spike_inputs_()", "input ports", 2),
-    *((kind, old.format(name=name), new.format(name=name), "input ports", count)
-      for name in ("spike_inputs_grid_sum_", "spike_input_received_grid_sum_")
-      for kind, old, new, count in (
-          ("h", "std::vector< double >& get_{name}()", _SUMS + "& get_{name}()", 2),
-          ("h", "std::vector< double > {name};", _SUMS + " {name};", 1),
-          ("cpp", "{name}( std::vector< double >( NUM_SPIKE_RECEPTORS ) )", "{name}()", 2))),
+    *_kept_in_node("spike_inputs_", "std::vector< nest::RingBuffer >", "zoo::RingBuffers< NUM_SPIKE_RECEPTORS >"),
+    *(edit for name in ("spike_inputs_grid_sum_", "spike_input_received_grid_sum_")
+      for edit in _kept_in_node(name, "std::vector< double >", "zoo::PortValues< NUM_SPIKE_RECEPTORS >")),
 )
 _HEADERS = (NORMAL_HEADER, BUFFERS_HEADER)
 
