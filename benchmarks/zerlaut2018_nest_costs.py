@@ -76,7 +76,7 @@ def nest_part(part):
     nest.set_verbosity("M_ERROR")
     nest.ResetKernel()
     nest.resolution = 0.1
-    delay = 0.1 if part in ("nest-plain",) else float(part.split("-")[2])
+    delay = 0.1 if part == "nest-plain" else float(part.split("-")[2])
     nest.set(min_delay=delay, max_delay=max(delay, 1.0))
     targets = nest.Create("iaf_psc_delta", N, {"V_th": 1e9})
     spikes = 0
