@@ -3,13 +3,13 @@
  * inside the node.
  *
  * NESTML holds a neuron's spike inputs in a std::vector of nest::RingBuffer, each of which holds
- * its slots in a std::vector of its own: two heap blocks away from the node, at addresses the
- * allocator chose. Reading one slot per port and step therefore waits on memory (perf: 60 % of
- * zerlaut2018's cell update, 5000 cells at a one-step min_delay). Here the slots of all ports lie
- * in the node itself, which NEST allocates with its neighbours, so a sweep over the nodes reads
- * memory in order. Same meaning as nest::RingBuffer: a slot per step of min_delay + max_delay,
- * indexed through the kernel's moduli, read and zeroed once per step. Networks whose delays need
- * more than CAPACITY slots get them on the heap.
+ * its slots in a std::vector of its own: two dependent loads from heap blocks away from the node.
+ * Reading one slot per port and step waited on them (perf annotate: 63 % of zerlaut2018's cell
+ * update, 5000 cells at a one-step min_delay). Here the slots lie in the node itself, the ports of
+ * one step side by side ([step][port]), so one cache line serves every port for several steps.
+ * Same meaning as nest::RingBuffer: a slot per step of min_delay + max_delay, indexed through the
+ * kernel's moduli, read and zeroed once per step. Networks whose delays need more than CAPACITY
+ * slots get them on the heap.
  */
 #ifndef ZOO_RING_BUFFERS_H
 #define ZOO_RING_BUFFERS_H
@@ -64,14 +64,14 @@ public:
   std::size_t
   size() const
   {
-    return sized_ ? PORTS : 0;
+    return slots_ > 0 ? PORTS : 0;
   }
 
   /** Forget the buffers (NESTML: before a first run); resize() makes them anew. */
   void
   clear()
   {
-    sized_ = false;
+    slots_ = 0;
   }
 
   /** Zeroed slots for the kernel's current delays, unless they exist for them already (NESTML calls
@@ -81,21 +81,19 @@ public:
   {
     const std::size_t slots = nest::kernel().connection_manager.get_min_delay()
       + nest::kernel().connection_manager.get_max_delay();
-    if ( sized_ and slots == slots_ )
+    if ( slots == slots_ )
     {
       return;
     }
     slots_ = slots;
     heap_.assign( slots <= CAPACITY ? 0 : PORTS * slots, 0.0 );
     std::fill( inline_, inline_ + PORTS * CAPACITY, 0.0 );
-    sized_ = true;
   }
 
 private:
   double inline_[ PORTS * CAPACITY ] = {};
   std::vector< double > heap_;
-  std::size_t slots_ = 0;
-  bool sized_ = false;
+  std::size_t slots_ = 0; //!< min_delay + max_delay in steps when made (at least 2); 0: not made
 };
 
 /** A value per port (NESTML's per-step sums of the buffers), in the node; the interface of the
