@@ -135,19 +135,20 @@ def _conductances_on_nest(max_delay, runs):
     from zoo.seeds import SeedStreams
 
     b = backends.setup("nest", SeedStreams(1), threads=1, timestep=DT, min_delay=DT, max_delay=max_delay)
-    sim = b.sim
-    cell = sim.Population(1, cell_type(LIF_COND_EXP_OU, sim)(**GRANULE))
-    for time, receptor, delay in ((10.0, "excitatory", DT), (30.0, "inhibitory", max_delay)):
-        source = sim.Population(1, sim.SpikeSourceArray(spike_times=[time]))
-        sim.Projection(source, cell, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.001, delay=delay),
-                       receptor_type=receptor)
-    cell.record(["g_e", "g_i"])
-    for duration in runs:
-        sim.run(duration)
-    segment = cell.get_data().segments[0]
-    traces = [_signal(segment, name)[:, 0] for name in ("g_e", "g_i")]
-    b.end()
-    return traces
+    try:
+        sim = b.sim
+        cell = sim.Population(1, cell_type(LIF_COND_EXP_OU, sim)(**GRANULE))
+        for time, receptor, delay in ((10.0, "excitatory", DT), (30.0, "inhibitory", max_delay)):
+            source = sim.Population(1, sim.SpikeSourceArray(spike_times=[time]))
+            sim.Projection(source, cell, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.001, delay=delay),
+                           receptor_type=receptor)
+        cell.record(["g_e", "g_i"])
+        for duration in runs:
+            sim.run(duration)
+        segment = cell.get_data().segments[0]
+        return [_signal(segment, name)[:, 0] for name in ("g_e", "g_i")]
+    finally:
+        b.end()  # also when building or running fails, so that later tests get a fresh session
 
 
 @pytest.mark.parametrize("max_delay", [2.0, 10.0])  # 21 buffer slots, in the node; 101, on the heap
