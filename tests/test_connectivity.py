@@ -101,37 +101,12 @@ def test_pairs_are_the_columns_of_the_same_draw():
     assert np.array_equal(pairs[:, 0], pre) and np.array_equal(pairs[:, 1], post)
 
 
-@pytest.mark.parametrize("labels", ["clusters", "negative", "wide", "float"])
-@pytest.mark.parametrize("autapses", [True, False])
-def test_divided_by_group_is_the_same_draw_divided(monkeypatch, labels, autapses):
-    monkeypatch.setattr(connectivity, "_BLOCK", 7)  # many blocks, the last one short
-    gen = np.random.default_rng(3)
-    pre_group = {"clusters": np.arange(40) // 8, "negative": gen.integers(-3, 3, 40),
-                 "wide": gen.integers(0, 3, 40) * 100_000, "float": gen.integers(0, 3, 40) * 1000.5}[labels]
-    post_group = pre_group[:30][::-1].copy()
-    pairs = connectivity.bernoulli_pairs(np.random.default_rng(4), 40, 30, 0.3, autapses, np.int32)
-    same, other = connectivity.bernoulli_pairs_by_group(np.random.default_rng(4), 40, 30, 0.3, pre_group, post_group,
-                                                        autapses, np.int32)
-    keep = pre_group[pairs[:, 0]] == post_group[pairs[:, 1]]
-    assert 0 < keep.sum() < len(pairs)
-    assert same.dtype == other.dtype == np.int32
-    np.testing.assert_array_equal(same, pairs[keep])
-    np.testing.assert_array_equal(other, pairs[~keep])
-    empty = connectivity.bernoulli_pairs_by_group(np.random.default_rng(4), 0, 30, 0.3, pre_group[:0], post_group)
-    assert [part.shape for part in empty] == [(0, 2), (0, 2)]
-
-
 def test_lists_grow_when_the_draw_exceeds_the_room_set_aside(monkeypatch):
     expected = connectivity.bernoulli_pairs(np.random.default_rng(8), 50, 40, 0.3, dtype=np.int32)
-    groups = np.arange(50) // 10, np.arange(40) // 8
-    divided = connectivity.bernoulli_pairs_by_group(np.random.default_rng(8), 50, 40, 0.3, *groups, dtype=np.int32)
     monkeypatch.setattr(connectivity, "_capacity", lambda *args: 3)
     monkeypatch.setattr(connectivity, "_BLOCK", 64)  # blocks larger than the room
     np.testing.assert_array_equal(connectivity.bernoulli_pairs(np.random.default_rng(8), 50, 40, 0.3, dtype=np.int32),
                                   expected)
-    for part, grown in zip(divided, connectivity.bernoulli_pairs_by_group(np.random.default_rng(8), 50, 40, 0.3, *groups,
-                                                                          dtype=np.int32)):
-        np.testing.assert_array_equal(grown, part)
 
 
 @pytest.mark.parametrize("first,size", [(0, 10), (7, 200), (130, 3), (64, 64)])
@@ -141,3 +116,40 @@ def test_residue_blocks_deal_every_cell_into_the_block_of_its_network_index(firs
     assert np.array_equal(np.sort(cells), np.arange(size))
     for b in range(64):
         assert np.all((first + start[b] + 64 * np.arange(length[b])) % 64 == b)
+
+
+def test_blocks_holding_and_block_targets_invert_each_other():
+    cells = np.array([0, 5, 64, 69, 130])
+    assert connectivity.blocks_holding(cells).tolist() == [0, 2, 5]
+    assert connectivity.block_targets(5, 200).tolist() == [5, 69, 133, 197]
+    assert connectivity.block_targets(63, 60).size == 0
+
+
+def test_uniform_pairs_are_distinct_sorted_and_in_range():
+    which, place = connectivity.uniform_pairs(np.random.default_rng(1), 500, 30, 40)
+    key = which * 40 + place
+    assert key.size == 500 and np.all(np.diff(key) > 0)
+    assert which.min() >= 0 and which.max() < 30 and place.min() >= 0 and place.max() < 40
+    assert [a.size for a in connectivity.uniform_pairs(np.random.default_rng(1), 0, 30, 0)] == [0, 0]
+    with pytest.raises(ValueError, match="cannot choose"):
+        connectivity.uniform_pairs(np.random.default_rng(1), 1201, 30, 40)
+
+
+def test_block_counts_then_uniform_pairs_are_pairwise_bernoulli():
+    """Drawn block by block, each pair is connected with probability p, independently: the
+    in-degrees are Binomial(pool, p) (mean and variance), and so are the out-degrees."""
+    size, pool, p = 640, 400, 0.1
+    rng = np.random.default_rng(5)
+    counts = connectivity.bernoulli_block_counts(rng, size, pool, p)
+    assert counts.shape == (64,)
+    in_degree, out_degree = np.zeros(size), np.zeros(pool)
+    for block in range(64):
+        targets = connectivity.block_targets(block, size)
+        which, place = connectivity.uniform_pairs(rng, counts[block], targets.size, pool)
+        np.add.at(in_degree, targets[which], 1)
+        np.add.at(out_degree, place, 1)
+    for degree, trials in ((in_degree, pool), (out_degree, size)):
+        mean, var = trials * p, trials * p * (1 - p)
+        assert abs(degree.mean() - mean) < 4 * np.sqrt(var / degree.size)
+        # the sample variance of n values has SD ~ var sqrt(2 / n) (near-normal values)
+        assert abs(degree.var(ddof=1) - var) < 4 * var * np.sqrt(2 / degree.size)

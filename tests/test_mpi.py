@@ -2,8 +2,8 @@
 
 - one results directory, written by rank 0, with the files of a one-process run, and one
   "results written" line;
-- the connectivity fingerprint of 2 ranks equals that of 1 process, also for schmidt2018, which
-  draws on each rank only the synapses onto that rank's neurons;
+- the connectivity fingerprint of 2 ranks equals that of 1 process and of Brian2, for rostami2020
+  and schmidt2018, which draw on each rank only the synapses onto that rank's neurons;
 - 1 rank x 2 threads and 2 ranks x 1 thread (two virtual processes each: NEST promises the same
   spikes) give identical spikes;
 - a failure on one rank ends both, in one line, and leaves nothing behind;
@@ -68,13 +68,14 @@ def _spikes(path):
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """The tiny model once on 1 process x 1 thread, 1 x 2 threads, and 2 ranks x 1 thread."""
+    """The tiny model once on 1 process x 1 thread, 1 x 2 threads, 2 ranks x 1 thread, and on Brian2."""
     _need_mpi()
     folder = tmp_path_factory.mktemp("mpi")
     done = {
         "1x1": _single(TINY + ["--sim", "nest", "--threads", "1", "--out", "one"], folder),
         "1x2": _single(TINY + ["--sim", "nest", "--threads", "2", "--out", "threads"], folder),
         "2x1": _mpirun(2, TINY + ["--sim", "nest", "--threads", "1", "--out", "ranks"], folder),
+        "brian2": _single(TINY + ["--sim", "brian2", "--out", "brian2"], folder),
     }
     for name, result in done.items():
         assert result.returncode == 0, f"{name}: {result.stderr[-2000:]}"
@@ -83,7 +84,7 @@ def runs(tmp_path_factory):
 
 def test_two_ranks_write_one_results_directory_like_one_process(runs):
     folder, done = runs
-    assert sorted(p.name for p in folder.iterdir()) == ["one", "ranks", "threads"]  # nothing partial, nothing kept
+    assert sorted(p.name for p in folder.iterdir()) == ["brian2", "one", "ranks", "threads"]  # nothing partial
     assert sorted(p.name for p in (folder / "ranks").iterdir()) == sorted(p.name for p in (folder / "one").iterdir())
     assert done["2x1"].stdout.count("results written") == 1
     assert "Warning" not in done["2x1"].stderr, done["2x1"].stderr[-2000:]  # NEST's warnings on local nodes included
@@ -101,11 +102,13 @@ def test_two_ranks_write_one_results_directory_like_one_process(runs):
 
 
 def test_fingerprint_of_two_ranks_equals_one_process(runs):
+    """rostami2020 draws each rank's blocks of target cells alone: the same network on 1 and 2 ranks
+    and on Brian2."""
     folder, _ = runs
     prints = [json.loads((folder / name / "provenance.json").read_text())["connectivity_fingerprint"]
-              for name in ("one", "ranks")]
+              for name in ("one", "ranks", "brian2")]
     assert prints[0]["sha256"] and prints[0]["scope"] == "all connections"
-    assert prints[1] == prints[0]
+    assert prints[1] == prints[0] == prints[2]
 
 
 def test_same_virtual_processes_give_identical_spikes(runs):
@@ -272,12 +275,12 @@ def test_plan_for_ranks_writes_memory_per_rank_and_a_slurm_script(tmp_path):
 
 
 def test_plan_divides_the_drawn_lists_of_a_model_drawn_per_rank():
-    """schmidt2018 draws each rank's blocks of target neurons alone (64 blocks), rostami2020 draws its
-    lists whole on every rank."""
+    """schmidt2018 and rostami2020 draw each rank's blocks of target neurons alone (64 blocks),
+    zerlaut2018 draws its lists whole on every rank."""
     from zoo import registry
     from zoo.backends import estimate
 
-    for name, split in (("schmidt2018.tiny", 64), ("rostami2020", 1)):
+    for name, split in (("schmidt2018.tiny", 64), ("rostami2020", 64), ("zerlaut2018", 1)):
         model = registry.create_model(name)
         size = model.expected_size()
         assert size.drawn_split == split

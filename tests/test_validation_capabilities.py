@@ -67,6 +67,24 @@ def test_the_dry_pass_is_one_process_holding_every_neuron():
         assert [f for f in capabilities.check(usage, simulator) if f.level == "error"] == []
 
 
+@pytest.mark.parametrize("name,drawn", [("schmidt2018.tiny", ("excitatory", "inhibitory")),
+                                        ("rostami2020.tiny", ("E_", "I_"))])
+def test_the_dry_pass_of_one_rank_draws_that_ranks_share(monkeypatch, name, drawn):
+    """Under mpirun, rank 1 of 4 holds every 4th cell in the dry pass too, so a model that draws per
+    rank draws about a quarter of its drawn synapses there, not the whole network."""
+    model = registry.create_model(name)
+
+    def listed():
+        return sum(p["listed_connections"] for p in capabilities.inspect(model).projections
+                   if p["label"].startswith(drawn))
+
+    whole = listed()
+    monkeypatch.setenv("OMPI_COMM_WORLD_SIZE", "4")
+    monkeypatch.setenv("OMPI_COMM_WORLD_RANK", "1")
+    share = listed()
+    assert share == pytest.approx(whole / 4, rel=0.05)
+
+
 @pytest.mark.parametrize("cell", ["SpikeSourceGamma", "SpikeSourceInhGamma", "GIF_cond_exp"])
 def test_cell_types_missing_from_brian2_are_errors_there_only(cell):
     def build(sim):

@@ -37,25 +37,6 @@ def bernoulli_pairs(rng, n_pre, n_post, p, allow_autapses=True, dtype=np.int64):
     return rows.array()
 
 
-def bernoulli_pairs_by_group(rng, n_pre, n_post, p, pre_group, post_group, allow_autapses=True,
-                             dtype=np.int64):
-    """:func:`bernoulli_pairs` divided in two: the rows whose cells have the same group label
-    (``pre_group[pre] == post_group[post]``, e.g. one cluster), and the others, each in the order
-    of the draw. The same draw as :func:`bernoulli_pairs` with the same generator state.
-
-    Divided block by block: the undivided list and the label of every row are never held.
-    """
-    pre_group, post_group = _compact_labels(pre_group, post_group)
-    capacity = _capacity(n_pre, n_post, p, allow_autapses)
-    same_rows, other_rows = _Rows(capacity, dtype), _Rows(capacity, dtype)  # untouched memory is free
-    for pre, post in _bernoulli_blocks(rng, n_pre, n_post, p, allow_autapses):
-        same = pre_group[pre] == post_group[post]
-        same_rows.append(pre[same], post[same])
-        np.logical_not(same, out=same)
-        other_rows.append(pre[same], post[same])
-    return same_rows.array(), other_rows.array()
-
-
 def _capacity(n_pre, n_post, p, allow_autapses):
     """Rows to allocate for a draw: exceeded with probability ~1e-9 (then the array doubles)."""
     pairs = n_pre * n_post - (0 if allow_autapses else min(n_pre, n_post))
@@ -127,15 +108,7 @@ class _Rows:
         return self.rows[:self.count]
 
 
-def _compact_labels(pre_group, post_group):
-    """Group labels as arrays of the smallest integer type that holds them (lookups that stay in
-    the CPU cache); labels that are not integers keep their common type."""
-    labels = [np.asarray(group) for group in (pre_group, post_group)]
-    if not all(group.dtype.kind in "iu" and group.size for group in labels):
-        dtype = np.result_type(*labels)
-    else:
-        dtype = np.result_type(*(np.min_scalar_type(bound) for group in labels for bound in (group.min(), group.max())))
-    return tuple(group.astype(dtype, copy=False) for group in labels)
+TARGET_BLOCKS = 64  # blocks of target cells drawn from streams of their own: whole blocks per process up to 64
 
 
 def residue_blocks(first, size, count):
@@ -152,6 +125,41 @@ def residue_blocks(first, size, count):
     start = (np.arange(count, dtype=np.int64) - first) % count
     length = np.maximum(0, -(-(size - start) // count))
     return start, length
+
+
+def blocks_holding(indices, count=TARGET_BLOCKS, first=0):
+    """The blocks of :func:`residue_blocks` that hold the cells `indices` (sorted, unique)."""
+    return np.unique((first + np.asarray(indices, np.int64)) % count)
+
+
+def block_targets(block, size, count=TARGET_BLOCKS, first=0):
+    """Indices of the cells of block `block` (:func:`residue_blocks`), in increasing order."""
+    start, length = residue_blocks(first, size, count)
+    return start[block] + count * np.arange(length[block], dtype=np.int64)
+
+
+def bernoulli_block_counts(rng, size, pool, p, count=TARGET_BLOCKS):
+    """Connections onto each block of a population of `size` targets (:func:`residue_blocks`),
+    where every target has `pool` candidate sources, each connected with probability `p`:
+    Binomial(cells in the block x pool, p) per block, from `rng` (one value per block)."""
+    _, length = residue_blocks(0, size, count)
+    return rng.binomial(length * int(pool), p)
+
+
+def uniform_pairs(rng, connections, targets, pool):
+    """`connections` distinct pairs (target, place among its `pool` candidates) drawn uniformly from
+    the `targets` x `pool` pairs, ordered by target, then place.
+
+    Given their number, the connections of independent Bernoulli trials over a set of pairs are a
+    uniformly random subset of it, so :func:`bernoulli_block_counts` followed by this is the
+    pairwise Bernoulli law, drawn block by block. Returns (target index into `targets`, place)
+    int64 arrays.
+    """
+    pairs = int(targets) * int(pool)
+    if not 0 <= connections <= pairs:
+        raise ValueError(f"cannot choose {connections} of {pairs} pairs")
+    chosen = np.sort(rng.choice(pairs, size=int(connections), replace=False, shuffle=False))
+    return np.divmod(chosen, int(pool)) if pool else (chosen, chosen)
 
 
 def fixed_in_degree(rng, n_pre, n_post, k, allow_autapses=True):

@@ -1,4 +1,5 @@
-"""What a model's build returns, and the hash of a connection table that fingerprints a network."""
+"""What a model's build returns, the cells of it one process holds, and the hash of a connection
+table that fingerprints a network."""
 
 import dataclasses
 import hashlib
@@ -21,6 +22,13 @@ class Network:
     projections: dict
     recorded: tuple = ()
     labels: dict = dataclasses.field(default_factory=dict)
+
+
+def local_indices(population):
+    """Sorted indices of the cells of PyNN `population` that this process holds (all of them in one
+    process; under MPI, NEST deals the cells out over its processes)."""
+    ids = population.local_cells
+    return np.sort(population.id_to_index(ids)).astype(np.int64) if len(ids) else np.empty(0, np.int64)
 
 
 # Weights are compared to 10 significant digits and delays to 1 ns: the backends store them in

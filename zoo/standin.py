@@ -56,8 +56,11 @@ class _Population(_Anything):
 
     @property
     def local_cells(self):
-        """The cells this process holds: all of them (one process; ids are the indices)."""
-        return np.arange(self.size)
+        """The cells this process holds (ids are the indices): all of them in one process; of P
+        processes, rank r holds every P-th from r, as a simulator that deals cells out in turn, so
+        that a model drawing only its own cells' connections draws that share here too."""
+        processes, rank = self._usage.share
+        return np.arange(rank, self.size, processes)
 
     def id_to_index(self, ids):
         return np.asarray(ids)
@@ -108,6 +111,7 @@ class Usage:
     sources: list = dataclasses.field(default_factory=list)
     problems: list = dataclasses.field(default_factory=list)  # why the dry pass was incomplete
     keep: bool = False  # hold the population and connector objects ("object", "objects")
+    share: tuple = (1, 0)  # (processes, this one's rank): which cells a population says it holds
 
     def add_population(self, label, size, celltype):
         entry = {"label": label, "size": size, "cell_type": type(celltype).__name__, "celltype": celltype,
@@ -219,10 +223,12 @@ def _spike_source(sim, trains, label):
     return population
 
 
-def build(model, drawn=None, keep=False):
+def build(model, drawn=None, keep=False, share=(1, 0)):
     """Usage of `model` built on the stand-in, from a preview of `drawn` (what ``model.draw``
     gave; drawn for master seed 1 when None), so that a real build that follows gets what this pass
     drew without drawing it again. `keep`: hold the populations and connectors themselves too.
+    `share`: (processes, rank) of a run on several processes, whose populations hold only that
+    rank's share of the cells (see ``_Population.local_cells``).
     The build's progress messages are not repeated here. A build the stand-in cannot follow ends
     the pass early; the reason is kept in ``usage.problems``.
     """
@@ -230,7 +236,7 @@ def build(model, drawn=None, keep=False):
 
     streams = SeedStreams(drawn.master_seed if drawn is not None else 1)  # a fresh copy: the run's record stays untouched
     drawn = (drawn if drawn is not None else model.draw(streams)).preview()
-    usage = Usage(keep=keep)
+    usage = Usage(keep=keep, share=tuple(share))
     probe = StandIn(usage)
     hooks.provide(probe, {"spike_source": _spike_source, "cell_type": description})  # as a stand-in sees them
     progress = logging.getLogger("zoo")

@@ -17,7 +17,7 @@ import numpy as np
 
 from zoo import connectivity, from_list, progress
 from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
-from zoo.network import Network
+from zoo.network import Network, local_indices
 from zoo.units import to_pynn
 
 from . import formulas
@@ -52,42 +52,89 @@ class Rostami2020(ZooModel):
 
     def expected_size(self):
         """Pairwise Bernoulli: p N_pre N_post synapses per pathway; the lists hold two int32 per
-        synapse, with room reserved for every pathway's whole draw in both its within and across list."""
+        synapse, allocated at their drawn size; an MPI rank draws only its blocks of target cells."""
         p, sizes = self.params, self.sizes()
         probability = {"EE": p.p_EE, "EI": p.p_EI, "IE": p.p_IE, "II": p.p_II}
         synapses = sum(probability[post + pre] * sizes[pre] * sizes[post] for pre, post in PATHWAYS)
-        return Size(sum(sizes.values()), float(synapses), 16.0 * synapses)
+        return Size(sum(sizes.values()), float(synapses), 8.0 * synapses, drawn_split=connectivity.TARGET_BLOCKS)
 
     # --- connectivity (pure NumPy, shared by structure() and build()) -----------------------
     def draw(self, streams):
-        """The connection lists: int32 (n, 2) arrays per projection name (e.g. 'I_to_E_within'),
-        as FromListConnector takes them, under 'pairs'."""
-        return Drawn(streams.master_seed, pairs=lambda: self._draw_pairs(streams))
+        """'counts': the synapses of each projection (e.g. 'I_to_E_within') onto each block of target
+        cells; 'pairs': the connection lists, int32 (n, 2) arrays per projection, as
+        FromListConnector takes them (see :meth:`draw_pairs`)."""
+        return Drawn(streams.master_seed, counts=lambda: self._draw_counts(streams),
+                     pairs=lambda: self.draw_pairs(streams))
 
     def connections(self, drawn):
         """(pre, post) index arrays per projection name, e.g. 'I_to_E_within'."""
         return {name: (pairs[:, 0], pairs[:, 1]) for name, pairs in drawn["pairs"].items()}
 
-    def _draw_pairs(self, streams):
-        """Every ordered pair connected with its pathway's probability, split within / across clusters."""
+    def _pools(self, pre, post):
+        """Candidate sources per target cell within and across its cluster (no autapses)."""
+        n_pre = self.sizes()[pre]
+        in_cluster = n_pre // self.params.Q
+        return {"within": in_cluster - (pre == post), "across": n_pre - in_cluster}
+
+    def _draw_counts(self, streams):
+        """Synapses per projection and block of target cells: Binomial(pairs in the block, p), from
+        the stream 'connectivity/<pre>_to_<post>' (within, then across)."""
         p = self.params
         probability = {"EE": p.p_EE, "EI": p.p_EI, "IE": p.p_IE, "II": p.p_II}
+        counts = {}
+        for pre, post in PATHWAYS:
+            rng = streams.generator(f"connectivity/{pre}_to_{post}")
+            for kind, pool in self._pools(pre, post).items():
+                counts[f"{pre}_to_{post}_{kind}"] = connectivity.bernoulli_block_counts(
+                    rng, self.sizes()[post], pool, probability[post + pre])
+        return counts
+
+    def draw_pairs(self, streams, local=None, counts=None):
+        """Every ordered pair of cells connected with its pathway's probability, without autapses,
+        split within / across clusters: {projection: int32 (n, 2) rows (pre, post)}.
+
+        Drawn block by block of target cells (:func:`zoo.connectivity.residue_blocks`): the number
+        of synapses onto a block comes from :meth:`_draw_counts`, their places from the block's own
+        child of the pathway's stream (:func:`zoo.connectivity.uniform_pairs`), so a process draws
+        only the blocks holding its cells (`local`: {population: sorted indices of the cells it
+        holds}; default all) and gets the rows of every split; with `local`, only the rows onto
+        those cells are kept.
+        """
+        counts = counts if counts is not None else self._draw_counts(streams)
+        sizes, cluster = self.sizes(), {name: size // self.params.Q for name, size in self.sizes().items()}
         lists = {}
         progress.step("drawing connectivity for seed %d", streams.master_seed)
         for pre, post in PATHWAYS:
-            rng = streams.generator(f"connectivity/{pre}_to_{post}")
-            within, across = connectivity.bernoulli_pairs_by_group(  # int32: Brian2's index type, no conversion
-                rng, self.sizes()[pre], self.sizes()[post], probability[post + pre], self.cluster_of(pre),
-                self.cluster_of(post), allow_autapses=pre != post, dtype=np.int32
-            )
-            lists[f"{pre}_to_{post}_within"], lists[f"{pre}_to_{post}_across"] = within, across
+            mine = None if local is None else local[post]
+            blocks = (np.arange(connectivity.TARGET_BLOCKS) if mine is None
+                      else connectivity.blocks_holding(mine))
+            rngs = streams.generators(f"connectivity/{pre}_to_{post}", connectivity.TARGET_BLOCKS, blocks)
+            pools = self._pools(pre, post)
+            rows = {kind: [] for kind in pools}
+            for block in blocks:
+                targets = connectivity.block_targets(block, sizes[post])
+                first = cluster[pre] * (targets // cluster[post])  # first source of the target's cluster
+                for kind, pool in pools.items():
+                    which, place = connectivity.uniform_pairs(
+                        rngs[block], counts[f"{pre}_to_{post}_{kind}"][block], targets.size, pool)
+                    j, start = targets[which], first[which]
+                    if kind == "within":
+                        i = start + place
+                        if pre == post:
+                            i += i >= j  # the target itself is no candidate
+                    else:
+                        i = place + cluster[pre] * (place >= start)  # the places skip the own cluster
+                    keep = slice(None) if mine is None else np.isin(j, mine, assume_unique=False)
+                    rows[kind].append(np.column_stack((i[keep], j[keep])).astype(np.int32))  # Brian2's index type
+            for kind, parts in rows.items():
+                lists[f"{pre}_to_{post}_{kind}"] = (np.concatenate(parts) if parts else np.empty((0, 2), np.int32))
         return lists
 
     def structure(self, drawn):
         populations = tuple(PopulationInfo(name, size, "IF_curr_exp") for name, size in self.sizes().items())
         projections = tuple(
-            ProjectionInfo(name, name[0], name.split("_")[2], int(i.size), "excitatory" if name[0] == "E" else "inhibitory")
-            for name, (i, _) in self.connections(drawn).items()
+            ProjectionInfo(name, name[0], name.split("_")[2], int(counts.sum()), "excitatory" if name[0] == "E" else "inhibitory")
+            for name, counts in drawn["counts"].items()
         )
         return Structure(populations, projections, exact_counts=True)
 
@@ -96,7 +143,7 @@ class Rostami2020(ZooModel):
         drawn = self._drawn(streams, drawn)
         progress.step("creating populations E (%d) and I (%d)", self.params.N_E, self.params.N_I)
         populations = self._create_populations(sim, streams)
-        projections = self._connect(sim, populations, drawn)
+        projections = self._connect(sim, populations, streams, drawn)
         self._add_stimulus(sim, populations)
         self._record(populations)
         labels = {name: {"cluster": self.cluster_of(name)} for name in populations}
@@ -129,14 +176,20 @@ class Rostami2020(ZooModel):
             populations[name] = population
         return populations
 
-    def _connect(self, sim, populations, drawn):
+    def _connect(self, sim, populations, streams, drawn):
         """Two projections per pathway, within and across clusters, with J+ and J- weights.
 
-        The drawn lists are handed over one projection at a time: the connectors take them
-        without a copy and the zoo's builders release them once built (zoo.from_list.HandedOver).
+        A process that holds only some of the cells (NEST with MPI) draws only the rows onto them
+        (:meth:`draw_pairs`). The lists are handed over one projection at a time: the connectors
+        take them without a copy and the zoo's builders release them once built
+        (zoo.from_list.HandedOver).
         """
         weights = formulas.clustered_weights(self.params)
-        lists = dict(drawn.take("pairs"))  # our own dict: the lists leave it one by one
+        local = {name: local_indices(population) for name, population in populations.items()}
+        if all(local[name].size == population.size for name, population in populations.items()):
+            lists = dict(drawn.take("pairs"))  # our own dict: the lists leave it one by one
+        else:
+            lists = self.draw_pairs(streams, local, drawn["counts"])
         projections = {}
         for name in list(lists):
             pairs = lists.pop(name)

@@ -27,7 +27,8 @@ import numpy as np
 from zoo import connectivity, datasets, inputs, progress
 from zoo.errors import ZooError
 from zoo.model import LONGEST_DELAY, Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
-from zoo.network import Network
+from zoo.connectivity import TARGET_BLOCKS
+from zoo.network import Network, local_indices
 from zoo.units import to_pynn
 
 from . import anatomy, formulas, meanfield
@@ -43,7 +44,6 @@ DELAY_TAIL_SD = 6.0  # delays are restricted to mean + 6 SD too (bounds max_dela
 DRAWN_BYTES_PER_SYNAPSE = 40.0  # what drawing the synapses onto one population keeps (tracemalloc: 40 B) ...
 DRAWN_BYTES_PER_GROUP_SYNAPSE = 170.0  # ... and its temporaries per synapse of a group (95 B/synapse at 785 k)
 PROJECTION_CHUNK = 20_000_000  # synapses per projection at most (bounds the connection lists in memory)
-TARGET_BLOCKS = 64  # blocks of target neurons drawn from streams of their own: whole blocks per process up to 64
 DRAW_GROUP = 1 << 18  # synapses drawn and transformed together (bounds the drawing's temporaries)
 
 
@@ -355,7 +355,7 @@ class Schmidt2018(ZooModel):
         """
         first = _offsets(net.sizes)
         excitatory = is_excitatory(net.names)
-        local = _local_indices(cells)
+        local = local_indices(cells)
         pending = {"excitatory": [], "inhibitory": []}  # (target name, rows)
         pending_synapses = {"excitatory": 0, "inhibitory": 0}  # in the whole network
         projections = {}
@@ -445,12 +445,6 @@ class Schmidt2018(ZooModel):
                 plots.subset(segment, lambda population: population.split("-")[0] in shown), path,
                 title=f"{title}: {', '.join(shown)}")),
         ]
-
-
-def _local_indices(cells):
-    """Sorted indices of the neurons of `cells` that this process holds (all of them in one process)."""
-    ids = cells.local_cells
-    return np.sort(cells.id_to_index(ids)) if len(ids) else np.empty(0, np.int64)
 
 
 def _offsets(sizes):

@@ -85,6 +85,38 @@ def test_tiny_structure_is_exact_and_clusters_split_by_index():
     assert not np.any(i == j)
 
 
+def test_a_process_draws_only_the_rows_onto_its_own_cells():
+    """What a process holding every 4th cell draws (NEST with MPI) is exactly the whole draw's rows
+    onto those cells, in the same order, and the counts the structure gives need no lists."""
+    model = Rostami2020(VARIANTS["tiny"].params, "tiny")
+    drawn = model.draw(SeedStreams(1))
+    whole = drawn["pairs"]
+    assert {name: len(rows) for name, rows in whole.items()} == \
+        {name: int(counts.sum()) for name, counts in drawn["counts"].items()}
+    for rank in range(4):
+        local = {name: np.arange(rank, size, 4) for name, size in model.sizes().items()}
+        part = model.draw_pairs(SeedStreams(1), local)
+        for name, rows in whole.items():
+            mine = np.isin(rows[:, 1], local[name.split("_")[2]])
+            np.testing.assert_array_equal(part[name], rows[mine])
+
+
+def test_in_degrees_are_binomial_within_and_across_clusters():
+    model = Rostami2020(VARIANTS["tiny"].params, "tiny")
+    p, sizes = model.params, model.sizes()
+    pairs = model.draw(SeedStreams(2))["pairs"]
+    probability = {"EE": p.p_EE, "EI": p.p_EI, "IE": p.p_IE, "II": p.p_II}
+    for name, rows in pairs.items():
+        pre, _, post, kind = name.split("_")
+        in_cluster = sizes[pre] // p.Q
+        pool = in_cluster - (pre == post) if kind == "within" else sizes[pre] - in_cluster
+        degree = np.bincount(rows[:, 1], minlength=sizes[post])
+        q = probability[post + pre]
+        mean, var = pool * q, pool * q * (1 - q)
+        assert abs(degree.mean() - mean) < 4 * np.sqrt(var / degree.size), name
+        assert abs(degree.var(ddof=1) - var) < 4 * var * np.sqrt(2 / degree.size) + 4 * np.sqrt(var / degree.size), name
+
+
 def test_connections_depend_on_the_seed_only():
     model = Rostami2020(VARIANTS["tiny"].params, "tiny")
     a = model.connections(model.draw(SeedStreams(1)))["I_to_E_across"]

@@ -20,6 +20,7 @@ import logging
 
 from .. import standin
 from ..errors import ZooError
+from .mpi import launched
 
 log = logging.getLogger("zoo")
 
@@ -66,8 +67,10 @@ STANDARD_CELL_TYPES = _standard_cell_types()
 
 def inspect(model, drawn=None):
     """Usage of `model` built on the recording stand-in (:func:`zoo.standin.build`), from what
-    ``model.draw`` gave for the run (`drawn`; drawn for master seed 1 when None)."""
-    return standin.build(model, drawn)
+    ``model.draw`` gave for the run (`drawn`; drawn for master seed 1 when None). Started as
+    several MPI processes, each holds its share of the cells there, so a model that draws only its
+    own cells' connections does so in this pass too."""
+    return standin.build(model, drawn, share=launched())
 
 
 # --- rules --------------------------------------------------------------------------------------
