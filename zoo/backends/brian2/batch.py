@@ -323,16 +323,22 @@ def _connect_from_list(connector, projection, pending):
             # one source, ascending targets.
             pending.add_many(pre, post, parameters, distinct_pairs=distinct_pairs)
             return True
+    distinct_pairs = False
     if _options["presynaptic_order"] and _options["distinct_multapse_values"]:
         # Every parameter is a constant or a column and no synapse takes another's value (the
-        # stock "last value per pair"), so only the final order matters: one sort.
-        order = np.argsort(pre.astype(np.int64) * projection.post.size + post, kind="stable")
+        # stock "last value per pair"), so only the final order matters: by source, then target
+        # (a stable radix sort by target, then by source); pairs found distinct then need no
+        # multapse numbers (e.g. lists drawn block by block of targets, zoo.connectivity).
+        order = _stable_order(post)
+        order = order[_stable_order(pre[order])]
+        pre, post = pre[order], post[order]
+        distinct_pairs = _strictly_increasing_pairs(pre, post, projection.post.size)
     else:
         order = np.argsort(conn_list[:, 1])  # the stock connector's order, algorithm included
+        pre, post = pre[order], post[order]
     parameters = from_list.row_parameters(connector, projection.synapse_type, order, simplify=True)
-    pre, post = pre[order], post[order]
     del order
-    pending.add_many(pre, post, parameters)
+    pending.add_many(pre, post, parameters, distinct_pairs=distinct_pairs)
     return True
 
 
