@@ -52,11 +52,14 @@ class Rostami2020(ZooModel):
 
     def expected_size(self):
         """Pairwise Bernoulli: p N_pre N_post synapses per pathway; the lists hold two int32 per
-        synapse, allocated at their drawn size; an MPI rank draws only its blocks of target cells."""
+        synapse, and the largest one twice while its blocks are joined; an MPI rank draws only its
+        blocks of target cells."""
         p, sizes = self.params, self.sizes()
         probability = {"EE": p.p_EE, "EI": p.p_EI, "IE": p.p_IE, "II": p.p_II}
-        synapses = sum(probability[post + pre] * sizes[pre] * sizes[post] for pre, post in PATHWAYS)
-        return Size(sum(sizes.values()), float(synapses), 8.0 * synapses, drawn_split=connectivity.TARGET_BLOCKS)
+        synapses = {pre + post: probability[post + pre] * sizes[pre] * sizes[post] for pre, post in PATHWAYS}
+        total = sum(synapses.values())
+        return Size(sum(sizes.values()), float(total), 8.0 * (total + max(synapses.values())),
+                    drawn_split=connectivity.TARGET_BLOCKS)
 
     # --- connectivity (pure NumPy, shared by structure() and build()) -----------------------
     def draw(self, streams):
