@@ -54,9 +54,8 @@ class Rostami2020(ZooModel):
         """Pairwise Bernoulli: p N_pre N_post synapses per pathway; the lists hold two int32 per
         synapse, and the largest one twice while its blocks are joined; an MPI rank draws only its
         blocks of target cells."""
-        p, sizes = self.params, self.sizes()
-        probability = {"EE": p.p_EE, "EI": p.p_EI, "IE": p.p_IE, "II": p.p_II}
-        synapses = {pre + post: probability[post + pre] * sizes[pre] * sizes[post] for pre, post in PATHWAYS}
+        sizes = self.sizes()
+        synapses = {pre + post: self._probability(pre, post) * sizes[pre] * sizes[post] for pre, post in PATHWAYS}
         total = sum(synapses.values())
         return Size(sum(sizes.values()), float(total), 8.0 * (total + max(synapses.values())),
                     drawn_split=connectivity.TARGET_BLOCKS)
@@ -73,6 +72,10 @@ class Rostami2020(ZooModel):
         """(pre, post) index arrays per projection name, e.g. 'I_to_E_within'."""
         return {name: (pairs[:, 0], pairs[:, 1]) for name, pairs in drawn["pairs"].items()}
 
+    def _probability(self, pre, post):
+        """Connection probability of the pathway pre -> post (the parameters name it p_<post><pre>)."""
+        return getattr(self.params, f"p_{post}{pre}")
+
     def _pools(self, pre, post):
         """Candidate sources per target cell within and across its cluster (no autapses)."""
         n_pre = self.sizes()[pre]
@@ -82,14 +85,12 @@ class Rostami2020(ZooModel):
     def _draw_counts(self, streams):
         """Synapses per projection and block of target cells: Binomial(pairs in the block, p), from
         the stream 'connectivity/<pre>_to_<post>' (within, then across)."""
-        p = self.params
-        probability = {"EE": p.p_EE, "EI": p.p_EI, "IE": p.p_IE, "II": p.p_II}
         counts = {}
         for pre, post in PATHWAYS:
             rng = streams.generator(f"connectivity/{pre}_to_{post}")
             for kind, pool in self._pools(pre, post).items():
                 counts[f"{pre}_to_{post}_{kind}"] = connectivity.bernoulli_block_counts(
-                    rng, self.sizes()[post], pool, probability[post + pre])
+                    rng, self.sizes()[post], pool, self._probability(pre, post))
         return counts
 
     def draw_pairs(self, streams, local=None, counts=None):
