@@ -376,7 +376,7 @@ class Schmidt2018(ZooModel):
         for t, target in enumerate(net.names):
             here = local[(local >= first[t]) & (local < first[t] + net.sizes[t])] - first[t]
             everything = here.size == net.sizes[t]
-            blocks = None if everything else np.unique((first[t] + here) % TARGET_BLOCKS)
+            blocks = None if everything else connectivity.blocks_holding(here, first=first[t])
             source, pre, post, weight, delay = self.draw_onto(streams, target, net, blocks)
             if not everything:  # a block may hold other processes' neurons too
                 mine = np.zeros(net.sizes[t], bool)
