@@ -448,13 +448,6 @@ def test_presynaptic_order_with_distinct_multapse_values(make):
 
 # -- index helpers ----------------------------------------------------------------
 
-@pytest.mark.parametrize("high", [50, 70_000, 2**31 - 1])
-def test_stable_order_is_numpys_stable_argsort(high):
-    """One 16-bit radix pass below 2**16, two above; ties keep their order either way."""
-    indices = np.random.default_rng(2).integers(0, high, 20_000).astype(np.int32)
-    assert np.array_equal(brian2_batch._stable_order(indices), np.argsort(indices, kind="stable"))
-
-
 def test_repeated_pair_found_across_a_block_boundary():
     sources = np.array([0, 1, 1, 1, 2], dtype=np.int32)
     targets = np.array([1, 2, 3, 5, 0], dtype=np.int32)

@@ -153,3 +153,17 @@ def test_block_counts_then_uniform_pairs_are_pairwise_bernoulli():
         assert abs(degree.mean() - mean) < 4 * np.sqrt(var / degree.size)
         # the sample variance of n values has SD ~ var sqrt(2 / n) (near-normal values)
         assert abs(degree.var(ddof=1) - var) < 4 * var * np.sqrt(2 / degree.size)
+
+
+@pytest.mark.parametrize("high", [50, 70_000, 2**31 - 1])
+def test_stable_order_is_numpys_stable_argsort(high):
+    """One 16-bit radix pass below 2**16, two above; ties keep their order either way."""
+    indices = np.random.default_rng(2).integers(0, high, 20_000).astype(np.int32)
+    assert np.array_equal(connectivity.stable_order(indices), np.argsort(indices, kind="stable"))
+
+
+def test_source_order_sorts_by_source_then_target_keeping_repeats_in_order():
+    rng = np.random.default_rng(3)
+    pre, post = rng.integers(0, 300, 5000), rng.integers(0, 70_000, 5000)
+    order = connectivity.source_order(pre, post)
+    assert np.array_equal(order, np.argsort(pre * 70_000 + post, kind="stable"))

@@ -108,6 +108,27 @@ class _Rows:
         return self.rows[:self.count]
 
 
+def stable_order(indices):
+    """``np.argsort(indices, kind="stable")`` (a stable order is unique).
+
+    Non-negative indices below 2**32 are sorted as unsigned 16-bit digits, low digit first:
+    NumPy radix-sorts those, 2-4x faster than a stable sort of int32 or int16.
+    """
+    if not indices.size or indices.min() < 0 or indices.max() >= 2**32:
+        return np.argsort(indices, kind="stable")
+    order = np.argsort((indices & 0xFFFF).astype(np.uint16), kind="stable")
+    if indices.max() > 0xFFFF:
+        order = order[np.argsort((indices[order] >> 16).astype(np.uint16), kind="stable")]
+    return order
+
+
+def source_order(pre, post):
+    """The stable order of connections (pre, post) by source, then target: a radix sort by target,
+    then by source (what a Brian2 Synapses object is built in, and NEST sorts its connections by)."""
+    order = stable_order(post)
+    return order[stable_order(pre[order])]
+
+
 TARGET_BLOCKS = 64  # blocks of target cells drawn from streams of their own: whole blocks per process up to 64
 
 

@@ -102,7 +102,8 @@ class Rostami2020(ZooModel):
         child of the pathway's stream (:func:`zoo.connectivity.uniform_pairs`), so a process draws
         only the blocks holding its cells (`local`: {population: sorted indices of the cells it
         holds}; default all) and gets the rows of every split; with `local`, only the rows onto
-        those cells are kept.
+        those cells are kept. The rows come block by block, each block's by target, then source
+        place (the Brian2 builder puts them in source order: zoo.connectivity.source_order).
         """
         counts = counts if counts is not None else self._draw_counts(streams)
         sizes, cluster = self.sizes(), {name: size // self.params.Q for name, size in self.sizes().items()}
@@ -131,7 +132,7 @@ class Rostami2020(ZooModel):
                     keep = slice(None) if mine is None else np.isin(j, mine, assume_unique=False)
                     rows[kind].append(np.column_stack((i[keep], j[keep])).astype(np.int32))  # Brian2's index type
             for kind, parts in rows.items():
-                lists[f"{pre}_to_{post}_{kind}"] = (np.concatenate(parts) if parts else np.empty((0, 2), np.int32))
+                lists[f"{pre}_to_{post}_{kind}"] = np.concatenate(parts) if parts else np.empty((0, 2), np.int32)
         return lists
 
     def structure(self, drawn):

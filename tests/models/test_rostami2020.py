@@ -97,8 +97,11 @@ def test_a_process_draws_only_the_rows_onto_its_own_cells():
         local = {name: np.arange(rank, size, 4) for name, size in model.sizes().items()}
         part = model.draw_pairs(SeedStreams(1), local)
         for name, rows in whole.items():
-            mine = np.isin(rows[:, 1], local[name.split("_")[2]])
-            np.testing.assert_array_equal(part[name], rows[mine])
+            mine = rows[np.isin(rows[:, 1], local[name.split("_")[2]])]
+            np.testing.assert_array_equal(part[name], mine)  # the same rows, in the same order
+    for rows in whole.values():
+        key = rows[:, 0].astype(np.int64) * 10_000 + rows[:, 1]
+        assert np.unique(key).size == key.size  # no pair twice
 
 
 def test_in_degrees_are_binomial_within_and_across_clusters():
