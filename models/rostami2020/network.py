@@ -65,8 +65,9 @@ class Rostami2020(ZooModel):
         """'counts': the synapses of each projection (e.g. 'I_to_E_within') onto each block of target
         cells; 'pairs': the connection lists, int32 (n, 2) arrays per projection, as
         FromListConnector takes them (see :meth:`draw_pairs`)."""
-        return Drawn(streams.master_seed, counts=lambda: self._draw_counts(streams),
-                     pairs=lambda: self.draw_pairs(streams))
+        drawn = Drawn(streams.master_seed, counts=lambda: self._draw_counts(streams),
+                      pairs=lambda: self.draw_pairs(streams, counts=drawn["counts"]))
+        return drawn
 
     def connections(self, drawn):
         """(pre, post) index arrays per projection name, e.g. 'I_to_E_within'."""
@@ -129,7 +130,7 @@ class Rostami2020(ZooModel):
                             i += i >= j  # the target itself is no candidate
                     else:
                         i = place + cluster[pre] * (place >= start)  # the places skip the own cluster
-                    keep = slice(None) if mine is None else np.isin(j, mine, assume_unique=False)
+                    keep = slice(None) if mine is None else np.isin(j, mine)
                     rows[kind].append(np.column_stack((i[keep], j[keep])).astype(np.int32))  # Brian2's index type
             for kind, parts in rows.items():
                 lists[f"{pre}_to_{post}_{kind}"] = np.concatenate(parts) if parts else np.empty((0, 2), np.int32)
