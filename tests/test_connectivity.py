@@ -167,3 +167,20 @@ def test_source_order_sorts_by_source_then_target_keeping_repeats_in_order():
     pre, post = rng.integers(0, 300, 5000), rng.integers(0, 70_000, 5000)
     order = connectivity.source_order(pre, post)
     assert np.array_equal(order, np.argsort(pre * 70_000 + post, kind="stable"))
+
+
+@pytest.mark.parametrize("n_pre, n_post", [(300, 70_000), (70_000, 70_000)])  # 32- and 64-bit keys
+@pytest.mark.parametrize("repeats", [False, True])
+def test_pairs_in_source_order_are_the_source_ordered_rows(n_pre, n_post, repeats):
+    rng = np.random.default_rng(4)
+    pre, post = rng.integers(0, n_pre, 5000).astype(np.int32), rng.integers(0, n_post, 5000).astype(np.int32)
+    if repeats:
+        pre[:10], post[:10] = pre[10:20], post[10:20]
+    else:
+        keys, first = np.unique(pre.astype(np.int64) * n_post + post, return_index=True)
+        pre, post = pre[np.sort(first)], post[np.sort(first)]
+    sources, targets, distinct = connectivity.pairs_in_source_order(pre, post, n_pre, n_post)
+    order = connectivity.source_order(pre, post)
+    assert sources.dtype == targets.dtype == np.int32
+    assert np.array_equal(sources, pre[order]) and np.array_equal(targets, post[order])
+    assert distinct is not repeats

@@ -108,6 +108,14 @@ class _Rows:
         return self.rows[:self.count]
 
 
+def pair_rows(pre, post, dtype=np.int32):
+    """(pre, post) as one (n, 2) array of `dtype` rows, the layout of a PyNN connection list
+    (int32: Brian2's index type), written once (no int64 stack to convert)."""
+    rows = np.empty((len(pre), 2), dtype)
+    rows[:, 0], rows[:, 1] = pre, post
+    return rows
+
+
 def stable_order(indices):
     """``np.argsort(indices, kind="stable")`` (a stable order is unique).
 
@@ -127,6 +135,27 @@ def source_order(pre, post):
     then by source (what a Brian2 Synapses object is built in, and NEST sorts its connections by)."""
     order = stable_order(post)
     return order[stable_order(pre[order])]
+
+
+def pairs_in_source_order(pre, post, n_pre, n_post, dtype=np.int32):
+    """The pairs (pre, post) sorted by source, then target, as `dtype` arrays, and whether no pair
+    repeats: the rows :func:`source_order` orders, for a list whose rows carry no values of their own.
+
+    Each pair is one key pre * n_post + post (32 bits where they fit), and the keys are sorted as
+    plain integers (NumPy's vectorised sort, ~5x faster than two radix passes and two gathers).
+    Equal keys are equal pairs, so the order among repeats needs no stability.
+    """
+    key_type = np.uint32 if n_pre * n_post <= 2**32 else np.uint64
+    keys = pre.astype(key_type)
+    keys *= key_type(n_post)
+    keys += post.astype(key_type, copy=False)
+    keys.sort()
+    distinct = not np.any(keys[1:] == keys[:-1])
+    sources = keys // key_type(n_post)
+    keys -= sources * key_type(n_post)
+    # indices below 2**31 read the same as signed integers of the width of the key
+    as_indices = (lambda a: a.view(dtype)) if np.dtype(dtype).itemsize == keys.itemsize else (lambda a: a.astype(dtype))
+    return as_indices(sources), as_indices(keys), distinct
 
 
 TARGET_BLOCKS = 64  # blocks of target cells drawn from streams of their own: whole blocks per process up to 64
@@ -174,13 +203,20 @@ def uniform_pairs(rng, connections, targets, pool):
     Given their number, the connections of independent Bernoulli trials over a set of pairs are a
     uniformly random subset of it, so :func:`bernoulli_block_counts` followed by this is the
     pairwise Bernoulli law, drawn block by block. Returns (target index into `targets`, place)
-    int64 arrays.
+    integer arrays (int32 where the pairs can be numbered in 31 bits).
     """
     pairs = int(targets) * int(pool)
     if not 0 <= connections <= pairs:
         raise ValueError(f"cannot choose {connections} of {pairs} pairs")
-    chosen = np.sort(rng.choice(pairs, size=int(connections), replace=False, shuffle=False))
-    return np.divmod(chosen, int(pool)) if pool else (chosen, chosen)
+    chosen = rng.choice(pairs, size=int(connections), replace=False, shuffle=False)
+    if pairs <= 2**31:
+        chosen = chosen.astype(np.int32)  # sorts and divides faster; the values are the same
+    chosen.sort()
+    if not pool:
+        return chosen, chosen
+    which = chosen // int(pool)  # not np.divmod (slower)
+    chosen -= which * int(pool)
+    return which, chosen
 
 
 def fixed_in_degree(rng, n_pre, n_post, k, allow_autapses=True):

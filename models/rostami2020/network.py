@@ -104,7 +104,7 @@ class Rostami2020(ZooModel):
         only the blocks holding its cells (`local`: {population: sorted indices of the cells it
         holds}; default all) and gets the rows of every split; with `local`, only the rows onto
         those cells are kept. The rows come block by block, each block's by target, then source
-        place (the Brian2 builder puts them in source order: zoo.connectivity.source_order).
+        place (the Brian2 builder puts them in source order: zoo.connectivity.pairs_in_source_order).
         """
         counts = counts if counts is not None else self._draw_counts(streams)
         sizes, cluster = self.sizes(), {name: size // self.params.Q for name, size in self.sizes().items()}
@@ -131,7 +131,7 @@ class Rostami2020(ZooModel):
                     else:
                         i = place + cluster[pre] * (place >= start)  # the places skip the own cluster
                     keep = slice(None) if mine is None else np.isin(j, mine)
-                    rows[kind].append(np.column_stack((i[keep], j[keep])).astype(np.int32))  # Brian2's index type
+                    rows[kind].append(connectivity.pair_rows(i[keep], j[keep]))
             for kind, parts in rows.items():
                 lists[f"{pre}_to_{post}_{kind}"] = np.concatenate(parts) if parts else np.empty((0, 2), np.int32)
         return lists

@@ -314,14 +314,16 @@ def _connect_from_list(connector, projection, pending):
     pre, post = indices
     shortcut = _options["presynaptic_order"] and not connector.column_names
     distinct_pairs = shortcut and _strictly_increasing_pairs(pre, post, projection.post.size)
-    if shortcut and (distinct_pairs or np.all(post[1:] >= post[:-1])):
+    if shortcut:
         parameters = from_list.row_parameters(connector, projection.synapse_type, slice(None), simplify=True)
         if all(np.ndim(value) == 0 for value in parameters.values()):
-            # Already in the final order (by source, then target, as zoo.connectivity draws;
-            # checked first, as it stops at the first block out of order) or ordered by target
-            # (the stock order but for ties of equal targets): the sort by source that follows
-            # gives the same synapses either way, with the same values everywhere and, within
-            # one source, ascending targets.
+            # The same values everywhere, so only the pairs matter, and their final order is by
+            # source, then target. A list in that order already (as zoo.connectivity.bernoulli
+            # draws; checked first, as it stops at the first block out of order) is taken as it
+            # is; any other (e.g. drawn block by block of targets) is sorted as integer keys.
+            if not distinct_pairs:
+                pre, post, distinct_pairs = connectivity.pairs_in_source_order(
+                    pre, post, projection.pre.size, projection.post.size)
             pending.add_many(pre, post, parameters, distinct_pairs=distinct_pairs)
             return True
     distinct_pairs = False
