@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from zoo import connectivity
+from zoo.seeds import SeedStreams
 
 
 def _draw(seed=3, n_pre=300, n_post=200, p=0.2, **kw):
@@ -184,3 +185,20 @@ def test_pairs_in_source_order_are_the_source_ordered_rows(n_pre, n_post, repeat
     assert sources.dtype == targets.dtype == np.int32
     assert np.array_equal(sources, pre[order]) and np.array_equal(targets, post[order])
     assert distinct is not repeats
+
+
+def test_fixed_in_degree_by_block_is_the_same_draw_for_any_blocks_asked_for():
+    """Every target gets k sources; the blocks a process holds draw what the whole draw gives them."""
+    n_pre, n_post, k = 300, 1000, 20
+    streams = SeedStreams(5)
+
+    def drawn(held=None):
+        rngs = streams.generators("connectivity/test", connectivity.TARGET_BLOCKS, connectivity.blocks_to_draw(held))
+        return connectivity.fixed_in_degree_by_block(rngs, n_pre, n_post, k, allow_autapses=False, held=held)
+
+    pre, post = drawn()
+    assert np.all(np.bincount(post, minlength=n_post) == k) and not np.any(pre == post)
+    for held in (np.arange(3, n_post, 8), np.array([5, 69, 700])):
+        part_pre, part_post = drawn(held)
+        mine = np.isin(post, held)
+        assert np.array_equal(part_pre, pre[mine]) and np.array_equal(part_post, post[mine])

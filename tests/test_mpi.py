@@ -144,7 +144,8 @@ def test_a_network_drawn_per_rank_is_the_network_of_one_process(tmp_path):
 @pytest.mark.parametrize("model", ["fore2020.tiny", "zerlaut2018.tiny"])
 def test_models_with_compiled_cells_run_on_ranks_as_on_threads(tmp_path, model):
     """Their NESTML cells compile for the NEST built with MPI too (its own module cache, its C++
-    string ABI, its MPI headers), and 2 ranks x 1 thread give the spikes of 1 x 2 threads."""
+    string ABI, its MPI headers), and 2 ranks x 1 thread give the network and the spikes of 1 x 2
+    threads (zerlaut2018 draws each rank's share of its lists and input trains alone)."""
     _need_mpi()
     name, variant = model.split(".")
     argv = [name, "--variant", variant, "--seed", "2", "--no-plots", "--quiet", "--sim", "nest"]
@@ -152,6 +153,8 @@ def test_models_with_compiled_cells_run_on_ranks_as_on_threads(tmp_path, model):
             "ranks": _mpirun(2, argv + ["--threads", "1", "--out", "ranks"], tmp_path)}
     for key, result in done.items():
         assert result.returncode == 0, f"{key}: {result.stderr[-2000:]}"
+    prints = [json.loads((tmp_path / key / "provenance.json").read_text())["connectivity_fingerprint"] for key in done]
+    assert prints[0]["total_connections"] > 1000 and prints[0] == prints[1]
     threads, ranks = _spikes(tmp_path / "threads"), _spikes(tmp_path / "ranks")
     assert sum(len(t) for t in ranks.values()) > 100
     assert threads.keys() == ranks.keys() and all(np.array_equal(threads[key], ranks[key]) for key in threads)
@@ -275,12 +278,12 @@ def test_plan_for_ranks_writes_memory_per_rank_and_a_slurm_script(tmp_path):
 
 
 def test_plan_divides_the_drawn_lists_of_a_model_drawn_per_rank():
-    """schmidt2018 and rostami2020 draw each rank's blocks of target neurons alone (64 blocks),
-    zerlaut2018 draws its lists whole on every rank."""
+    """schmidt2018, rostami2020 and zerlaut2018 draw each rank's blocks of target neurons alone
+    (64 blocks), fore2020 its lists whole on every rank."""
     from zoo import registry
     from zoo.backends import estimate
 
-    for name, split in (("schmidt2018.tiny", 64), ("rostami2020", 64), ("zerlaut2018", 1)):
+    for name, split in (("schmidt2018.tiny", 64), ("rostami2020", 64), ("zerlaut2018", 64), ("fore2020", 1)):
         model = registry.create_model(name)
         size = model.expected_size()
         assert size.drawn_split == split

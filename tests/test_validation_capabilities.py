@@ -68,7 +68,8 @@ def test_the_dry_pass_is_one_process_holding_every_neuron():
 
 
 @pytest.mark.parametrize("name,drawn", [("schmidt2018.tiny", ("excitatory", "inhibitory")),
-                                        ("rostami2020.tiny", ("E_", "I_"))])
+                                        ("rostami2020.tiny", ("E_", "I_")),
+                                        ("zerlaut2018.tiny", ("E_", "I_"))])
 def test_the_dry_pass_of_one_rank_draws_that_ranks_share(monkeypatch, name, drawn):
     """Under mpirun, rank 1 of 4 holds every 4th cell in the dry pass too, so a model that draws per
     rank draws about a quarter of its drawn synapses there, not the whole network."""

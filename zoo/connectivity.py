@@ -219,19 +219,46 @@ def uniform_pairs(rng, connections, targets, pool):
     return which, chosen
 
 
-def fixed_in_degree(rng, n_pre, n_post, k, allow_autapses=True):
+def fixed_in_degree(rng, n_pre, targets, k, allow_autapses=True):
     """Every target gets exactly `k` sources drawn uniformly *with replacement* (multapses allowed).
 
-    With ``allow_autapses=False`` (pre and post the same population) target j draws from the
-    other n_pre - 1 cells: an index drawn from 0..n_pre-2 is shifted up by one from j on. This is
+    `targets`: their number n_post (the targets 0..n_post-1), or their indices. With
+    ``allow_autapses=False`` (pre and post the same population) target j draws from the other
+    n_pre - 1 cells: an index drawn from 0..n_pre-2 is shifted up by one from j on. This is
     ``np.random.choice(pool, k)`` with the own index removed from the pool, as in ntwk's
-    ``random_connections``. Returns (pre, post) index arrays ordered by post.
+    ``random_connections``. Returns (pre, post) int64 index arrays, target after target.
     """
+    targets = np.arange(targets, dtype=np.int64) if np.ndim(targets) == 0 else np.asarray(targets, np.int64)
     pool = n_pre if allow_autapses else n_pre - 1
     if k < 0 or (k > 0 and pool < 1):
         raise ValueError(f"cannot draw {k} sources per target from {pool} cells")
-    pre = rng.integers(0, pool, size=(n_post, k), dtype=np.int64)
-    post = np.repeat(np.arange(n_post, dtype=np.int64), k)
+    pre = rng.integers(0, pool, size=(targets.size, k), dtype=np.int64)
     if not allow_autapses:
-        pre += pre >= np.arange(n_post)[:, None]
-    return pre.ravel(), post
+        pre += pre >= targets[:, None]
+    return pre.ravel(), np.repeat(targets, k)
+
+
+def blocks_to_draw(held=None, count=TARGET_BLOCKS):
+    """The blocks of :func:`residue_blocks` a process draws: all of them, or (`held`: the sorted
+    indices of the cells it holds) those holding its cells."""
+    return np.arange(count) if held is None else blocks_holding(held, count)
+
+
+def fixed_in_degree_by_block(rngs, n_pre, n_post, k, allow_autapses=True, held=None, count=TARGET_BLOCKS):
+    """:func:`fixed_in_degree` onto `n_post` targets, drawn block by block of them
+    (:func:`residue_blocks`, `count` blocks): the cells of block b draw their sources from
+    ``rngs[b]``, for the blocks in `rngs` (see :func:`blocks_to_draw`), so each block's draw is
+    the same whichever blocks a process draws. With `held` (sorted target indices), only the rows
+    onto those are kept.
+    Returns (pre, post) int64 arrays, block after block, each block's target after target.
+    """
+    parts = []
+    for block, rng in rngs.items():
+        pre, post = fixed_in_degree(rng, n_pre, block_targets(block, n_post, count), k, allow_autapses)
+        if held is not None:
+            keep = np.isin(post, held)
+            pre, post = pre[keep], post[keep]
+        parts.append((pre, post))
+    if not parts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate([pre for pre, _ in parts]), np.concatenate([post for _, post in parts])

@@ -87,7 +87,7 @@ def poisson_trains(rng, profile, n_trains, t_stop_ms, dt_ms, first_step=2):
     return spike_trains(trains, steps, n_trains, dt_ms)
 
 
-def spike_source(sim, trains, label):
+def spike_source(sim, trains, label, size=None):
     """A PyNN SpikeSourceArray population that replays `trains` (lists of times in ms).
 
     A spike at time t changes the target's conductance at t + delay and its membrane from the
@@ -95,13 +95,36 @@ def spike_source(sim, trains, label):
     delay = dt). PyNN 0.13 hands the times over one Sequence at a time (seconds for thousands of
     trains); in a zoo session the backend sets them in one call instead, and on NEST without
     PyNN's parrot neurons (:mod:`zoo.hooks`; ``zoo/backends/*/inputs.py`` say how and why).
+
+    `trains` may instead be a function that draws them for `size` sources: given the sorted
+    indices of the sources this process holds, it returns all `size` trains, those of the others
+    empty, so that each MPI rank draws only its own (:func:`trains_held`).
     """
     realised = hooks.realisation(sim, "spike_source")
     if realised is not None:
-        return realised(sim, trains, label)
+        return realised(sim, trains, label, size)
     from pyNN.parameters import Sequence
 
-    return sim.Population(len(trains), sim.SpikeSourceArray(spike_times=[Sequence(t) for t in trains]), label=label)
+    population = sim.Population(source_count(trains, size), sim.SpikeSourceArray(), label=label)
+    population.set(spike_times=[Sequence(t) for t in trains_held(trains, population)])
+    return population
+
+
+def source_count(trains, size=None):
+    """How many sources :func:`spike_source` creates for `trains` (a list, or a function and `size`)."""
+    if callable(trains):
+        if size is None:
+            raise ZooError("spike trains drawn per process need the number of sources (size)")
+        return int(size)
+    return len(trains)
+
+
+def trains_held(trains, population):
+    """The trains of :func:`spike_source`'s `population`: `trains` itself, or what it draws for the
+    sources this process holds (all of them in one process)."""
+    from .network import local_indices
+
+    return trains(local_indices(population)) if callable(trains) else trains
 
 
 def private_poisson(sim, cells, rates_hz, weight, delay_ms, receptor_type, label):

@@ -31,6 +31,13 @@ def local_indices(population):
     return np.sort(population.id_to_index(ids)).astype(np.int64) if len(ids) else np.empty(0, np.int64)
 
 
+def cells_held(populations):
+    """{name: :func:`local_indices`} of the PyNN `populations` ({name: Population}), or None where
+    this process holds every cell of them (one process)."""
+    held = {name: local_indices(population) for name, population in populations.items()}
+    return None if all(held[name].size == population.size for name, population in populations.items()) else held
+
+
 # Weights are compared to 10 significant digits and delays to 1 ns: the backends store them in
 # different units (pA/ms on NEST, A/s on Brian2), so the last bits of a round trip differ.
 _WEIGHT_DIGITS = 10

@@ -14,7 +14,7 @@ import logging
 
 import numpy as np
 
-from . import hooks
+from . import hooks, inputs
 from .errors import ZooError
 from .neurons import description
 
@@ -215,9 +215,10 @@ class StandIn:
         return _Anything()
 
 
-def _spike_source(sim, trains, label):
+def _spike_source(sim, trains, label, size=None):
     """zoo.inputs.spike_source on the stand-in: the times are kept only where the objects are."""
-    population = sim.Population(len(trains), sim.SpikeSourceArray(), label=label)
+    population = sim.Population(inputs.source_count(trains, size), sim.SpikeSourceArray(), label=label)
+    trains = inputs.trains_held(trains, population)
     if sim._usage.keep:
         population._entry["spike_times"] = trains
     return population

@@ -17,7 +17,7 @@ import numpy as np
 
 from zoo import connectivity, from_list, progress
 from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
-from zoo.network import Network, local_indices
+from zoo.network import Network, cells_held
 from zoo.units import to_pynn
 
 from . import formulas
@@ -112,8 +112,7 @@ class Rostami2020(ZooModel):
         progress.step("drawing connectivity for seed %d", streams.master_seed)
         for pre, post in PATHWAYS:
             mine = None if local is None else local[post]
-            blocks = (np.arange(connectivity.TARGET_BLOCKS) if mine is None
-                      else connectivity.blocks_holding(mine))
+            blocks = connectivity.blocks_to_draw(mine)
             rngs = streams.generators(f"connectivity/{pre}_to_{post}", connectivity.TARGET_BLOCKS, blocks)
             pools = self._pools(pre, post)
             rows = {kind: [] for kind in pools}
@@ -191,11 +190,11 @@ class Rostami2020(ZooModel):
         (zoo.from_list.HandedOver).
         """
         weights = formulas.clustered_weights(self.params)
-        local = {name: local_indices(population) for name, population in populations.items()}
-        if all(local[name].size == population.size for name, population in populations.items()):
+        held = cells_held(populations)
+        if held is None:
             lists = dict(drawn.take("pairs"))  # our own dict: the lists leave it one by one
         else:
-            lists = self.draw_pairs(streams, local, drawn["counts"])
+            lists = self.draw_pairs(streams, held, drawn["counts"])
         projections = {}
         for name in list(lists):
             pairs = lists.pop(name)

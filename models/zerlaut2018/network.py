@@ -11,14 +11,16 @@ with replacement (multapses) and without autapses. Each cell is driven by its ow
 train, an inhomogeneous Poisson process at N_aff p_aff Faff(t) = 200 Faff(t) Hz; or, in the
 shared variant, by 200 of N_aff = 400 shared trains at Faff(t) (drawn with replacement). All
 cells start at rest (V = El, w = 0, g = 0). Connectivity and input trains are drawn in NumPy
-from the master seed, so NEST and Brian2 simulate the same network with the same input spikes.
+from the master seed, so NEST and Brian2 simulate the same network with the same input spikes;
+they are drawn block by block of 64 cells, each block from a stream of its own, so that an MPI
+rank draws only what its cells receive and send, and every split gets the same network.
 """
 
 import numpy as np
 
 from zoo import connectivity, inputs, progress
 from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
-from zoo.network import Network
+from zoo.network import Network, cells_held
 from zoo.units import to_pynn
 
 from . import cells, formulas
@@ -52,7 +54,8 @@ class Zerlaut2018(ZooModel):
     def expected_size(self):
         """Fixed in-degrees K_E + K_I per cell (two int64 per synapse and a temporary); afferent
         trains of N_aff p_aff Faff(t) per cell (or N_aff shared ones), drawn on the time grid: a
-        rate per step, and ~32 bytes per input spike while they are drawn and sorted."""
+        rate per step, and ~32 bytes per input spike while they are drawn and sorted. An MPI rank
+        draws only the blocks of cells it holds (the shared variant's few trains whole)."""
         p, sizes, K = self.params, self.sizes(), formulas.in_degrees(self.params)
         cells = sum(sizes.values())
         synapses = cells * (K["E"] + K["I"])
@@ -62,46 +65,67 @@ class Zerlaut2018(ZooModel):
         spikes = trains * per_train * mean_rate * self.t_stop_ms / 1000.0
         afferent = cells * formulas.afferent_trains_per_cell(p) if p.shared_afferents else cells  # private: one each
         steps = self.t_stop_ms / p.dt
-        return Size(cells + trains, float(synapses + afferent), 24.0 * (synapses + afferent) + 8.0 * steps + 32.0 * spikes)
+        return Size(cells + trains, float(synapses + afferent), 24.0 * (synapses + afferent) + 8.0 * steps + 32.0 * spikes,
+                    drawn_split=connectivity.TARGET_BLOCKS)
 
     # --- connectivity and input trains (pure NumPy, shared by structure() and build()) -------
     def draw(self, streams):
         """'connections': (pre, post) index arrays per projection 'E_to_E', ... (and 'aff_to_E'
         when the afferents are shared); 'afferent_trains': spike-time arrays [ms] per afferent
         source, {'E': [...], 'I': [...]} or {'aff': [...]} (~60 MB for the default)."""
-        return Drawn(streams.master_seed, connections=lambda: self._draw_connections(streams),
-                     afferent_trains=lambda: self._draw_afferent_trains(streams))
+        return Drawn(streams.master_seed, connections=lambda: self.draw_connections(streams),
+                     afferent_trains=lambda: self.draw_afferent_trains(streams))
 
-    def _draw_connections(self, streams):
+    def _pathways(self):
+        """(pre, post, sources to draw from, sources per target, autapses allowed) per projection."""
         p, sizes, K = self.params, self.sizes(), formulas.in_degrees(self.params)
-        lists = {}
-        progress.step("drawing fixed in-degree connectivity for seed %d", streams.master_seed)
-        for pre in POPULATIONS:
-            for post in POPULATIONS:
-                rng = streams.generator(f"connectivity/{pre}_to_{post}")
-                lists[f"{pre}_to_{post}"] = connectivity.fixed_in_degree(
-                    rng, sizes[pre], sizes[post], K[pre], allow_autapses=pre != post
-                )
+        pathways = [(pre, post, sizes[pre], K[pre], pre != post) for pre in POPULATIONS for post in POPULATIONS]
         if p.shared_afferents:
-            for post in POPULATIONS:
-                rng = streams.generator(f"connectivity/aff_to_{post}")
-                lists[f"aff_to_{post}"] = connectivity.fixed_in_degree(
-                    rng, p.N_aff, sizes[post], formulas.afferent_trains_per_cell(p)
-                )
+            pathways += [("aff", post, p.N_aff, formulas.afferent_trains_per_cell(p), True) for post in POPULATIONS]
+        return pathways
+
+    def draw_connections(self, streams, held=None):
+        """K sources per target cell from each population, drawn block by block of target cells
+        (zoo.connectivity.residue_blocks), each block from its own child of the stream
+        'connectivity/<pre>_to_<post>': a process draws only the blocks holding its cells (`held`:
+        {population: sorted indices of the cells it holds}; default all) and keeps the rows onto
+        them, and gets the rows of every split."""
+        progress.step("drawing fixed in-degree connectivity for seed %d", streams.master_seed)
+        lists = {}
+        for pre, post, n_pre, k, autapses in self._pathways():
+            mine = None if held is None else held[post]
+            rngs = streams.generators(f"connectivity/{pre}_to_{post}", connectivity.TARGET_BLOCKS,
+                                      connectivity.blocks_to_draw(mine))
+            lists[f"{pre}_to_{post}"] = connectivity.fixed_in_degree_by_block(
+                rngs, n_pre, self.sizes()[post], k, allow_autapses=autapses, held=mine)
         return lists
 
-    def _draw_afferent_trains(self, streams):
+    def draw_afferent_trains(self, streams):
+        """Shared: N_aff trains at Faff(t) from the stream 'input/aff'; private: one train per cell
+        at m Faff(t) (:meth:`private_trains`)."""
         p = self.params
         if p.shared_afferents:
-            sources = {"aff": (p.N_aff, p.faff)}
-        else:
-            m = formulas.afferent_trains_per_cell(p)
-            sources = {post: (size, lambda t: m * p.faff(t)) for post, size in self.sizes().items()}
-        trains = {}
-        for name, (count, profile) in sources.items():
-            progress.step("drawing %d afferent Poisson trains (%s)", count, name)
-            rng = streams.generator(f"input/{name}")
-            trains[name] = inputs.poisson_trains(rng, profile, count, self.t_stop_ms, p.dt)
+            progress.step("drawing %d afferent Poisson trains (aff)", p.N_aff)
+            return {"aff": inputs.poisson_trains(streams.generator("input/aff"), p.faff, p.N_aff, self.t_stop_ms, p.dt)}
+        return {post: self.private_trains(streams, post) for post in POPULATIONS}
+
+    def private_trains(self, streams, post, held=None):
+        """The private afferent train of every cell of `post`, at m Faff(t) with m N_aff p_aff trains
+        merged into one, drawn block by block of cells (zoo.connectivity.residue_blocks) from children
+        of the stream 'input/<post>'. With `held` (sorted indices of the afferent sources a process
+        holds), only their trains are drawn; the others are empty."""
+        p, size = self.params, self.sizes()[post]
+        m = formulas.afferent_trains_per_cell(p)
+        progress.step("drawing %d afferent Poisson trains (%s)", size if held is None else held.size, post)
+        rngs = streams.generators(f"input/{post}", connectivity.TARGET_BLOCKS, connectivity.blocks_to_draw(held))
+        kept = None if held is None else set(held.tolist())
+        trains = [np.empty(0)] * size
+        for block, rng in rngs.items():
+            cells = connectivity.block_targets(block, size)
+            for cell, train in zip(cells, inputs.poisson_trains(rng, lambda t: m * p.faff(t), cells.size,
+                                                                 self.t_stop_ms, p.dt)):
+                if kept is None or cell in kept:
+                    trains[cell] = train
         return trains
 
     def structure(self, drawn):
@@ -111,10 +135,10 @@ class Zerlaut2018(ZooModel):
             populations.append(PopulationInfo("aff", p.N_aff, "SpikeSourceArray"))
         else:
             populations += [PopulationInfo(f"aff_{name}", size, "SpikeSourceArray") for name, size in self.sizes().items()]
-        projections = [
-            ProjectionInfo(name, name.split("_")[0], name.split("_")[2], int(i.size),
-                           "inhibitory" if name.startswith("I") else "excitatory")
-            for name, (i, _) in drawn["connections"].items()
+        projections = [  # fixed in-degrees: exact without the lists
+            ProjectionInfo(f"{pre}_to_{post}", pre, post, self.sizes()[post] * k,
+                           "inhibitory" if pre == "I" else "excitatory")
+            for pre, post, _, k, _ in self._pathways()
         ]
         if not p.shared_afferents:
             projections += [ProjectionInfo(f"aff_to_{name}", f"aff_{name}", name, size, "excitatory")
@@ -125,9 +149,14 @@ class Zerlaut2018(ZooModel):
     def build(self, sim, streams, drawn=None):
         drawn = self._drawn(streams, drawn)
         populations = self._create_populations(sim)
-        connections = drawn.take("connections")
+        held = cells_held(populations)
+        if held is None:  # one process: the draws made already
+            connections, trains = drawn.take("connections"), drawn.take("afferent_trains")
+        else:  # one of several (NEST with MPI): only what this process's cells receive and send
+            connections = self.draw_connections(streams, held)
+            trains = drawn.take("afferent_trains") if self.params.shared_afferents else None
         projections = self._connect(sim, populations, connections)
-        projections.update(self._add_drive(sim, populations, connections, drawn.take("afferent_trains")))
+        projections.update(self._add_drive(sim, populations, connections, trains, streams))
         for name in POPULATIONS:
             populations[name].record("spikes")
         return Network(populations, projections, recorded=POPULATIONS)
@@ -155,14 +184,15 @@ class Zerlaut2018(ZooModel):
                 continue
             progress.step("connecting %s: %d synapses", name, i.size)
             projections[name] = sim.Projection(
-                populations[pre], populations[post], sim.FromListConnector(np.column_stack((i, j))),
+                populations[pre], populations[post], sim.FromListConnector(connectivity.pair_rows(i, j)),
                 sim.StaticSynapse(weight=self._weight(pre), delay=self.params.delay),
                 receptor_type="inhibitory" if pre == "I" else "excitatory", label=name,
             )
         return projections
 
-    def _add_drive(self, sim, populations, connections, trains):
-        """Afferent SpikeSourceArrays: one private train per cell, or shared trains (variant)."""
+    def _add_drive(self, sim, populations, connections, trains, streams):
+        """Afferent SpikeSourceArrays: one private train per cell, or shared trains (variant).
+        Private trains not drawn yet (`trains` None) are drawn for the sources this process holds."""
         projections = {}
         for post in POPULATIONS:
             if self.params.shared_afferents:
@@ -171,11 +201,13 @@ class Zerlaut2018(ZooModel):
                     populations[key] = inputs.spike_source(sim, trains[key], label=key)
                 i, j = connections[f"aff_to_{post}"]
             else:
-                key = f"aff_{post}"
-                populations[key] = inputs.spike_source(sim, trains[post], label=key)
-                i = j = np.arange(self.sizes()[post])
+                key, size = f"aff_{post}", self.sizes()[post]
+                own = trains[post] if trains is not None else (
+                    lambda held, post=post: self.private_trains(streams, post, held))
+                populations[key] = inputs.spike_source(sim, own, label=key, size=size)
+                i = j = np.arange(size)
             projections[f"aff_to_{post}"] = sim.Projection(
-                populations[key], populations[post], sim.FromListConnector(np.column_stack((i, j))),
+                populations[key], populations[post], sim.FromListConnector(connectivity.pair_rows(i, j)),
                 sim.StaticSynapse(weight=self._weight("aff"), delay=self.params.delay),
                 receptor_type="excitatory", label=f"aff_to_{post}",
             )

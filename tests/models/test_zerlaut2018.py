@@ -72,6 +72,24 @@ def test_fixed_in_degree_with_replacement_and_no_autapses():
     assert abs(repeats - expected) < 5 * np.sqrt(expected)
 
 
+def test_a_process_draws_only_what_its_own_cells_receive_and_send():
+    """A process holding every 4th cell (NEST with MPI) draws exactly the whole draw's rows onto
+    its cells, in the same order, and the private trains of the sources it holds; the rest empty."""
+    model = Zerlaut2018(VARIANTS["tiny"].params, "tiny")
+    drawn = model.draw(SeedStreams(1))
+    for rank in range(4):
+        held = {name: np.arange(rank, size, 4) for name, size in model.sizes().items()}
+        part = model.draw_connections(SeedStreams(1), held)
+        for name, (pre, post) in drawn["connections"].items():
+            mine = np.isin(post, held[name.split("_")[2]])
+            np.testing.assert_array_equal(part[name][0], pre[mine])
+            np.testing.assert_array_equal(part[name][1], post[mine])
+        for name in model.sizes():
+            trains = model.private_trains(SeedStreams(1), name, held[name])
+            for cell, whole in enumerate(drawn["afferent_trains"][name]):
+                np.testing.assert_array_equal(trains[cell], whole if cell % 4 == rank else [])
+
+
 def test_structure_of_the_default_network_is_exact():
     model = Zerlaut2018(VARIANTS["default"].params)
     structure = model.structure(model.draw(SeedStreams(1))).as_dict()

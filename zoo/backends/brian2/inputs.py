@@ -12,11 +12,14 @@ import numpy as np
 from .recording import EMITS_EARLY_MS
 
 
-def spike_source(sim, trains, label):
+def spike_source(sim, trains, label, size=None):
     """A SpikeSourceArray population replaying `trains` (times in ms)."""
     from brian2 import second
 
-    population = sim.Population(len(trains), sim.SpikeSourceArray(), label=label)
+    from zoo.inputs import source_count, trains_held
+
+    population = sim.Population(source_count(trains, size), sim.SpikeSourceArray(), label=label)
+    trains = trains_held(trains, population)
     indices = np.repeat(np.arange(len(trains)), [len(t) for t in trains])
     times = np.concatenate([np.asarray(t, dtype=float) for t in trains]) if trains else np.array([])
     dt = sim.state.dt  # ms

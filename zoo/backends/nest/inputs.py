@@ -34,16 +34,20 @@ the zoo records neither.
 import numpy as np
 
 
-def spike_source(sim, trains, label):
-    """A SpikeSourceArray population replaying `trains` (times in ms) from spike_train_injector nodes."""
+def spike_source(sim, trains, label, size=None):
+    """A SpikeSourceArray population replaying `trains` (times in ms) from spike_train_injector nodes;
+    NEST sets the times of the nodes this process holds and ignores the rest."""
     import nest
     from pyNN.standardmodels import build_translations
+
+    from zoo.inputs import source_count, trains_held
 
     injector = {"on_grid": "spike_train_injector", "off_grid": "spike_train_injector"}
     celltype = _without_parrots(sim.SpikeSourceArray, translations=build_translations(("spike_times", "spike_times")),
                                 nest_name=injector, always_local=False)
-    population = sim.Population(len(trains), celltype(), label=label)
+    population = sim.Population(source_count(trains, size), celltype(), label=label)
     population.node_collection.set(precise_times=False)
+    trains = trains_held(trains, population)
     nest.SetStatus(population.node_collection, [{"spike_times": np.asarray(t, dtype=float)} for t in trains])
     return population
 
