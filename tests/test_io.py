@@ -115,3 +115,26 @@ def test_collect_segment_keeps_only_the_recorded_window(simulator):
         b.end()
     assert [list(st.magnitude) for st in segment.spiketrains] == [[50.0, 150.0], [60.0]]
     assert [st.annotations["cluster"] for st in segment.spiketrains] == [4, 7]
+
+
+def test_overlapping_views_of_one_population_each_get_all_their_trains():
+    """The parent's trains are read once and let go by the last view holding each neuron: a neuron
+    in two recorded views is in both (schmidt2018 records its 254 populations as views)."""
+    from zoo import backends
+    from zoo.network import Network
+    from zoo.seeds import SeedStreams
+
+    b = backends.setup("nest", SeedStreams(1))
+    try:
+        sim = b.sim
+        times = [[10.0 + i, 20.0 + 2 * i] for i in range(6)]
+        parent = sim.Population(6, sim.SpikeSourceArray(spike_times=times), label="all")
+        parent.record("spikes")
+        views = {"A": parent[0:4], "B": parent[2:6]}
+        sim.run(50.0)
+        segment = io.collect_segment(Network(views, {}, recorded=("A", "B")), 0.0, 50.0)
+    finally:
+        b.end()
+    got = {(st.annotations["source_population"], st.annotations["source_index"]): list(st.magnitude)
+           for st in segment.spiketrains}
+    assert got == {**{("A", i): times[i] for i in range(4)}, **{("B", i): times[i + 2] for i in range(4)}}

@@ -32,7 +32,7 @@ def collect_segment(network, t_start_ms, t_stop_ms):
     annotated as the module docstring says."""
     t_start, t_stop = t_start_ms * pq.ms, t_stop_ms * pq.ms
     segment = neo.Segment(name="recorded", t_start=t_start, t_stop=t_stop)
-    parents = {}  # views of one recorded population: their data are read once
+    parents = _ParentTrains([network.populations[name] for name in network.recorded])
     trains = []
     for name in network.recorded:
         labels = network.labels.get(name, {})
@@ -120,11 +120,40 @@ def _recorded_trains(population, parents):
     if parent is None:
         recorded = population.get_data("spikes", clear=False).segments[-1]
         return sorted(((int(st.annotations["source_index"]), st) for st in recorded.spiketrains), key=lambda item: item[0])
-    if id(parent) not in parents:
-        recorded = parent.get_data("spikes", clear=False).segments[-1]
-        parents[id(parent)] = {int(st.annotations["channel_id"]): st for st in recorded.spiketrains}
-    by_id = parents[id(parent)]
-    return [(index, by_id[int(cell)]) for index, cell in enumerate(population.all_cells) if int(cell) in by_id]
+    return parents.take(population)
+
+
+class _ParentTrains:
+    """PyNN's spike trains of the parents of recorded PopulationViews, read once per parent and let
+    go train by train as the last view holding each neuron takes it: a model recorded as views of
+    one population (schmidt2018's 254 of 41,000 neurons at n = 0.01) then never holds PyNN's trains
+    and the zoo's copies of all neurons at once (~8 kB per train)."""
+
+    def __init__(self, populations):
+        self._trains = {}
+        self._views_left = {}  # parent -> views still to read each neuron
+        for population in populations:
+            parent = getattr(population, "parent", None)
+            if parent is not None:
+                left = self._views_left.setdefault(id(parent), np.zeros(parent.size, np.int64))
+                left[parent.id_to_index(population.all_cells)] += 1
+
+    def take(self, view):
+        parent = view.parent
+        if id(parent) not in self._trains:
+            recorded = parent.get_data("spikes", clear=False).segments[-1]
+            self._trains[id(parent)] = {int(st.annotations["channel_id"]): st for st in recorded.spiketrains}
+            recorded.spiketrains = SpikeTrainList(parent=recorded)  # the trains live on in the dict alone
+        by_id, left = self._trains[id(parent)], self._views_left[id(parent)]
+        cells = view.all_cells
+        positions = np.atleast_1d(parent.id_to_index(cells))
+        np.subtract.at(left, positions, 1)
+        taken = []
+        for index, (cell, at) in enumerate(zip(cells, positions)):
+            train = by_id.get(int(cell)) if left[at] > 0 else by_id.pop(int(cell), None)
+            if train is not None:
+                taken.append((index, train))
+        return taken
 
 
 def trains_by_population(segment):
