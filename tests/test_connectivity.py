@@ -178,7 +178,7 @@ def test_pairs_in_source_order_are_the_source_ordered_rows(n_pre, n_post, repeat
     if repeats:
         pre[:10], post[:10] = pre[10:20], post[10:20]
     else:
-        keys, first = np.unique(pre.astype(np.int64) * n_post + post, return_index=True)
+        _, first = np.unique(pre.astype(np.int64) * n_post + post, return_index=True)
         pre, post = pre[np.sort(first)], post[np.sort(first)]
     sources, targets, distinct = connectivity.pairs_in_source_order(pre, post, n_pre, n_post)
     order = connectivity.source_order(pre, post)
