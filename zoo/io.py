@@ -132,11 +132,13 @@ class _ParentTrains:
     def __init__(self, populations):
         self._trains = {}
         self._views_left = {}  # parent -> views still to read each neuron
+        self._positions = {}  # view -> its neurons' indices in the parent
         for population in populations:
             parent = getattr(population, "parent", None)
             if parent is not None:
-                left = self._views_left.setdefault(id(parent), np.zeros(parent.size, np.int64))
-                left[parent.id_to_index(population.all_cells)] += 1
+                positions = np.atleast_1d(parent.id_to_index(population.all_cells))
+                self._positions[id(population)] = positions
+                np.add.at(self._views_left.setdefault(id(parent), np.zeros(parent.size, np.int64)), positions, 1)
 
     def take(self, view):
         parent = view.parent
@@ -145,8 +147,7 @@ class _ParentTrains:
             self._trains[id(parent)] = {int(st.annotations["channel_id"]): st for st in recorded.spiketrains}
             recorded.spiketrains = SpikeTrainList(parent=recorded)  # the trains live on in the dict alone
         by_id, left = self._trains[id(parent)], self._views_left[id(parent)]
-        cells = view.all_cells
-        positions = np.atleast_1d(parent.id_to_index(cells))
+        cells, positions = view.all_cells, self._positions[id(view)]
         np.subtract.at(left, positions, 1)
         taken = []
         for index, (cell, at) in enumerate(zip(cells, positions)):

@@ -218,9 +218,8 @@ class StandIn:
 def _spike_source(sim, trains, label, size=None):
     """zoo.inputs.spike_source on the stand-in: the times are kept only where the objects are."""
     population = sim.Population(inputs.source_count(trains, size), sim.SpikeSourceArray(), label=label)
-    trains = inputs.trains_held(trains, population)
-    if sim._usage.keep:
-        population._entry["spike_times"] = trains
+    if sim._usage.keep:  # otherwise nothing reads the times, and trains still to be drawn are not drawn
+        population._entry["spike_times"] = inputs.trains_held(trains, population)
     return population
 
 
