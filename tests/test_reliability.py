@@ -405,3 +405,19 @@ def test_a_callers_own_longer_delays_fit_in_a_zoo_session():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["rostami2020.tiny", "ok", "fore2020.tiny", "ok"]
+
+
+def test_a_run_of_the_first_milliseconds_keeps_every_spike_from_t_0_and_is_a_prefix_of_a_longer_one(tmp_path):
+    """validation's spike-time row (validation/early.py) reads the warm-up's first ms this way."""
+    from zoo import io, registry
+    from zoo.run import runner
+
+    shown = {}
+    for first in (10.0, 20.0):
+        path, summary = runner.run(registry.create_model("rostami2020.tiny"), "nest", 1, out=tmp_path / f"first{first:g}",
+                                   make_plots=False, first_ms=first)
+        assert json.loads((path / "provenance.json").read_text())["recorded_window_ms"] == [0.0, first]
+        segment, _ = io.load_segment(path / "spikes.nix")
+        shown[first] = sorted((st.annotations["source_population"], st.annotations["source_index"], t)
+                              for st in segment.spiketrains for t in io.times_ms(st) if t < 10.0)
+    assert shown[10.0] and shown[10.0] == shown[20.0]

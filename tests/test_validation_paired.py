@@ -107,3 +107,60 @@ def test_adjust_counts_only_judged_rows():
     assert {r.check.id: r.adjusted for r in rows} == {
         "rate_hz/E": "agree", "paired/rate_hz/E": "DIFFER",
         "observable/meanfield_rate_hz": "constant", "paired/observable/meanfield_rate_hz": "constant"}
+
+
+# --- the spike-time row (validation/early.py) ---------------------------------------------------
+def _early_pair(rng, jitter_ms, share_moved=0.0, neurons=200, window=10.0):
+    """Two runs of one seed's first `window` ms: B fires A's spikes, each moved by up to `jitter_ms`;
+    a `share_moved` of them moved by 2-5 ms instead (a backend that drifted off)."""
+    from zoo.validation.early import EarlySpikes
+
+    a, b = {}, {}
+    for neuron in range(neurons):
+        times = np.sort(rng.uniform(0, window, rng.poisson(2)))
+        moved = rng.random(times.size) < share_moved
+        shift = np.where(moved, rng.uniform(2, 5, times.size), rng.uniform(-jitter_ms, jitter_ms, times.size))
+        a[("E", neuron)], b[("E", neuron)] = times, np.sort(times + shift)
+    return EarlySpikes(a, window, 0.1), EarlySpikes(b, window, 0.1)
+
+
+def _early_arms(seeds, **pair):
+    rng = np.random.default_rng(5)
+    a, b = _arms(seeds)
+    for s in a:
+        a[s].early, b[s].early = _early_pair(rng, **pair)
+    return a, b
+
+
+def test_coincident_share_counts_spikes_of_the_same_neuron_within_one_step():
+    from zoo.validation.early import EarlySpikes, coincident_share
+
+    a = EarlySpikes({("E", 0): np.array([1.0, 5.0]), ("E", 1): np.array([2.0])}, 10.0, 0.1)
+    b = EarlySpikes({("E", 0): np.array([1.1, 7.0]), ("E", 1): np.array([], float), ("I", 0): np.array([3.0])}, 10.0, 0.1)
+    assert coincident_share(a, b) == pytest.approx(2 / 6)  # 1.0 and 1.1 match; 5.0, 7.0, 2.0 and I's 3.0 do not
+    assert coincident_share(a, a) == 1.0
+    assert np.isnan(coincident_share(EarlySpikes({}, 10.0, 0.1), EarlySpikes({}, 10.0, 0.1)))
+
+
+def test_backends_that_keep_the_same_spikes_pass_the_spike_time_row():
+    a, b = _early_arms(5, jitter_ms=0.05)
+    row = _row(paired.compare("m", "v", a, b, ("A", "B")), f"paired/{paired.SPIKE_TIMES}")
+    assert row.status == "pass" and row.value["share"] == 1.0 and row.p_value == 1.0
+
+
+def test_a_backend_whose_spikes_drift_off_fails_the_spike_time_row():
+    """Most spikes moved by milliseconds, as a wrong delay or time constant does, while rates are equal."""
+    a, b = _early_arms(5, jitter_ms=0.05, share_moved=0.8)
+    rows = paired.compare("m", "v", a, b, ("A", "B"))
+    row = _row(rows, f"paired/{paired.SPIKE_TIMES}")
+    assert row.status == "FAIL" and row.value["share"] < 0.3 and row.p_value < 1e-3
+    multiplicity.adjust(rows)
+    assert row.adjusted == "DIFFER"
+
+
+def test_the_spike_time_row_needs_early_runs_of_both_backends_and_enough_seeds():
+    a, b = _early_arms(5, jitter_ms=0.05)
+    b[1].early = None
+    assert f"paired/{paired.SPIKE_TIMES}" not in {r.check.id for r in paired.compare("m", "v", a, b, ("A", "B"))}
+    a, b = _early_arms(2, jitter_ms=0.05)
+    assert _row(paired.compare("m", "v", a, b, ("A", "B")), f"paired/{paired.SPIKE_TIMES}").status == "insufficient seeds"

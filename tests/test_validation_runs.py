@@ -10,8 +10,8 @@ from zoo import RESULTS_VERSION
 from zoo.errors import ZooError
 
 
-def _spec(seed=1, simulator="nest", overrides=(), fault=(), ranks=1, threads=1):
-    return RunSpec("rostami2020", "tiny", tuple(overrides), simulator, seed, fault, ranks, threads)
+def _spec(seed=1, simulator="nest", overrides=(), fault=(), ranks=1, threads=1, first_ms=0.0):
+    return RunSpec("rostami2020", "tiny", tuple(overrides), simulator, seed, fault, ranks, threads, first_ms)
 
 
 def _fake_results(path, spec):
@@ -23,6 +23,7 @@ def _fake_results(path, spec):
         "backend": {"simulator": spec.simulator, "mpi_processes": spec.ranks, "threads": spec.threads},
         "seeds": {"master": spec.seed},
         "results_version": RESULTS_VERSION,
+        "recorded_window_ms": [0.0, spec.first_ms] if spec.first_ms else [model.warmup_ms, model.warmup_ms + model.duration_ms],
     }
     (path / "provenance.json").write_text(json.dumps(provenance))
     (path / "summary.json").write_text("{}")
@@ -83,6 +84,18 @@ def test_changed_parameter_values_are_not_reused(tmp_path):
     next(row for row in provenance["parameters"] if row["name"] == "tau_m_E")["value"] = 21.0
     (path / "provenance.json").write_text(json.dumps(provenance))
     assert runs.reuse_problem(path, spec) == "its parameter values differ"
+
+
+def test_a_run_of_the_first_milliseconds_lives_apart_and_never_stands_in_for_the_whole(tmp_path):
+    whole, first = _spec(seed=2), _spec(seed=2, first_ms=10.0)
+    assert runs.run_dir(tmp_path, first).name == "nest-seed2-first10ms"
+    assert runs.run_dir(tmp_path, first).parent == runs.run_dir(tmp_path, whole).parent
+    assert first.label() == "nest seed 2, first 10 ms"
+    assert RunSpec.from_dict(json.loads(json.dumps(first.as_dict()))) == first
+    path = _fake_results(runs.run_dir(tmp_path, first), first)
+    assert runs.reuse_problem(path, first) is None
+    assert "recorded [0.0, 10.0] ms" in runs.reuse_problem(path, whole)
+    assert "recorded" in runs.reuse_problem(path, _spec(seed=2, first_ms=20.0))
 
 
 def test_a_faulty_run_is_not_taken_for_a_clean_one(tmp_path):

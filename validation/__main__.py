@@ -29,7 +29,7 @@ from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
 from zoo.run import results, signals
 
-from . import arms, behaviour, checks, faults, figures, measures, originals, paired, report, runs
+from . import arms, behaviour, checks, early, faults, figures, measures, originals, paired, report, runs
 from .runs import RunSpec
 
 
@@ -128,6 +128,7 @@ def validate(model, template, sims, seeds, root, jobs, force=False, fault=None, 
         specs.update({o.spec: originals.ARM for o in original.values()})
     say("measuring runs")
     measured = measures.measure_all(paths, jobs)
+    early.attach(model, measured, root, jobs, force, say, fingerprints)
     runs_by_backend = {label: {} for label in described}
     for spec, label in specs.items():
         runs_by_backend[label][spec.seed] = measured[spec]

@@ -58,6 +58,7 @@ LABELS = {
     "correlation": "pairwise correlation",
     "psd_slow": "population-rate spectrum, 1-16 Hz",
     "psd_fast": "population-rate spectrum, 16-256 Hz",
+    "coincident_spikes": "spikes shared at the start (same neuron, within one time step)",
 }
 
 

@@ -18,7 +18,16 @@ Per row, seed k gives one paired difference d_k (backend A - backend B):
   cluster: the same cells on both backends) as the mean over items of the paired differences.
 
 The d_k are tested against 0 with a two-sided one-sample t-test (K - 1 degrees of freedom); the
-p-value goes to the report's multiplicity control (:mod:`.multiplicity`). Rows equal in every run
+p-value goes to the report's multiplicity control (:mod:`.multiplicity`).
+
+Where the model gives the window over which its backends keep the same spikes
+(``coincident_start_ms``, measured and written in its card), one more row compares spike times
+there (:mod:`.early`): per seed, the share s_k of the spikes of that window that the other
+backend fires too (same neuron, within one time step). Two correct backends give s_k near 1,
+as long as their trajectories have not yet diverged; a backend that integrates another model
+drifts off from the first recurrent input on. The row tests whether the trajectories still
+coincide, H0: mean s >= :data:`COINCIDENT_FLOOR` (most spikes shared), one-sided t-test over
+seeds; where every seed gives the same share the p-value is 1 at or above the floor, 0 below. Rows equal in every run
 of both backends cannot fail (status ``constant``); with fewer than :data:`MIN_SEEDS` seeds run on
 both backends the status is ``insufficient seeds``. The rule needs runs of the same seeds on both
 backends of the zoo: it does not apply to the original code, which draws networks of its own.
@@ -28,14 +37,18 @@ How often it raises a false alarm is measured, not assumed (:mod:`.power`).
 import numpy as np
 from scipy import stats
 
+from . import early
 from .checks import PSD_GROUPS, Check, Result, _seed_text, _values, constant_across
 from .measures import SETTINGS
 
 RULE = "paired_t"
 RULE_TEXT = ("per seed, backend A - backend B on the identical network; two-sided t-test of the per-seed "
-             "differences against 0")
+             "differences against 0; where the model gives the window in which its backends keep the same spikes, "
+             "the share of that window's spikes both fire, one-sided t-test against 1/2")
 MIN_SEEDS = 3
 ALPHA = 0.05  # for the row's own verdict (`passed`); the report adjusts for multiplicity
+COINCIDENT_FLOOR = 0.5  # the spike-time row: trajectories that share fewer spikes have diverged
+SPIKE_TIMES = "coincident_spikes"
 
 
 def t_test(differences):
@@ -76,8 +89,8 @@ def _level(check, value):
     return float(np.nanmean(value)) if np.isfinite(value).any() else float("nan")
 
 
-def paired_checks(model, variant, measures_a, backends):
-    """The rows of the paired rule that one run's measures allow."""
+def paired_checks(model, variant, measures_a, backends, spike_times=False):
+    """The rows of the paired rule that one run's measures allow; `spike_times`: the spike-time row too."""
     checks = []
     for pop, stats_ in measures_a.distributions.items():
         for stat in stats_:
@@ -89,7 +102,26 @@ def paired_checks(model, variant, measures_a, backends):
         checks.append(Check(f"paired/observable/{name}", model, variant, name, "", RULE, backends, ("paired_t",)))
     for name in measures_a.scalars:
         checks.append(Check(f"paired/observable/{name}", model, variant, name, "", RULE, backends, ("paired_t",), "scalar"))
+    if spike_times:
+        checks.append(Check(f"paired/{SPIKE_TIMES}", model, variant, SPIKE_TIMES, "", RULE, backends, ("one_sided_t",),
+                            "spike_times"))
     return checks
+
+
+def shared_spikes(runs_a, runs_b, seeds):
+    """The spike-time row: per seed the share of coincident spikes, tested against the floor."""
+    shares = {s: early.coincident_share(runs_a[s].early, runs_b[s].early) for s in seeds}
+    d = np.array([v for v in shares.values() if np.isfinite(v)])
+    mean = float(d.mean()) if d.size else float("nan")
+    if d.size >= 2 and d.std(ddof=1) > 0:
+        se = d.std(ddof=1) / np.sqrt(d.size)
+        p, half = float(stats.t.cdf((mean - COINCIDENT_FLOOR) / se, d.size - 1)), float(stats.t.ppf(0.975, d.size - 1) * se)
+    else:
+        p, half = (1.0 if mean >= COINCIDENT_FLOOR else 0.0) if d.size >= 2 else float("nan"), 0.0
+    window = next(iter(runs_a.values())).early.window_ms if runs_a else float("nan")
+    details = {"per_seed_share": shares, "window_ms": window, "floor": COINCIDENT_FLOOR,
+               "effect": {"share": mean, "ci95": [mean - half, mean + half], "window_ms": window}}
+    return mean, p, details
 
 
 def evaluate(check, runs_a, runs_b):
@@ -102,6 +134,15 @@ def evaluate(check, runs_a, runs_b):
     details = {"per_seed": {name_a: {s: _level(check, objects_a[s]) for s in seeds},
                             name_b: {s: _level(check, objects_b[s]) for s in seeds}},
                "differences": {s: (np.asarray(d).tolist() if np.ndim(d) else d) for s, d in diffs.items()}}
+    if check.kind == "spike_times":
+        mean, p, found = shared_spikes(runs_a, runs_b, seeds)
+        details = {"differences": {}, **found}
+        status = ("insufficient seeds" if len(seeds) < MIN_SEEDS or not np.isfinite(p)
+                  else "pass" if not (p < ALPHA) else "FAIL")
+        return Result(check, {"share": mean}, COINCIDENT_FLOOR, {"alpha": ALPHA}, {name_a: len(seeds), name_b: len(seeds)},
+                      f"{name_a} vs {name_b}", status != "FAIL",
+                      f"paired by seed ({_seed_text(dict.fromkeys(seeds))} on both), first {found['window_ms']:g} ms",
+                      details, status=status, p_value=p)
     if check.kind == "spectrum" and seeds:
         stacked = np.array([diffs[s] for s in seeds], float)
         tests = [t_test(stacked[:, band]) for band in range(stacked.shape[1])]
@@ -137,4 +178,5 @@ def evaluate(check, runs_a, runs_b):
 def compare(model, variant, runs_a, runs_b, backends):
     """Every row of the paired rule for two backends' {seed: RunMeasures}; a list of Results."""
     first = next(iter(runs_a.values()))
-    return [evaluate(check, runs_a, runs_b) for check in paired_checks(model, variant, first, backends)]
+    spike_times = all(getattr(m, "early", None) is not None for m in (*runs_a.values(), *runs_b.values()))
+    return [evaluate(check, runs_a, runs_b) for check in paired_checks(model, variant, first, backends, spike_times)]

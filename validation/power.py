@@ -35,7 +35,7 @@ import numpy as np
 from zoo.backends import SIMULATORS
 from zoo.errors import ZooError
 
-from . import arms, behaviour, checks, faults, measures, multiplicity, paired, runs
+from . import arms, behaviour, checks, early, faults, measures, multiplicity, paired, runs
 from .__main__ import _Parser, configure
 from .runs import RunSpec
 
@@ -46,6 +46,7 @@ def _measured(template, sim, seeds, fault, root, jobs, force, say):
                      fault=runs.frozen(fault.as_dict()) if fault else ()) for s in seeds]
     outcomes = runs.ensure_runs(specs, root, jobs, force, report=say, behaviour=_FINGERPRINTS)
     measured = measures.measure_all({spec: o.path for spec, o in outcomes.items()}, jobs)
+    early.attach(specs[0].create_model(faulted=False), measured, root, jobs, force, say, _FINGERPRINTS)
     return {spec.seed: measured[spec] for spec in specs}
 
 

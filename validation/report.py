@@ -64,7 +64,7 @@ def _mean_sd(per_seed):
 
 def statistic_label(check):
     """A row's statistic in words: 'firing rate (spikes/s)', 'cluster rates E (spikes/s)' ..."""
-    if check.kind in ("distribution", "spectrum") and check.population:
+    if (check.kind in ("distribution", "spectrum") and check.population) or check.kind == "spike_times":
         return LABELS.get(check.statistic, check.statistic)
     if check.kind == "reference" and check.statistic.endswith("_rate_hz"):
         return check.statistic[: -len("_rate_hz")] + " rate (spikes/s)"
@@ -211,6 +211,13 @@ def headline(report):
 def _distance_text(r):
     if r.status == "constant":
         return "the same value in every run"
+    if r.check.kind == "spike_times":
+        effect = r.details.get("effect", {})
+        share, (lo, hi) = effect.get("share"), effect.get("ci95", (None, None))
+        if share is None or not np.isfinite(share):
+            return "-"
+        return (f"{_fmt(share)} [{_fmt(lo)}, {_fmt(hi)}] of the spikes of the first {effect['window_ms']:g} ms "
+                f"coincide (floor {_fmt(r.target)})")
     if r.check.tolerance_rule == paired.RULE:
         effect = r.details.get("effect", {})
         diff = effect.get("difference")

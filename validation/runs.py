@@ -5,7 +5,9 @@ run as R MPI ranks x T threads: :mod:`.arms`) with one master seed. Its results 
 
     RUNS/<model>-<variant>-<params hash>[+<fault>]/<arm>-seed<seed>/
 
-(<arm>: ``nest``, ``brian2``, or ``nest@2x1`` for a split other than one process of one thread)
+(<arm>: ``nest``, ``brian2``, or ``nest@2x1`` for a split other than one process of one thread; a run
+of only the protocol's first W ms, every spike kept from t = 0, ends in ``-first<W>ms``:
+:mod:`.early`)
 
 where the hash covers every parameter value (``model.params.values()``), so a changed parameter
 never reuses an old run. A directory found there is reused only when its provenance.json names the
@@ -75,7 +77,8 @@ def params_hash(model):
 @dataclasses.dataclass(frozen=True)
 class RunSpec:
     """One run: model name, variant, parameter overrides, simulator, seed, optional fault (a dict),
-    and the split: MPI ranks x threads (one process of one thread unless said)."""
+    the split: MPI ranks x threads (one process of one thread unless said), and `first_ms`: 0 for
+    the whole protocol, else only its first `first_ms` ms, recorded from t = 0."""
 
     model: str
     variant: str
@@ -85,6 +88,7 @@ class RunSpec:
     fault: tuple = ()  # frozen(Fault.as_dict()), empty for an unmodified model
     ranks: int = 1
     threads: int = 1
+    first_ms: float = 0.0
 
     @property
     def arm(self):
@@ -110,7 +114,7 @@ class RunSpec:
         return {
             "model": self.model, "variant": self.variant, "overrides": dict(self.overrides),
             "simulator": self.simulator, "seed": self.seed, "fault": self.fault_dict(),
-            "ranks": self.ranks, "threads": self.threads,
+            "ranks": self.ranks, "threads": self.threads, "first_ms": self.first_ms,
         }
 
     @classmethod
@@ -119,11 +123,13 @@ class RunSpec:
         return cls(
             data["model"], data["variant"], tuple(sorted(data.get("overrides", {}).items())),
             data["simulator"], int(data["seed"]), frozen(fault), int(data.get("ranks", 1)), int(data.get("threads", 1)),
+            float(data.get("first_ms", 0.0)),
         )
 
     def label(self):
         fault = dict(self.fault).get("name") if self.fault else None
-        return f"{self.arm}{'+' + fault if fault else ''} seed {self.seed}"
+        first = f", first {self.first_ms:g} ms" if self.first_ms else ""
+        return f"{self.arm}{'+' + fault if fault else ''} seed {self.seed}{first}"
 
 
 def run_dir(root, spec):
@@ -132,7 +138,7 @@ def run_dir(root, spec):
     group = f"{spec.model}-{spec.variant}-{params_hash(model)}"
     if spec.fault:
         group += "+" + dict(spec.fault)["name"]
-    return Path(root) / group / f"{spec.arm}-seed{spec.seed}"
+    return Path(root) / group / f"{spec.arm}-seed{spec.seed}{f'-first{spec.first_ms:g}ms' if spec.first_ms else ''}"
 
 
 def _effect(fault):
@@ -174,6 +180,9 @@ def reuse_problem(path, spec, model=None, behaviour=None):
     split = (backend.get("mpi_processes") or 1, backend.get("threads") or 1)  # absent in runs of one process
     if split != (spec.ranks, spec.threads):
         return f"it was run as {split[0]} ranks x {split[1]} threads, not {spec.ranks} x {spec.threads}"
+    window = [0.0, spec.first_ms] if spec.first_ms else [model.warmup_ms, model.warmup_ms + model.duration_ms]
+    if prov.get("recorded_window_ms") != window:
+        return f"it recorded {prov.get('recorded_window_ms')} ms, not {window}"
     if prov.get("seeds", {}).get("master") != spec.seed:
         return f"its master seed is {prov.get('seeds', {}).get('master')}"
     if _parameter_values(prov.get("parameters", [])) != _parameter_values(expected):

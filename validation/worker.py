@@ -58,7 +58,7 @@ def _run(data, ranks, rank):
             model = spec.create_model()
             path, summary = runner.run(
                 model, spec.simulator, spec.seed, threads=spec.threads, out=data["out"], force=bool(data.get("force")),
-                make_plots=False, extra_json=extra or None,
+                make_plots=False, extra_json=extra or None, first_ms=spec.first_ms or None,
             )
     except ZooError as err:
         return cli.failed_on(world, rank, str(err), 2, agreed=ranks == 1 or isinstance(err, backends.mpi.Agreed), prog=PROG)

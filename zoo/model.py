@@ -154,7 +154,10 @@ class ZooModel(abc.ABC):
     (one line), ``variants`` (name -> Variant, with a "default"), ``duration_param`` and
     ``warmup_param`` (the parameter names holding the recorded time and the warm-up, in ms),
     ``nest_thread_invariant`` (True when every random number is drawn in NumPy, so NEST gives the
-    same spikes for any thread count; the CLI then runs NEST on all available cores by default).
+    same spikes for any thread count; the CLI then runs NEST on all available cores by default),
+    ``coincident_start_ms`` (how long, from t = 0, NEST and Brian2 give the same spikes for the same
+    seed, as measured and written in the model card; validation compares spike times over it,
+    :mod:`validation.early`; None where not measured).
     """
 
     name = ""
@@ -166,6 +169,7 @@ class ZooModel(abc.ABC):
     duration_param = "simtime"
     warmup_param = "warmup"
     nest_thread_invariant = False
+    coincident_start_ms = None
 
     def __init__(self, params=None, variant="default"):
         if params is None:

@@ -36,6 +36,7 @@ class Rostami2020(ZooModel):
     description = "EI-clustered LIF network, 20 clusters by weight, stimulus to clusters 2-4 (NEST example)"
     variants = VARIANTS
     nest_thread_invariant = True  # every random number comes from NumPy (tests/test_threads.py)
+    coincident_start_ms = 10.0  # NEST and Brian2 share every spike of this window, seed by seed (card: Validation)
 
     # --- sizes and labels -------------------------------------------------------------------
     def sizes(self):

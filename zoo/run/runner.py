@@ -83,8 +83,12 @@ def plan(model, simulator, seed, ranks, threads, command, out=None, force=False)
 
 
 def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=True, extra_json=None, record=(),
-        record_cells=5):
+        record_cells=5, first_ms=None):
     """Run `model` on `simulator`; return (results path, summary dict).
+
+    `first_ms`: simulate only the first `first_ms` ms of the protocol and keep every spike from t = 0,
+    warm-up included (validation's spike-time comparison, :mod:`validation.early`); None: the whole
+    protocol, recorded after the warm-up.
 
     `record`: state variables (e.g. "v", "gsyn_exc") sampled in `record_cells` cells per population
     (:mod:`.states`). `extra_json`: {file name: JSON-ready data} written with the results (e.g.
@@ -126,10 +130,10 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
             start = time.perf_counter()
             prints = fingerprint(network, total=structure["totals"]["synapses"] if structure["exact_counts"] else None)
             timings["fingerprint"] = time.perf_counter() - start
-            total = model.warmup_ms + model.duration_ms
-            log.info("simulating %.0f ms (%.0f ms warm-up)", total, model.warmup_ms)
+            total = model.warmup_ms + model.duration_ms if first_ms is None else first_ms
+            log.info("simulating %.0f ms (%.0f ms warm-up)", total, model.warmup_ms if first_ms is None else 0.0)
             timings["simulate"] = backend.simulate(total)
-            window = (model.warmup_ms, total)
+            window = (model.warmup_ms if first_ms is None else 0.0, total)
             segment = io.collect_segment(network, *window)  # every rank's spikes, on rank 0
             segment.analogsignals = states.collect(sampled, *window)
             per_rank = world.gather({"peak_memory_bytes": progress.peak_memory_bytes(), "timing_s": dict(timings)})
