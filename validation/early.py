@@ -1,5 +1,8 @@
 """The protocol's first milliseconds, run apart, for the paired rule's spike-time row.
 
+    python -m zoo.validation.early rostami2020 --ms 60 --seeds 3     # how long the backends agree
+    python -m zoo.validation.early rostami2020 --ms 60 --fault delay_0.5ms
+
 For one master seed the two zoo backends start from the identical network, initial state and
 input. Until rounding differences have grown (chaotic networks amplify them within tens of ms),
 a correct pair of simulators gives the same spikes, to within a time step; a backend that
@@ -59,13 +62,16 @@ def _matched(times, other, tolerance):
     return int(np.count_nonzero(nearest <= tolerance))
 
 
-def coincident_share(a, b):
-    """Share of the spikes of two EarlySpikes (both runs pooled) that the other run fires too: the same
-    neuron, within one time step (plus a rounding margin). NaN when neither run fired."""
+def coincident_share(a, b, until_ms=None):
+    """Share of the spikes of two EarlySpikes (both runs pooled; only those before `until_ms`, if
+    given) that the other run fires too: the same neuron, within one time step (plus a rounding
+    margin). NaN when neither run fired."""
     tolerance = max(a.timestep_ms, b.timestep_ms) * (1 + 1e-6)
     total = matched = 0
     for neuron in a.trains.keys() | b.trains.keys():
         x, y = a.trains.get(neuron, np.empty(0)), b.trains.get(neuron, np.empty(0))
+        if until_ms is not None:
+            x, y = x[x < until_ms], y[y < until_ms]
         total += x.size + y.size
         matched += _matched(x, y, tolerance) + _matched(y, x, tolerance)
     return matched / total if total else float("nan")
@@ -86,3 +92,61 @@ def attach(model, measured, root, jobs=2, force=False, say=print, behaviour=None
     outcomes = runs.ensure_runs(list(twins.values()), root, jobs, force, report=say, behaviour=behaviour)
     for spec, twin in twins.items():
         measured[spec].early = load(outcomes[twin].path)
+
+
+def main(argv=None):
+    """Shares of coincident spikes over growing windows from t = 0, seed by seed: where a model's
+    backends part (to choose its ``coincident_start_ms``), or how soon a fault shows."""
+    import sys
+
+    from zoo.backends import SIMULATORS
+    from zoo.errors import ZooError
+
+    from . import behaviour
+    from .__main__ import _Parser, configure
+
+    p = _Parser(prog="python -m zoo.validation.early", description=main.__doc__.split(":")[0])
+    p.add_argument("model")
+    p.add_argument("--sims", nargs=2, default=list(SIMULATORS), metavar="ARM")
+    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--ms", type=float, default=60.0, help="simulated from t = 0 (default: 60)")
+    p.add_argument("--fault", help="inject this fault (python -m zoo.validation --list-faults) into the first arm")
+    p.add_argument("--variant")
+    p.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--runs", help="where runs are kept and reused (default: as python -m zoo.validation)")
+    p.add_argument("--jobs", type=int, default=2)
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as done:
+        return done.code
+    args.duration = None
+    try:
+        if args.ms <= 0:
+            raise ZooError(f"--ms must be positive, got {args.ms}")
+        model, template = configure(args)
+        from . import arms
+        from .power import select_faults
+
+        fault = select_faults(model, [args.fault])[0] if args.fault else None
+        chosen = [arms.parse(text) for text in args.sims]
+        specs = [[runs.RunSpec(**template, simulator=arm.simulator, seed=seed, ranks=arm.ranks, threads=arm.threads,
+                               first_ms=args.ms, fault=runs.frozen(fault.as_dict()) if fault and k == 0 else ())
+                  for seed in range(1, args.seeds + 1)] for k, arm in enumerate(chosen)]
+        done = runs.ensure_runs(specs[0] + specs[1], args.runs, args.jobs,
+                                report=lambda text: print(f"[early] {text}", file=sys.stderr, flush=True),
+                                behaviour=behaviour.Fingerprints())
+    except ZooError as err:
+        print(f"python -m zoo.validation.early: error: {err}", file=sys.stderr)
+        return 2
+    ends = [e for e in (2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 250, 500, 1000) if e < args.ms] + [args.ms]
+    print(f"share of the spikes fired from t = 0 to each time that {args.sims[0]}{'+' + fault.name if fault else ''} "
+          f"and {args.sims[1]} both fire (same neuron, within one time step)")
+    print("seed  " + " ".join(f"{e:>7g}ms" for e in ends))
+    for a, b in zip(*specs):
+        ea, eb = load(done[a].path), load(done[b].path)
+        print(f"{a.seed:<5} " + " ".join(f"{coincident_share(ea, eb, e):>9.3f}" for e in ends))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

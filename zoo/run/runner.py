@@ -87,8 +87,8 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
     """Run `model` on `simulator`; return (results path, summary dict).
 
     `first_ms`: simulate only the first `first_ms` ms of the protocol and keep every spike from t = 0,
-    warm-up included (validation's spike-time comparison, :mod:`validation.early`); None: the whole
-    protocol, recorded after the warm-up.
+    warm-up included, without analysis or figures (validation's spike-time comparison,
+    :mod:`validation.early`); None: the whole protocol, recorded after the warm-up.
 
     `record`: state variables (e.g. "v", "gsyn_exc") sampled in `record_cells` cells per population
     (:mod:`.states`). `extra_json`: {file name: JSON-ready data} written with the results (e.g.
@@ -142,11 +142,11 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
         parallel = _parallel(world, backend, per_rank)
         results = early or ResultsDir(target, force)
         return _keep(results, model, simulator, seed, backend, streams, timings, prints, window, parallel, structure,
-                     segment, findings, extra_json, make_plots)
+                     segment, findings, extra_json, make_plots, analyse=first_ms is None)
 
 
 def _keep(results, model, simulator, seed, backend, streams, timings, prints, window, parallel, structure, segment,
-          findings, extra_json, make_plots):
+          findings, extra_json, make_plots, analyse=True):
     """Write what was simulated into `results`, then the analysis and figures; commit; print the table."""
     with results:
 
@@ -169,9 +169,9 @@ def _keep(results, model, simulator, seed, backend, streams, timings, prints, wi
             results.write_json("provenance.json", provenance_now())
         failures = []
         start = time.perf_counter()
-        summary = _analyse(model, segment, findings, failures)
+        summary = _analyse(model, segment, findings, failures) if analyse else {}
         timings["analysis"] = time.perf_counter() - start
-        if make_plots:
+        if make_plots and analyse:
             _figures(model, segment, summary, simulator, seed, results, failures)
         summary["failures"] = failures
         with results.writing():
