@@ -63,17 +63,19 @@ def _matched(times, other, tolerance):
 
 
 def coincident_share(a, b, until_ms=None):
-    """Share of the spikes of two EarlySpikes (both runs pooled; only those before `until_ms`, if
-    given) that the other run fires too: the same neuron, within one time step (plus a rounding
-    margin). NaN when neither run fired."""
-    tolerance = max(a.timestep_ms, b.timestep_ms) * (1 + 1e-6)
+    """Share of the spikes of two EarlySpikes (both runs pooled) that the other run fires too: the same
+    neuron, within one time step (plus a rounding margin). Counted are the spikes before `until_ms`
+    (default: one step before the end of the shorter run, so that every counted spike could have
+    its partner recorded); partners are looked for in the whole other run. NaN when none is counted."""
+    step = max(a.timestep_ms, b.timestep_ms)
+    tolerance = step * (1 + 1e-6)
+    until_ms = min(a.window_ms, b.window_ms) - step if until_ms is None else until_ms
     total = matched = 0
     for neuron in a.trains.keys() | b.trains.keys():
         x, y = a.trains.get(neuron, np.empty(0)), b.trains.get(neuron, np.empty(0))
-        if until_ms is not None:
-            x, y = x[x < until_ms], y[y < until_ms]
-        total += x.size + y.size
-        matched += _matched(x, y, tolerance) + _matched(y, x, tolerance)
+        x_counted, y_counted = x[x < until_ms], y[y < until_ms]
+        total += x_counted.size + y_counted.size
+        matched += _matched(x_counted, y, tolerance) + _matched(y_counted, x, tolerance)
     return matched / total if total else float("nan")
 
 
@@ -138,7 +140,8 @@ def main(argv=None):
     except ZooError as err:
         print(f"python -m zoo.validation.early: error: {err}", file=sys.stderr)
         return 2
-    ends = [e for e in (2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 250, 500, 1000) if e < args.ms] + [args.ms]
+    step = max(json.loads((done[s].path / "provenance.json").read_text())["backend"]["timestep_ms"] for s in specs[0][:1])
+    ends = [e for e in (2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 250, 500, 1000) if e < args.ms - step] + [args.ms - step]
     print(f"share of the spikes fired from t = 0 to each time that {args.sims[0]}{'+' + fault.name if fault else ''} "
           f"and {args.sims[1]} both fire (same neuron, within one time step)")
     print("seed  " + " ".join(f"{e:>7g}ms" for e in ends))
