@@ -5,7 +5,8 @@
 - the changes to PyNN while a session is open, each in its own module, which says what and why:
   batched projection building (:mod:`.batch`, with :mod:`.merged_synapses`), shared cell
   parameters (:mod:`.shared_parameters`), step currents without a Python call every step
-  (:mod:`.current_sources`), NEST-like recording stamps (:mod:`.recording`), the reset snapshot
+  (:mod:`.current_sources`), NEST-like recording stamps (:mod:`.recording`) and refractory periods
+  of PyNN's standard cells (:mod:`.refractory`), the reset snapshot
   without a second copy of static synapses (:mod:`.snapshot`), one delay per projection
   (:mod:`.shared_delays`), one spike per action potential and a stable integrator for
   ``HH_cond_exp`` (:mod:`.biophysical`);
@@ -22,11 +23,11 @@ import time
 
 from ... import progress
 from ...errors import ZooError
-from . import (batch, biophysical, connections, current_sources, inputs, recording, shared_delays,
+from . import (batch, biophysical, connections, current_sources, inputs, recording, refractory, shared_delays,
                shared_parameters, snapshot)
 
 INSTALL_HINT = "pip install 'brian2==2.9.*'"
-PATCHES = (batch, shared_parameters, current_sources, recording, snapshot, shared_delays, biophysical)
+PATCHES = (batch, shared_parameters, current_sources, recording, snapshot, shared_delays, biophysical, refractory)
 # The batched builder's options: distinct values per multapse, as NEST keeps them (stock
 # PyNN-Brian2 gives every synapse of a pair the value set last); synapses in presynaptic order, for
 # faster spike propagation; static projections between the same groups in one Synapses object
