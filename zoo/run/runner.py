@@ -130,10 +130,9 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
             start = time.perf_counter()
             prints = fingerprint(network, total=structure["totals"]["synapses"] if structure["exact_counts"] else None)
             timings["fingerprint"] = time.perf_counter() - start
-            total = model.warmup_ms + model.duration_ms if first_ms is None else first_ms
-            log.info("simulating %.0f ms (%.0f ms warm-up)", total, model.warmup_ms if first_ms is None else 0.0)
-            timings["simulate"] = backend.simulate(total)
-            window = (model.warmup_ms if first_ms is None else 0.0, total)
+            window = (model.warmup_ms, model.warmup_ms + model.duration_ms) if first_ms is None else (0.0, first_ms)
+            log.info("simulating %.0f ms (%.0f ms warm-up)", window[1], window[0])
+            timings["simulate"] = backend.simulate(window[1])
             segment = io.collect_segment(network, *window)  # every rank's spikes, on rank 0
             segment.analogsignals = states.collect(sampled, *window)
             per_rank = world.gather({"peak_memory_bytes": progress.peak_memory_bytes(), "timing_s": dict(timings)})
