@@ -36,11 +36,6 @@ class EarlySpikes:
     timestep_ms: float
 
 
-def window_of(model):
-    """The model's coincident start in ms, or None where it has none."""
-    return getattr(model, "coincident_start_ms", None)
-
-
 def load(path):
     """EarlySpikes of the results directory of a `first_ms` run."""
     from zoo import io
@@ -83,10 +78,10 @@ def attach(model, measured, root, jobs=2, force=False, say=print, behaviour=None
     """Run (or reuse) the first-window twin of every zoo run in `measured` ({RunSpec: RunMeasures})
     and set each RunMeasures' ``early`` to its EarlySpikes; nothing where the model has no window.
     Entries that are no zoo run (the original's) get ``early = None``."""
-    window = window_of(model)
+    window = model.coincident_start_ms
     twins = {spec: dataclasses.replace(spec, first_ms=float(window)) for spec in measured
              if window and isinstance(spec, runs.RunSpec)}
-    for spec, measures in measured.items():
+    for measures in measured.values():
         measures.early = None
     if not twins:
         return
