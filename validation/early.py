@@ -135,14 +135,14 @@ def main(argv=None):
     except ZooError as err:
         print(f"python -m zoo.validation.early: error: {err}", file=sys.stderr)
         return 2
-    step = max(json.loads((done[s].path / "provenance.json").read_text())["backend"]["timestep_ms"] for s in specs[0][:1])
-    ends = [e for e in (2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 250, 500, 1000) if e < args.ms - step] + [args.ms - step]
+    pairs = [(a.seed, load(done[a].path), load(done[b].path)) for a, b in zip(*specs)]
+    last = args.ms - max(pairs[0][1].timestep_ms, pairs[0][2].timestep_ms)  # as coincident_share counts by default
+    ends = [e for e in (2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 250, 500, 1000) if e < last] + [last]
     print(f"share of the spikes fired from t = 0 to each time that {args.sims[0]}{'+' + fault.name if fault else ''} "
           f"and {args.sims[1]} both fire (same neuron, within one time step)")
     print("seed  " + " ".join(f"{e:>7g}ms" for e in ends))
-    for a, b in zip(*specs):
-        ea, eb = load(done[a].path), load(done[b].path)
-        print(f"{a.seed:<5} " + " ".join(f"{coincident_share(ea, eb, e):>9.3f}" for e in ends))
+    for seed, a, b in pairs:
+        print(f"{seed:<5} " + " ".join(f"{coincident_share(a, b, e):>9.3f}" for e in ends))
     return 0
 
 

@@ -109,15 +109,12 @@ def paired_checks(model, variant, measures_a, backends, spike_times=False):
 
 
 def shared_spikes(runs_a, runs_b, seeds):
-    """The spike-time row: per seed the share of coincident spikes, tested against the floor."""
+    """The spike-time row: per seed the share of coincident spikes; (mean share, one-sided p of H0:
+    mean >= floor, details)."""
     shares = {s: early.coincident_share(runs_a[s].early, runs_b[s].early) for s in seeds}
-    d = np.array([v for v in shares.values() if np.isfinite(v)])
-    mean = float(d.mean()) if d.size else float("nan")
-    if d.size >= 2 and d.std(ddof=1) > 0:
-        se = d.std(ddof=1) / np.sqrt(d.size)
-        p, half = float(stats.t.cdf((mean - COINCIDENT_FLOOR) / se, d.size - 1)), float(stats.t.ppf(0.975, d.size - 1) * se)
-    else:
-        p, half = (1.0 if mean >= COINCIDENT_FLOOR else 0.0) if d.size >= 2 else float("nan"), 0.0
+    above, half, p_two_sided = t_test([v - COINCIDENT_FLOOR for v in shares.values()])
+    p = p_two_sided / 2 if above < 0 else 1 - p_two_sided / 2  # evidence only for a share below the floor
+    mean = above + COINCIDENT_FLOOR
     window = next(iter(runs_a.values())).early.window_ms if runs_a else float("nan")
     details = {"per_seed_share": shares, "window_ms": window, "floor": COINCIDENT_FLOOR,
                "effect": {"share": mean, "ci95": [mean - half, mean + half], "window_ms": window}}
@@ -127,22 +124,21 @@ def shared_spikes(runs_a, runs_b, seeds):
 def evaluate(check, runs_a, runs_b):
     """The paired rule on one row, for {seed: RunMeasures} of the two backends."""
     seeds = sorted(set(runs_a) & set(runs_b))
-    objects_a = {s: _values(runs_a[s], check) for s in seeds}
-    objects_b = {s: _values(runs_b[s], check) for s in seeds}
-    diffs = {s: _difference(check, objects_a[s], objects_b[s]) for s in seeds}
     name_a, name_b = check.backends
-    details = {"per_seed": {name_a: {s: _level(check, objects_a[s]) for s in seeds},
-                            name_b: {s: _level(check, objects_b[s]) for s in seeds}},
-               "differences": {s: (np.asarray(d).tolist() if np.ndim(d) else d) for s, d in diffs.items()}}
     if check.kind == "spike_times":
         mean, p, found = shared_spikes(runs_a, runs_b, seeds)
-        details = {"differences": {}, **found}
         status = ("insufficient seeds" if len(seeds) < MIN_SEEDS or not np.isfinite(p)
                   else "pass" if not (p < ALPHA) else "FAIL")
         return Result(check, {"share": mean}, COINCIDENT_FLOOR, {"alpha": ALPHA}, {name_a: len(seeds), name_b: len(seeds)},
                       f"{name_a} vs {name_b}", status != "FAIL",
                       f"paired by seed ({_seed_text(dict.fromkeys(seeds))} on both), first {found['window_ms']:g} ms",
-                      details, status=status, p_value=p)
+                      {"differences": {}, **found}, status=status, p_value=p)
+    objects_a = {s: _values(runs_a[s], check) for s in seeds}
+    objects_b = {s: _values(runs_b[s], check) for s in seeds}
+    diffs = {s: _difference(check, objects_a[s], objects_b[s]) for s in seeds}
+    details = {"per_seed": {name_a: {s: _level(check, objects_a[s]) for s in seeds},
+                            name_b: {s: _level(check, objects_b[s]) for s in seeds}},
+               "differences": {s: (np.asarray(d).tolist() if np.ndim(d) else d) for s, d in diffs.items()}}
     if check.kind == "spectrum" and seeds:
         stacked = np.array([diffs[s] for s in seeds], float)
         tests = [t_test(stacked[:, band]) for band in range(stacked.shape[1])]
