@@ -168,3 +168,63 @@ def test_private_poisson_on_nest_has_one_generator_per_run_of_equal_rates():
         assert list(pre[order]) == list(range(6)) and weight[order] == pytest.approx(weights)
     finally:
         b.end()
+
+
+def _private_drive(simulator, trains, blocks=(), threads=1):
+    """g_exc (uS, cells x steps) of AdExp cells, each replaying its own train through
+    inputs.private_trains, and how the drive was realised."""
+    b = backends.setup(simulator, SeedStreams(1), threads=threads, timestep=DT, min_delay=DT, blocks=blocks)
+    try:
+        sim = b.sim
+        cells = sim.Population(len(trains), sim.EIF_cond_exp_isfa_ista(v_spike=-40.0, tau_syn_E=5.0), label="cells")
+        cells.initialize(v=-70.0, w=0.0)
+        sources, projection = inputs.private_trains(sim, cells, trains, 0.001, DT, "excitatory", label="drive")
+        cells.record("gsyn_exc")
+        sim.run(20.0)
+        g = np.asarray(cells.get_data().segments[0].filter(name="gsyn_exc")[0].rescale("uS")).T
+        return g, sources.size, connection_table(projection)
+    finally:
+        b.end()
+
+
+PRIVATE = [np.array([0.2, 0.5, 3.0]) + 0.1 * k for k in range(7)] + [np.array([]), np.array([19.0])]
+
+
+def test_private_trains_reach_their_own_cell_alone_on_every_realisation():
+    """Each cell gets its own train (distinct spike times per cell): NEST's device on one and on two
+    threads, NEST's injector nodes (the session not opened for the device) and Brian2 give the
+    same conductance onsets; NEST's realisations the same traces. The connectivity reads back as
+    source j -> cell j at the weight given, whichever way the sources are made."""
+    runs = {"device": _private_drive("nest", PRIVATE, blocks=("private_trains",)),
+            "device, 2 threads": _private_drive("nest", PRIVATE, blocks=("private_trains",), threads=2),
+            "injectors": _private_drive("nest", PRIVATE), "brian2": _private_drive("brian2", PRIVATE)}
+    assert {name: size for name, (_, size, _) in runs.items()} == {
+        "device": 1, "device, 2 threads": 1, "injectors": len(PRIVATE), "brian2": len(PRIVATE)}
+    steps = min(g.shape[1] for g, _, _ in runs.values())
+    jumps = {name: np.diff(g[:, :steps], axis=1) > 1e-4 for name, (g, _, _) in runs.items()}
+    arrivals = [np.rint(t / DT).astype(int) + 1 for t in PRIVATE]  # the sample at t + delay (one step)
+    for name, jump in jumps.items():
+        onsets = [np.flatnonzero(row) + 1 for row in jump]
+        assert all(np.array_equal(o, a) for o, a in zip(onsets, arrivals)), name
+    for name in ("device, 2 threads", "injectors"):
+        assert np.array_equal(runs[name][0], runs["device"][0]), name
+    for _, _, (pre, post, weight, _) in runs.values():
+        assert np.array_equal(np.sort(pre), np.arange(len(PRIVATE))) and np.array_equal(pre, post)
+        assert weight == pytest.approx(0.001)
+
+
+def test_the_private_trains_device_refuses_inconsistent_trains():
+    import nest
+
+    from zoo.backends.nest import devices
+
+    b = backends.setup("nest", SeedStreams(1), timestep=DT, min_delay=DT, blocks=("private_trains",))
+    try:
+        device = nest.Create(devices.PRIVATE_TRAINS)
+        for bad in ({"targets": [1], "offsets": [0, 2], "spike_times": [1.0]},  # offsets past the times
+                    {"targets": [1], "offsets": [0, 1], "spike_times": [1.05]},  # off the grid
+                    {"targets": [1], "offsets": [0, 2], "spike_times": [2.0, 1.0]}):  # not in order
+            with pytest.raises(Exception, match="zoo_private_trains"):
+                device.set(bad)
+    finally:
+        b.end()

@@ -226,24 +226,25 @@ def test_each_nest_build_has_its_own_compiled_modules(monkeypatch):
     """The pip wheel and NEST built with MPI share a version, not a binary interface: a module
     compiled for one must not be loaded by the other."""
     pytest.importorskip("pynestml")
+    from zoo.backends.nest import extension
     from zoo.backends.nest import neurons as nestml
 
     paths = set()
     for build in ("wheel", "built with MPI"):
-        monkeypatch.setattr(nestml, "_nest_build", lambda build=build: build)
+        monkeypatch.setattr(extension, "nest_build", lambda build=build: build)
         paths.add(nestml.module_path(LIF_COND_EXP_OU))
     assert len(paths) == 2
 
 
 def test_modules_follow_the_string_abi_of_the_nest_kernel(monkeypatch, tmp_path):
-    from zoo.backends.nest import neurons as nestml
+    from zoo.backends.nest import extension
 
     kernel = tmp_path / "nestkernel_api.so"
-    monkeypatch.setattr(nestml, "_nest_package_dir", lambda: tmp_path)
+    monkeypatch.setattr(extension, "nest_package_dir", lambda: tmp_path)
     kernel.write_bytes(b"..._ZNK4nest24StructuralPlasticityNode21get_synaptic_elementsESs...")  # the pip wheel
-    assert nestml._abi_flag() == "-D_GLIBCXX_USE_CXX11_ABI=0"
-    kernel.write_bytes(b"..." + nestml._NEW_ABI_SYMBOL + b"12basic_string...")  # built here from source
-    assert nestml._abi_flag() == "-D_GLIBCXX_USE_CXX11_ABI=1"
+    assert extension.abi_flag() == "-D_GLIBCXX_USE_CXX11_ABI=0"
+    kernel.write_bytes(b"..." + extension.NEW_ABI_SYMBOL + b"12basic_string...")  # built here from source
+    assert extension.abi_flag() == "-D_GLIBCXX_USE_CXX11_ABI=1"
 
 
 def test_unexpected_generated_cpp_is_a_one_line_error():

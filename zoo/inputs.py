@@ -1,6 +1,6 @@
 """Input spikes: time-varying Poisson trains drawn in NumPy on the simulation grid and replayed
-identically on every backend (:func:`poisson_trains`, :func:`spike_source`), and private stationary
-Poisson drive from the simulators' own generators (:func:`private_poisson`).
+identically on every backend (:func:`poisson_trains`, :func:`spike_source`, :func:`private_trains`),
+and private stationary Poisson drive from the simulators' own generators (:func:`private_poisson`).
 
 A rate profile nu(t) is sampled at the start of each time step; in step k every train spikes
 independently with probability nu(t_k) dt (a Bernoulli-discretised inhomogeneous Poisson process,
@@ -16,12 +16,12 @@ of steps, so memory stays bounded and the result does not depend on the block si
 
 import numpy as np
 
-from . import hooks
+from . import connectivity, hooks
 from .errors import ZooError
 
 _BLOCK_DRAWS = 4_000_000  # uniform draws per block (~32 MB)
-# A backend may realise private_poisson with fewer sources than cells when each of its sources
-# draws an independent train for every target (NEST's poisson_generator). It then sets this
+# A backend may realise private_poisson or private_trains with fewer sources than cells when each
+# of its sources sends a train of its own to every target (NEST's poisson_generator). It then sets this
 # attribute on the projection: the network is still one source per cell, and reading the
 # connectivity back (zoo.backends.fingerprint) takes cell j's source to be source j.
 PRIVATE_SOURCES = "zoo_private_sources"
@@ -125,6 +125,29 @@ def trains_held(trains, population):
     from .network import local_indices
 
     return trains(local_indices(population)) if callable(trains) else trains
+
+
+def private_trains(sim, cells, trains, weight, delay_ms, receptor_type, label, projection_label=None):
+    """Replay a train of its own to every cell of `cells`, connected to it alone.
+
+    Returns (sources, projection). `trains` holds one train per cell, as :func:`spike_source`
+    takes them (a list, or a function that draws those of the cells this process holds); `weight`
+    (PyNN units) and `delay_ms` are one value each. Plainly, the sources are :func:`spike_source`'s
+    SpikeSourceArray, source j connected to cell j. In a zoo session on NEST one device keeps the
+    trains and hands each cell its own, where the session was opened for them (the model's
+    ``building_blocks``; ``zoo/backends/nest/inputs.py``); a realisation that cannot returns None.
+    """
+    realised = hooks.realisation(sim, "private_trains")
+    made = realised(sim, cells, trains, weight, delay_ms, receptor_type, label, projection_label) if realised else None
+    if made is not None:
+        return made
+    sources = spike_source(sim, trains, label, size=cells.size)
+    index = np.arange(cells.size)
+    projection = sim.Projection(
+        sources, cells, sim.FromListConnector(connectivity.pair_rows(index, index)),
+        sim.StaticSynapse(weight=weight, delay=delay_ms), receptor_type=receptor_type, label=projection_label or label,
+    )
+    return sources, projection
 
 
 def private_poisson(sim, cells, rates_hz, weight, delay_ms, receptor_type, label):

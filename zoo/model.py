@@ -197,7 +197,8 @@ class ZooModel(abc.ABC):
         return float(getattr(self.params, self.duration_param))
 
     def simulation_settings(self, max_delay=CALLER_MAX_DELAY_MS, drawn=None):
-        """dict(timestep, min_delay, max_delay) in ms for ``backends.setup``.
+        """dict(timestep, min_delay, max_delay) in ms for ``backends.setup``, and the model's
+        :attr:`building_blocks` as ``blocks`` where it has any.
 
         The session accepts delays up to the larger of `max_delay` and the model's own longest, so
         that a caller may add projections of their own (default :data:`CALLER_MAX_DELAY_MS`, 20 ms;
@@ -215,7 +216,15 @@ class ZooModel(abc.ABC):
             step = own["timestep"]
             drawn_ms = math.ceil(round(drawn[LONGEST_DELAY] / step, 6)) * step
             own["max_delay"] = min(own["max_delay"], max(own["min_delay"], drawn_ms))
-        return {**own, "max_delay": max(own.get("max_delay", 0.0), max_delay)}
+        blocks = {"blocks": tuple(self.building_blocks)} if self.building_blocks else {}
+        return {**own, "max_delay": max(own.get("max_delay", 0.0), max_delay), **blocks}
+
+    @property
+    def building_blocks(self):
+        """The zoo building blocks (zoo.inputs ...) whose realisation the session must make ready
+        before anything is created: NEST installs a device of the zoo's own only into an empty
+        network. :meth:`simulation_settings` passes them on as ``blocks``; none by default."""
+        return ()
 
     @abc.abstractmethod
     def own_simulation_settings(self):

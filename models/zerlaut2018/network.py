@@ -43,6 +43,10 @@ class Zerlaut2018(ZooModel):
     def sizes(self):
         return {"E": self.params.N_E, "I": self.params.N_I}
 
+    @property
+    def building_blocks(self):
+        return () if self.params.shared_afferents else ("private_trains",)
+
     def own_simulation_settings(self):
         p = self.params
         return {"timestep": p.dt, "min_delay": p.delay, "max_delay": max(p.delay, 10 * p.dt)}
@@ -191,25 +195,22 @@ class Zerlaut2018(ZooModel):
         return projections
 
     def _add_drive(self, sim, populations, connections, trains, streams):
-        """Afferent SpikeSourceArrays: one private train per cell, or shared trains (variant).
-        Private trains not drawn yet (`trains` None) are drawn for the sources this process holds."""
-        projections = {}
+        """Afferent trains: one private train per cell, or shared trains (variant). Private trains
+        not drawn yet (`trains` None) are drawn for the cells this process holds."""
+        projections, weight, delay = {}, self._weight("aff"), self.params.delay
         for post in POPULATIONS:
-            if self.params.shared_afferents:
-                key = "aff"
-                if key not in populations:
-                    populations[key] = inputs.spike_source(sim, trains[key], label=key)
-                i, j = connections[f"aff_to_{post}"]
-            else:
-                key, size = f"aff_{post}", self.sizes()[post]
+            name = f"aff_to_{post}"
+            if not self.params.shared_afferents:
                 own = trains[post] if trains is not None else (
                     lambda held, post=post: self.private_trains(streams, post, held))
-                populations[key] = inputs.spike_source(sim, own, label=key, size=size)
-                i = j = np.arange(size)
-            projections[f"aff_to_{post}"] = sim.Projection(
-                populations[key], populations[post], sim.FromListConnector(connectivity.pair_rows(i, j)),
-                sim.StaticSynapse(weight=self._weight("aff"), delay=self.params.delay),
-                receptor_type="excitatory", label=f"aff_to_{post}",
+                populations[f"aff_{post}"], projections[name] = inputs.private_trains(
+                    sim, populations[post], own, weight, delay, "excitatory", label=f"aff_{post}", projection_label=name)
+                continue
+            if "aff" not in populations:
+                populations["aff"] = inputs.spike_source(sim, trains["aff"], label="aff")
+            projections[name] = sim.Projection(
+                populations["aff"], populations[post], sim.FromListConnector(connectivity.pair_rows(*connections[name])),
+                sim.StaticSynapse(weight=weight, delay=delay), receptor_type="excitatory", label=name,
             )
         return projections
 

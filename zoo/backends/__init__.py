@@ -139,8 +139,9 @@ class Backend:
         return False
 
 
-def setup(name, streams, threads=1, timestep=0.1, min_delay=0.1, max_delay=10.0):
-    """Open a zoo session on simulator `name`, every random stream derived from `streams`."""
+def setup(name, streams, threads=1, timestep=0.1, min_delay=0.1, max_delay=10.0, blocks=()):
+    """Open a zoo session on simulator `name`, every random stream derived from `streams`; what
+    the building blocks `blocks` (zoo.model.ZooModel.building_blocks) need is made ready first."""
     if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
         raise ZooError(f"threads must be a positive integer, got {threads!r}")
     for previous in list(_active):  # a new session replaces an open one, as PyNN's setup does
@@ -160,6 +161,8 @@ def setup(name, streams, threads=1, timestep=0.1, min_delay=0.1, max_delay=10.0)
             log.warning("%s; running stock PyNN, without the zoo's changes", why)
         settings = side.configure(sim, streams, threads=threads, timestep=timestep, min_delay=min_delay,
                                   max_delay=max_delay)
+        if fits:
+            side.ready(sim, tuple(blocks))
     except BaseException:
         undo.close()
         raise

@@ -14,7 +14,7 @@ The class behaves like a standard PyNN cell type (Population, Projection with re
 "excitatory"/"inhibitory", record, initialize). On Brian2 it is built from the equations; on NEST
 from NESTML generated from the same definition and compiled once per definition and NEST version
 (cached under $ZOO_CACHE_DIR, default ~/.cache/zoo). See zoo/neurons/definition.py for the format
-and numerics, zoo/backends/nest/neurons.py for how the pip NEST wheel is made to accept the module.
+and numerics, zoo/backends/nest/extension.py for how the pip NEST wheel is made to accept the module.
 """
 
 from .. import hooks

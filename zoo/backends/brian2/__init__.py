@@ -76,6 +76,10 @@ def configure(sim, streams, threads, timestep, min_delay, max_delay):
     return {"threads": 1, "spike_precision": "on_grid", "brian2_codegen_target": str(brian2.prefs.codegen.target)}
 
 
+def ready(sim, blocks):
+    """Nothing to install: Brian2 realises every building block from its own objects."""
+
+
 def prepare(neuron):
     """Nothing: Brian2 builds a custom neuron type from its equations when a network uses it."""
 

@@ -6,20 +6,25 @@
 - the changes to PyNN while a session is open: batched projection building (:mod:`.batch`),
   local-node answers without asking NEST in one process (:mod:`.local_ids`) and step currents as
   changes of the cells' ``I_e`` instead of generator events on every step (:mod:`.current_sources`);
-- the realisations of the zoo's building blocks: spike sources without parrot neurons
-  (:mod:`.inputs`) and custom neuron types from NESTML (:mod:`.neurons`);
+- the realisations of the zoo's building blocks: spike sources without parrot neurons, private
+  trains from one device of the zoo's own (:mod:`.inputs`, :mod:`.devices`) and custom neuron
+  types from NESTML (:mod:`.neurons`);
 - a simulation runs in chunks, to report progress (a chunk costs NEST almost nothing).
 """
 
 import contextlib
 import importlib
 import io
+import logging
 import os
 import time
 import warnings
 
 from ... import progress
-from . import batch, connections, current_sources, inputs, local_ids, neurons
+from ...errors import ZooError
+from . import batch, connections, current_sources, devices, inputs, local_ids, neurons
+
+log = logging.getLogger("zoo")
 
 INSTALL_HINT = "pip install 'nest-simulator==3.10.*'"
 # One network across MPI processes (mpirun -np N), when NEST is built with MPI (tools/install-nest-mpi):
@@ -63,7 +68,8 @@ def uninstall_patches():
 def realisations():
     """The zoo's building blocks as this backend realises them (see zoo.hooks)."""
     return {"spike_source": inputs.spike_source, "poisson_source": inputs.poisson_source,
-            "private_poisson": inputs.private_poisson, "cell_type": neurons.cell_type}
+            "private_poisson": inputs.private_poisson, "private_trains": inputs.private_trains,
+            "cell_type": neurons.cell_type}
 
 
 def configure(sim, streams, threads, timestep, min_delay, max_delay):
@@ -72,6 +78,18 @@ def configure(sim, streams, threads, timestep, min_delay, max_delay):
               rng_seed=streams.seed("nest_kernel"), spike_precision="on_grid", verbosity="error")
     return {"threads": threads, "spike_precision": "on_grid", "mpi_processes": sim.num_processes(),
             "mpi_rank": sim.rank()}
+
+
+def ready(sim, blocks):
+    """Install, before anything is created, the devices the building blocks `blocks` use
+    (zoo.model.ZooModel.building_blocks); the block falls back to NEST's own models where one
+    cannot be compiled."""
+    if "private_trains" not in blocks:
+        return
+    try:
+        devices.ensure_installed(devices.PRIVATE_TRAINS)
+    except ZooError as err:
+        log.warning("private input trains replayed from spike_train_injector nodes (slower): %s", err)
 
 
 def prepare(neuron):

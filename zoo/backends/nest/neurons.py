@@ -1,23 +1,7 @@
-"""A NeuronType on NEST: NESTML generated from the definition, compiled against the pip NEST.
+"""A NeuronType on NEST: NESTML generated from the definition, compiled against the installed NEST.
 
-The pip wheel of nest-simulator 3.10 was not made for extension modules; the four obstacles met
-and how they are overcome here:
-
-1. prefix: ``nest-config --prefix`` names the wheel's temporary build directory. NESTML's own
-   CMake build is therefore not used: the code is generated with NESTML (its builder switched
-   off) and compiled here, with the headers the wheel ships in ``site-packages/nest/include``.
-2. compiler: ``nest-config --compiler`` names a devtoolset g++ that does not exist here; the
-   system C++ compiler ($CXX, else g++) is used, with the flags NEST was built with. NEST's headers
-   include Boost (header-only parts; taken from the ``boost-headers`` wheel, else the system) and
-   ``ltdl.h``, of which they need only the handle type: a one-line stand-in is used when the
-   system has no libltdl headers.
-3. C++ ABI: the wheel is built with the pre-C++11 libstdc++ string ABI, so the module is
-   compiled with ``-D_GLIBCXX_USE_CXX11_ABI=0`` (otherwise it loads, then fails on missing symbols);
-   a NEST built from source here (with MPI) has the new ABI, and the module follows the kernel's.
-4. dynamic loading: Python imports ``nestkernel_api.so`` (the whole kernel) with RTLD_LOCAL, so
-   a module could not see the kernel's symbols. Just before ``nest.Install``, the loaded kernel is
-   promoted to RTLD_GLOBAL with ``dlopen(RTLD_NOLOAD | RTLD_GLOBAL)``; nothing has to be done before
-   NEST is imported, and the module is installed from its full path in the cache.
+NESTML's own CMake build is not used (extension.py says why): the code is generated with NESTML,
+its builder switched off, and compiled by :mod:`.extension`.
 
 Three edits to the generated C++, each checked before compiling (an unexpected NESTML fails loudly);
 the first two each cut fore2020's NEST simulation time by about a sixth:
@@ -33,25 +17,22 @@ the first two each cut fore2020's NEST simulation time by about a sixth:
   not in heap blocks of their own: the cells of zerlaut2018 (one-step min_delay, where every node
   is visited every step) simulated about 10 % faster.
 
-Compiled modules are cached per generated source, NEST version, NESTML version and compiler under
-``$ZOO_CACHE_DIR`` (default ``~/.cache/zoo``)/nestml/. The first use of a definition logs that it is
-compiling (about a minute); later uses load the cached module. NEST unloads modules at every
-``ResetKernel`` (``sim.setup``), so :func:`ensure_installed` reinstalls when needed.
+Compiled modules are cached per generated source, NESTML version and NEST build (extension.py).
+The first use of a definition logs that it is compiling (about a minute); later uses load the
+cached module. NEST unloads modules at every ``ResetKernel`` (``sim.setup``), so
+:func:`ensure_installed` reinstalls when needed.
 """
 
-import ctypes
-import hashlib
 import logging
-import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from ...errors import ZooError
 from ...neurons.definition import INJECTED, UNIT_NAMES, linear_parts, substitute
+from . import extension
 
 log = logging.getLogger("zoo")
 
@@ -148,35 +129,6 @@ def nestml_source(neuron):
     return "\n".join(lines)
 
 
-# --- environment ----------------------------------------------------------------------------------
-def _nest_package_dir():
-    import importlib.util
-
-    spec = importlib.util.find_spec("nest")
-    if spec is None or spec.origin is None:
-        raise ZooError("NEST is not installed; install it with: pip install 'nest-simulator==3.10.*'")
-    return Path(spec.origin).parent
-
-
-def _nest_version():
-    from importlib.metadata import version
-
-    return version("nest-simulator")
-
-
-def _nest_build():
-    """The installed NEST build: a hash of its files as pip recorded them. The pip wheel and NEST
-    built with MPI from the source distribution share a version but not a binary interface, and
-    a module compiled against one cannot be loaded by the other."""
-    from importlib.metadata import PackageNotFoundError, distribution
-
-    try:
-        record = distribution("nest-simulator").read_text("RECORD") or ""
-    except PackageNotFoundError:  # NEST installed outside pip: its version stands for its build
-        record = ""
-    return hashlib.sha256(record.encode()).hexdigest()[:12]
-
-
 def _nestml_version():
     from importlib.metadata import PackageNotFoundError, version
 
@@ -184,28 +136,6 @@ def _nestml_version():
         return version("nestml")
     except PackageNotFoundError:
         raise ZooError(f"custom neuron types on NEST need NESTML; install it with: {INSTALL_HINT}") from None
-
-
-def _compiler():
-    compiler = os.environ.get("CXX") or shutil.which("g++") or shutil.which("c++")
-    if not compiler:
-        raise ZooError(f"custom neuron types on NEST need a C++ compiler; install one with: {INSTALL_HINT}")
-    return compiler
-
-
-CXXFLAGS = ("-std=c++20", "-O2", "-fPIC", "-shared", "-fopenmp", "-DNDEBUG", "-w")
-# a kernel function that takes a std::string, as the new (C++11) string ABI mangles it
-_NEW_ABI_SYMBOL = b"_ZNK4nest24StructuralPlasticityNode21get_synaptic_elementsENSt7__cxx11"
-
-
-def _abi_flag():
-    """The libstdc++ string ABI of the installed NEST kernel, as a compiler flag (obstacle 3)."""
-    new = _NEW_ABI_SYMBOL in (_nest_package_dir() / "nestkernel_api.so").read_bytes()
-    return f"-D_GLIBCXX_USE_CXX11_ABI={int(new)}"
-
-
-def cache_root():
-    return Path(os.environ.get("ZOO_CACHE_DIR") or Path.home() / ".cache" / "zoo") / "nestml"
 
 
 def module_name(neuron):
@@ -257,12 +187,9 @@ def tune_generated(texts, neuron):
 
 def module_path(neuron):
     """Path of the compiled module in the cache (it may not exist yet)."""
-    compiler = _compiler()
-    # the generated source covers the definition and this generator; versions cover the rest
-    key = "|".join([nestml_source(neuron), *(header.read_text() for header in _HEADERS), repr(_EDITS), _nest_version(),
-                    _nest_build(), _nestml_version(), compiler, " ".join(CXXFLAGS)])
-    tag = hashlib.sha256(key.encode()).hexdigest()[:12]
-    return cache_root() / f"{neuron.name}-nest{_nest_version()}-{tag}" / f"{module_name(neuron)}.so"
+    # the generated source covers the definition and this generator; extension.py the rest
+    key = "|".join([nestml_source(neuron), *(header.read_text() for header in _HEADERS), repr(_EDITS), _nestml_version()])
+    return extension.cached_path(neuron.name, module_name(neuron), key, INSTALL_HINT)
 
 
 # --- generate and compile -------------------------------------------------------------------------
@@ -277,48 +204,6 @@ sys.exit(1 if failed else 0)
 """
 
 
-def _run(command, what, cwd=None):
-    env = dict(os.environ, PYNEST_QUIET="1")
-    done = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env)
-    if done.returncode != 0:
-        detail = (done.stderr + done.stdout).strip().splitlines()
-        errors = [line for line in detail if "error" in line.lower()]
-        first = (errors or detail or [f"exit status {done.returncode}"])[0]
-        raise ZooError(f"{what} failed ({first.strip()[:300]}); check: {INSTALL_HINT}")
-    return done
-
-
-def _include_flags(workdir):
-    """-I flags for NEST's headers and what they include (Boost, ltdl.h)."""
-    flags = [f"-I{_nest_package_dir() / 'include' / 'nest'}"]
-    try:
-        import boost_headers
-
-        flags.append(f"-I{boost_headers.get_include()}")
-    except ImportError:
-        if not Path("/usr/include/boost/type_index.hpp").exists():
-            raise ZooError(f"custom neuron types on NEST need Boost headers; install them with: {INSTALL_HINT}") from None
-    flags += _nest_build_includes()
-    compat = Path(workdir) / "compat"
-    compat.mkdir(exist_ok=True)
-    (compat / "ltdl.h").write_text("/* zoo: what NEST's module_manager.h needs of libltdl */\n"
-                                   "typedef struct lt__handle *lt_dlhandle;\n")
-    return flags + ["-idirafter", str(compat)]  # the system's ltdl.h, where present, comes first
-
-
-def _nest_build_includes():
-    """-I flags of the include directories NEST was built with (``nest-config --includes``, installed
-    beside this Python), those that exist and are not the system's: a NEST built with MPI includes
-    mpi.h in its headers. The pip wheel names only system directories and its own build folder."""
-    config = Path(sys.executable).with_name("nest-config")
-    if not config.exists():
-        return []
-    done = subprocess.run([str(config), "--includes"], capture_output=True, text=True)
-    directories = [word[2:] for word in done.stdout.split() if word.startswith("-I")] if done.returncode == 0 else []
-    system = {Path("/usr/include"), Path("/usr/local/include")}
-    return [f"-I{d}" for d in dict.fromkeys(directories) if Path(d).is_dir() and Path(d) not in system]
-
-
 def compile_module(neuron):
     """Generate and compile the NEST module of `neuron` unless cached; return its path."""
     target = module_path(neuron)
@@ -331,9 +216,9 @@ def compile_module(neuron):
         source = Path(tmp) / f"{neuron.name}.nestml"
         source.write_text(nestml_source(neuron))
         generated = Path(tmp) / "generated"
-        _run([sys.executable, "-c", _CODEGEN, str(source), str(generated), module_name(neuron), _nest_version()],
-             f"NESTML code generation for {neuron.name}", cwd=tmp)
-        sources = sorted(str(p) for p in generated.glob("*.cpp"))
+        extension.run([sys.executable, "-c", _CODEGEN, str(source), str(generated), module_name(neuron),
+                       extension.nest_version()], f"NESTML code generation for {neuron.name}", INSTALL_HINT, cwd=tmp)
+        sources = sorted(generated.glob("*.cpp"))
         if not sources:
             raise ZooError(f"NESTML generated no C++ code for {neuron.name}; check: {INSTALL_HINT}")
         files = {kind: generated / f"{neuron.name}.{kind}" for kind in ("cpp", "h")}
@@ -341,23 +226,9 @@ def compile_module(neuron):
             files[kind].write_text(text)
         for header in _HEADERS:
             shutil.copy(header, generated / header.name)
-        partial = target.with_suffix(f".{os.getpid()}.tmp")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _run([_compiler(), *CXXFLAGS, _abi_flag(), f"-I{generated}", *_include_flags(tmp), *sources, "-o", str(partial)],
-             f"compiling the NEST module of {neuron.name}")
+        extension.compile_into(target, sources, f"compiling the NEST module of {neuron.name}", [generated], INSTALL_HINT)
         shutil.copy(source, target.parent / source.name)
-        os.replace(partial, target)  # atomic: concurrent processes see a whole module or none
     return target
-
-
-def _promote_kernel_to_global():
-    """Make the already loaded NEST kernel's symbols visible to modules (obstacle 4)."""
-    kernel = _nest_package_dir() / "nestkernel_api.so"
-    mode = os.RTLD_NOLOAD | os.RTLD_GLOBAL | os.RTLD_NOW
-    try:
-        ctypes.CDLL(str(kernel), mode=mode)
-    except OSError as err:
-        raise ZooError(f"cannot make the NEST kernel's symbols global ({err}); reinstall nest-simulator==3.10.*") from None
 
 
 def ensure_installed(neuron):
@@ -366,15 +237,7 @@ def ensure_installed(neuron):
 
     if neuron.name in nest.node_models:
         return
-    path = compile_module(neuron)
-    _promote_kernel_to_global()
-    try:
-        nest.Install(str(path))
-    except Exception as err:  # NESTErrors.DynamicModuleManagementError and friends
-        raise ZooError(f"NEST cannot load the module of {neuron.name} ({str(err).splitlines()[0][:200]}); "
-                       f"delete {path.parent} and retry, or check: {INSTALL_HINT}") from None
-    if neuron.name not in nest.node_models:
-        raise ZooError(f"the module of {neuron.name} loaded but defines no model of that name; delete {path.parent}")
+    extension.install(compile_module(neuron), neuron.name, INSTALL_HINT)
 
 
 def cell_type(neuron):
