@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from process_costs import claim_output, cpu_seconds
+from process_costs import claim_output, cpu_seconds, pages_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
@@ -91,10 +91,10 @@ def child(config):
             "estimate": {k: guess[k] for k in ("peak_memory_bytes", "build_s", "simulate_s")}}
 
 
-def run_point(config):
+def run_point(config, pages="huge"):
     start = time.perf_counter()
     done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(config)],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+                          capture_output=True, text=True, cwd=ROOT, check=False, env=pages_environment(pages))
     if done.returncode:
         last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
         return dict(config, error=last[:400], process_wall_s=time.perf_counter() - start)
@@ -240,6 +240,10 @@ def main(argv=None):
     parser.add_argument("--warmup-ms", type=float, default=100.0)
     parser.add_argument("--sim-ms", type=float, default=400.0)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--pages", default="huge", choices=["ordinary", "huge"],
+                        help="memory pages of every point: huge (glibc's malloc.hugetlb, what python -m zoo.run "
+                             "uses where it can, and so what --dry-run estimates; the default since 2026-12-07) "
+                             "or ordinary (4 kB; the measurements of 2026-12-06)")
     parser.add_argument("--out", help="JSON file for the measurements")
     parser.add_argument("--fit", nargs="+", help="fit the measurements in these JSON files (later ones supersede "
                         "points of the same series, size and backend), print the costs, draw the figure")
@@ -278,7 +282,8 @@ def main(argv=None):
     sizes = {"rostami2020": args.factors, "schmidt2018": args.n_scalings}
     points = []
     meta = {"load_average_at_start": os.getloadavg(), "cores": os.cpu_count(), "seed": SEED,
-            "warmup_ms": args.warmup_ms, "sim_ms": args.sim_ms, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+            "warmup_ms": args.warmup_ms, "sim_ms": args.sim_ms, "pages": args.pages,
+            "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
     for round_no in range(args.rounds):
         for series in args.series:
             order = list(sizes[series]) if round_no % 2 == 0 else list(reversed(sizes[series]))
@@ -287,7 +292,7 @@ def main(argv=None):
                 for backend in backends_order:
                     config = {"series": series, "size": size, "backend": backend, "round": round_no,
                               "warmup_ms": args.warmup_ms, "sim_ms": args.sim_ms}
-                    result = run_point(config)
+                    result = run_point(config, args.pages)
                     points.append(result)
                     if "error" in result:
                         print(f"  {series} {size:g} {backend}: FAILED: {result['error']}", file=sys.stderr, flush=True)

@@ -6,12 +6,16 @@ simulation (user + system) are printed per part:
 * ``cells``        5000 unconnected RS cells of the model's cell (``--cell-model``), no input;
 * ``cells+gen``    the same cells, each driven by its own replayed 900 Hz train
                    drawn in NumPy (~6.5 M spikes, as the README protocol's afferents), delay 0.1 ms,
-                   through ``zoo.inputs.spike_source`` (a zoo session, on NEST or Brian2);
-* ``nest-plain``, ``nest-gen-0.1``, ``nest-gen-1.0``, ``nest-injector-0.1``: plain NEST, 5000
-                   ``iaf_psc_delta`` that never fire, without input, with the same trains from
-                   ``spike_generator`` at a delay of 0.1 ms and 1 ms, and from ``spike_train_injector``
-                   (a node sending through the normal spike exchange; what zoo.inputs.spike_source
-                   uses on NEST) at 0.1 ms. NEST's min_delay is the delay of the part (0.1 ms without
+                   through ``zoo.inputs.spike_source`` (a zoo session, on NEST or Brian2; on NEST
+                   one ``spike_train_injector`` node per train);
+* ``cells+private`` the same trains through ``zoo.inputs.private_trains``, what zerlaut2018 uses
+                   (on NEST one ``zoo_private_trains`` device for all trains);
+* ``nest-plain``, ``nest-gen-0.1``, ``nest-gen-1.0``, ``nest-injector-0.1``, ``nest-device-0.1``:
+                   plain NEST, 5000 ``iaf_psc_delta`` that never fire, without input, with the same
+                   trains from ``spike_generator`` at a delay of 0.1 ms and 1 ms, from
+                   ``spike_train_injector`` (a node sending through the normal spike exchange; what
+                   zoo.inputs.spike_source uses on NEST) and from one ``zoo_private_trains`` device
+                   (zoo.inputs.private_trains on NEST) at 0.1 ms. NEST's min_delay is the delay of the part (0.1 ms without
                    input), so every node is updated every step except in ``nest-gen-1.0``.
 
 ``--pages huge`` runs every part on glibc's huge memory pages, as ``python -m zoo.run`` does.
@@ -29,7 +33,8 @@ import sys
 from process_costs import pages_environment
 
 N, T_MS, RATE_HZ = 5000, 1500.0, 900.0
-PARTS = ("cells", "cells+gen", "nest-plain", "nest-gen-0.1", "nest-gen-1.0", "nest-injector-0.1")
+PARTS = ("cells", "cells+gen", "cells+private", "nest-plain", "nest-gen-0.1", "nest-gen-1.0", "nest-injector-0.1",
+         "nest-device-0.1")
 
 
 def cpu():
@@ -52,7 +57,7 @@ def zoo_part(part, simulator, cell_model):
     from zoo.seeds import SeedStreams
 
     p = Zerlaut2018Params().replace(cell_model=cell_model)
-    b = backends.setup(simulator, SeedStreams(1), timestep=0.1, min_delay=0.1, threads=1)
+    b = backends.setup(simulator, SeedStreams(1), timestep=0.1, min_delay=0.1, threads=1, blocks=("private_trains",))
     sim = b.sim
     population = sim.Population(N, cells.create(sim, p, "E"), label="E")
     population.initialize(**cells.rest(p))
@@ -63,6 +68,10 @@ def zoo_part(part, simulator, cell_model):
         source = inputs.spike_source(sim, drive, "aff")
         sim.Projection(source, population, sim.OneToOneConnector(), sim.StaticSynapse(weight=0.001, delay=0.1),
                        receptor_type="excitatory")
+    elif part == "cells+private":
+        drive = trains()
+        spikes = sum(t.size for t in drive)
+        inputs.private_trains(sim, population, drive, 0.001, 0.1, "excitatory", label="aff")
     start = cpu()
     sim.run(T_MS)
     used = cpu() - start
@@ -72,21 +81,32 @@ def zoo_part(part, simulator, cell_model):
 
 def nest_part(part):
     import nest
+    import numpy as np
 
     nest.set_verbosity("M_ERROR")
     nest.ResetKernel()
     nest.resolution = 0.1
     delay = 0.1 if part == "nest-plain" else float(part.split("-")[2])
     nest.set(min_delay=delay, max_delay=max(delay, 1.0))
+    kind = part.split("-")[1]
+    if kind == "device":
+        from zoo.backends.nest import devices
+
+        devices.ensure_installed(devices.PRIVATE_TRAINS)  # before any node: NEST's rule for modules
     targets = nest.Create("iaf_psc_delta", N, {"V_th": 1e9})
     spikes = 0
     if part != "nest-plain":
-        kind = part.split("-")[1]
         drive = trains()
         spikes = sum(t.size for t in drive)
-        sources = nest.Create("spike_generator" if kind == "gen" else "spike_train_injector", N)
-        sources.set([{"spike_times": t + 0.1} for t in drive])
-        nest.Connect(sources, targets, "one_to_one", {"weight": 1.0, "delay": delay})
+        if kind == "device":
+            device = nest.Create(devices.PRIVATE_TRAINS)
+            device.set({"targets": np.asarray(targets.tolist()), "spike_times": np.concatenate(drive) + 0.1,
+                        "offsets": np.concatenate(([0], np.cumsum([t.size for t in drive])))})
+            nest.Connect(device, targets, "all_to_all", {"weight": 1.0, "delay": delay})
+        else:
+            sources = nest.Create("spike_generator" if kind == "gen" else "spike_train_injector", N)
+            sources.set([{"spike_times": t + 0.1} for t in drive])
+            nest.Connect(sources, targets, "one_to_one", {"weight": 1.0, "delay": delay})
     start = cpu()
     nest.Simulate(T_MS)
     return cpu() - start, spikes

@@ -3,9 +3,9 @@
 Linear in neurons, synapses, projections, neurons x longest delay, and simulated time, with
 coefficients fitted to measured runs of rostami2020 (1-8 x its neurons at equal in-degrees) and
 schmidt2018 (N_scaling 0.001-0.016, K_scaling 0.01) on a 2-core machine (NEST 3.10, one thread; Brian2 2.9, Cython cache
-warm): ``benchmarks/growth.py``, measurements in benchmarks/results/growth-2026-12-06.json (schmidt2018
-on NEST re-measured in growth-2026-12-06-b.json),
-checked by tests/test_estimate_growth.py (memory within 25 %, time within 2x at every measured size).
+warm), on huge memory pages as ``python -m zoo.run`` runs: ``benchmarks/growth.py``, measurements in
+benchmarks/results/growth-2026-12-07-huge.json, checked by tests/test_estimate_growth.py (memory
+within 25 %, time within 2x at every measured size).
 They are guides to the order of magnitude, not promises: spike rates and connectivity rules change
 the costs, and a first Brian2 run compiles its code for about a minute more.
 """
@@ -19,24 +19,23 @@ from pathlib import Path
 # and neuron-delay slot for each biological second. A neuron-delay slot is one neuron times one
 # time step of the longest delay (max_delay / dt): NEST sizes every neuron's input buffers by the
 # longest delay (4 buffers of 8 B per step for iaf_psc_exp). Projections have their own terms
-# (schmidt2018 has 4-6 thousand). NEST: fitted by ``python benchmarks/growth.py --fit
-# benchmarks/results/growth-2026-12-06.json benchmarks/results/growth-2026-12-06-b.json`` on all
-# points, schmidt2018's re-measured in "-b" after its NEST memory changed (one Poisson generator
-# per population instead of per neuron, buffers sized by the longest delay drawn, 33-42 ms instead
-# of the 72 ms bound). Its ~33 kB per neuron are mostly NEST's container of each neuron's
-# connections to a device (the spike recorder), which starts with room for 1,024 connections.
-# Brian2: fitted on the first file's points up to schmidt2018 N_scaling 0.004 (0.008 and 0.016,
-# measured after, came within 3 % of the memory they predict). An estimate made before drawing
-# (--dry-run) uses the model's bound on the longest delay: above the measured memory on NEST.
+# (schmidt2018 has 4-6 thousand). Both backends: fitted by ``python benchmarks/growth.py --fit
+# benchmarks/results/growth-2026-12-06.json benchmarks/results/growth-2026-12-06-b.json
+# benchmarks/results/growth-2026-12-07-huge.json``, whose last file (every point again, on huge
+# pages) supersedes the others. NEST's ~36 kB per neuron are mostly its container of each neuron's
+# connections to a device (the spike recorder), which starts with room for 1,024 connections. On
+# huge pages NEST's builds took 1.3-3.3x the CPU seconds of those on 4 kB pages (four paired runs; more in the
+# kernel), hence the build cost per synapse three times that of the fit before. An estimate made
+# before drawing (--dry-run) uses the model's bound on the longest delay: above the measured memory on NEST.
 COEFFICIENTS = {
-    "nest": {"base_bytes": 1.65e+08, "bytes_per_neuron": 3.28e+04, "bytes_per_synapse": 51.2,
-           "bytes_per_projection": 1.66e+04, "bytes_per_delay_slot": 42.4, "build_s_per_synapse": 2.76e-07,
-           "build_s_per_projection": 0.000274, "fixed_s": 0, "sim_s_per_neuron_s": 0,
-           "sim_s_per_synapse_s": 6.12e-07, "sim_s_per_projection_s": 0, "sim_s_per_delay_slot_s": 5.04e-06},
-    "brian2": {"base_bytes": 1.93e+08, "bytes_per_neuron": 0, "bytes_per_synapse": 21.4,
-             "bytes_per_projection": 8.32e+03, "bytes_per_delay_slot": 9.78, "build_s_per_synapse": 8.41e-08,
-             "build_s_per_projection": 0.000167, "fixed_s": 2.69, "sim_s_per_neuron_s": 9.66e-05,
-             "sim_s_per_synapse_s": 4.8e-08, "sim_s_per_projection_s": 0, "sim_s_per_delay_slot_s": 0},
+    "nest": {"base_bytes": 1.69e+08, "bytes_per_neuron": 3.65e+04, "bytes_per_synapse": 49.0,
+           "bytes_per_projection": 1.54e+04, "bytes_per_delay_slot": 33.7, "build_s_per_synapse": 8.12e-07,
+           "build_s_per_projection": 0.000534, "fixed_s": 0, "sim_s_per_neuron_s": 0,
+           "sim_s_per_synapse_s": 9.39e-07, "sim_s_per_projection_s": 0, "sim_s_per_delay_slot_s": 4.33e-06},
+    "brian2": {"base_bytes": 1.92e+08, "bytes_per_neuron": 7.04e+03, "bytes_per_synapse": 18.4,
+             "bytes_per_projection": 9.18e+03, "bytes_per_delay_slot": 0, "build_s_per_synapse": 9.36e-08,
+             "build_s_per_projection": 0.000551, "fixed_s": 3.51, "sim_s_per_neuron_s": 0,
+             "sim_s_per_synapse_s": 1.12e-07, "sim_s_per_projection_s": 0, "sim_s_per_delay_slot_s": 4.13e-07},
 }
 
 

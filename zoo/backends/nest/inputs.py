@@ -1,7 +1,7 @@
 """Spike sources on NEST without PyNN's parrot neurons (realisations of zoo.inputs' blocks).
 
-PyNN puts a parrot neuron behind every spike source of pyNN.nest. For the zoo's two kinds of
-source the parrot changes nothing but the cost:
+PyNN puts a parrot neuron behind every spike source of pyNN.nest. For the zoo's kinds of source
+the parrot changes nothing but the cost:
 
 - a replayed train (:func:`spike_source`) is the same for every target, so it needs no relay. The
   zoo replays it with NEST's ``spike_train_injector``, not the ``spike_generator`` of PyNN's
@@ -16,9 +16,10 @@ source the parrot changes nothing but the cost:
   min_delay every node is visited every step, and zerlaut2018's 5000 injectors cost NEST more than
   its 5000 cells. One ``zoo_private_trains`` device (``zoo_private_trains.cpp``, compiled once
   into the cache) keeps every cell's train and, like ``poisson_generator``, decides per target
-  what its connection delivers; the weight, delay and receptor stay the connection's. 5000
-  trains of 900 Hz into 5000 ``iaf_psc_delta``, 1500 ms at a one-step min_delay: 4.8-5.3 CPU s
-  against 7.7-10.1 s from injectors, with the same membrane traces;
+  what its connection delivers; the weight, delay and receptor stay the connection's. Under MPI
+  each rank's device holds the trains of that rank's cells. 5000 trains of 900 Hz into 5000
+  ``iaf_psc_delta``, 1500 ms at a one-step min_delay: 4.55 CPU s against 7.75 s from injectors
+  (``benchmarks/zerlaut2018_nest_costs.py``), with the same membrane traces;
 - a Poisson source with one target (:func:`poisson_source`, zoo.inputs.private_poisson): a
   ``poisson_generator`` draws an independent train for each of its targets, so with one target
   the parrot only relays every input spike once more, through NEST's spike exchange rather than
