@@ -57,7 +57,8 @@ def zoo_part(part, simulator, cell_model):
     from zoo.seeds import SeedStreams
 
     p = Zerlaut2018Params().replace(cell_model=cell_model)
-    b = backends.setup(simulator, SeedStreams(1), timestep=0.1, min_delay=0.1, threads=1, blocks=("private_trains",))
+    blocks = ("private_trains",) if part == "cells+private" else ()  # the other parts do not load the device
+    b = backends.setup(simulator, SeedStreams(1), timestep=0.1, min_delay=0.1, threads=1, blocks=blocks)
     sim = b.sim
     population = sim.Population(N, cells.create(sim, p, "E"), label="E")
     population.initialize(**cells.rest(p))

@@ -65,23 +65,32 @@ def test_seed_changes_the_trains():
     assert not all(np.array_equal(x, y) for x, y in zip(a, b))
 
 
-def _conductances(simulator, spikes_ms, weight_us=0.001, t_stop=12.0):
-    """g_exc (uS, cells x steps) of AdExp cells each receiving one SpikeSourceArray spike, sampled every step."""
-    b = backends.setup(simulator, SeedStreams(1), timestep=DT, min_delay=DT)
+def _driven_cells(simulator, n, drive, t_stop, blocks=(), threads=1):
+    """(times ms, g_exc uS as cells x steps, what `drive` returned) of `n` AdExp cells sampled every
+    step, after `drive(sim, cells)` connected their input."""
+    b = backends.setup(simulator, SeedStreams(1), threads=threads, timestep=DT, min_delay=DT, blocks=blocks)
     try:
         sim = b.sim
-        n = len(spikes_ms)
         cells = sim.Population(n, sim.EIF_cond_exp_isfa_ista(v_spike=-40.0, tau_syn_E=5.0), label="cells")
         cells.initialize(v=-70.0, w=0.0)
-        source = inputs.spike_source(sim, [np.array([t]) for t in spikes_ms], label="src")
-        sim.Projection(source, cells, sim.FromListConnector([(i, i) for i in range(n)]), sim.StaticSynapse(weight=weight_us, delay=DT),
-                       receptor_type="excitatory")
+        driven = drive(sim, cells)
         cells.record("gsyn_exc")
         sim.run(t_stop)
         signal = cells.get_data().segments[0].filter(name="gsyn_exc")[0]
-        return np.asarray(signal.times.rescale("ms")).ravel(), np.asarray(signal.rescale("uS")).T
+        return np.asarray(signal.times.rescale("ms")).ravel(), np.asarray(signal.rescale("uS")).T, driven
     finally:
         b.end()
+
+
+def _conductances(simulator, spikes_ms, weight_us=0.001, t_stop=12.0):
+    """g_exc (uS, cells x steps) of AdExp cells each receiving one SpikeSourceArray spike, sampled every step."""
+    def drive(sim, cells):
+        source = inputs.spike_source(sim, [np.array([t]) for t in spikes_ms], label="src")
+        sim.Projection(source, cells, sim.FromListConnector([(i, i) for i in range(cells.size)]),
+                       sim.StaticSynapse(weight=weight_us, delay=DT), receptor_type="excitatory")
+
+    t, g, _ = _driven_cells(simulator, len(spikes_ms), drive, t_stop)
+    return t, g
 
 
 def _conductance_after_one_spike(simulator, spike_ms):
@@ -172,19 +181,13 @@ def test_private_poisson_on_nest_has_one_generator_per_run_of_equal_rates():
 
 def _private_drive(simulator, trains, blocks=(), threads=1):
     """g_exc (uS, cells x steps) of AdExp cells, each replaying its own train through
-    inputs.private_trains, and how the drive was realised."""
-    b = backends.setup(simulator, SeedStreams(1), threads=threads, timestep=DT, min_delay=DT, blocks=blocks)
-    try:
-        sim = b.sim
-        cells = sim.Population(len(trains), sim.EIF_cond_exp_isfa_ista(v_spike=-40.0, tau_syn_E=5.0), label="cells")
-        cells.initialize(v=-70.0, w=0.0)
+    inputs.private_trains, and how the drive was realised (sources, connection table)."""
+    def drive(sim, cells):
         sources, projection = inputs.private_trains(sim, cells, trains, 0.001, DT, "excitatory", label="drive")
-        cells.record("gsyn_exc")
-        sim.run(20.0)
-        g = np.asarray(cells.get_data().segments[0].filter(name="gsyn_exc")[0].rescale("uS")).T
-        return g, sources.size, connection_table(projection)
-    finally:
-        b.end()
+        return sources.size, connection_table(projection)
+
+    _, g, (size, table) = _driven_cells(simulator, len(trains), drive, 20.0, blocks, threads)
+    return g, size, table
 
 
 PRIVATE = [np.array([0.2, 0.5, 3.0]) + 0.1 * k for k in range(7)] + [np.array([]), np.array([19.0])]

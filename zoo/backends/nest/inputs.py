@@ -48,13 +48,10 @@ def spike_source(sim, trains, label, size=None):
     """A SpikeSourceArray population replaying `trains` (times in ms) from spike_train_injector nodes;
     NEST sets the times of the nodes this process holds and ignores the rest."""
     import nest
-    from pyNN.standardmodels import build_translations
 
     from zoo.inputs import source_count, trains_held
 
-    injector = {"on_grid": "spike_train_injector", "off_grid": "spike_train_injector"}
-    celltype = _without_parrots(sim.SpikeSourceArray, translations=build_translations(("spike_times", "spike_times")),
-                                nest_name=injector, always_local=False)
+    celltype = _replaying(sim, "spike_train_injector", always_local=False)
     population = sim.Population(source_count(trains, size), celltype(), label=label)
     population.node_collection.set(precise_times=False)
     trains = trains_held(trains, population)
@@ -69,17 +66,13 @@ def private_trains(sim, cells, trains, weight, delay_ms, receptor_type, label, p
     installed the device (:func:`zoo.backends.nest.ready`): NEST loads modules only before the
     first node is created."""
     import nest
-    from pyNN.standardmodels import build_translations
 
     from ...inputs import PRIVATE_SOURCES, trains_held
     from ...network import local_indices
 
     if devices.PRIVATE_TRAINS not in nest.node_models:
         return None
-    model = {"on_grid": devices.PRIVATE_TRAINS, "off_grid": devices.PRIVATE_TRAINS}
-    celltype = _without_parrots(sim.SpikeSourceArray, translations=build_translations(("spike_times", "spike_times")),
-                                nest_name=model, always_local=True)
-    sources = sim.Population(1, celltype(), label=label)
+    sources = sim.Population(1, _replaying(sim, devices.PRIVATE_TRAINS, always_local=True)(), label=label)
     index = np.arange(cells.size)
     projection = sim.Projection(
         sources, cells, sim.FromListConnector(np.column_stack((np.zeros_like(index), index))),
@@ -119,6 +112,15 @@ def private_poisson(sim, cells, rates_hz, weight, delay_ms, receptor_type, label
     )
     setattr(projection, PRIVATE_SOURCES, True)
     return sources, projection
+
+
+def _replaying(sim, nest_model, always_local):
+    """pyNN.nest's SpikeSourceArray type on NEST model `nest_model` (on and off the grid), without
+    parrots, its spike times handed over as they are."""
+    from pyNN.standardmodels import build_translations
+
+    return _without_parrots(sim.SpikeSourceArray, translations=build_translations(("spike_times", "spike_times")),
+                            nest_name={"on_grid": nest_model, "off_grid": nest_model}, always_local=always_local)
 
 
 def _without_parrots(source_type, **attributes):
