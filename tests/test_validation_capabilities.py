@@ -70,20 +70,22 @@ def test_the_dry_pass_is_one_process_holding_every_neuron():
 @pytest.mark.parametrize("name,drawn", [("schmidt2018.tiny", ("excitatory", "inhibitory")),
                                         ("rostami2020.tiny", ("E_", "I_")),
                                         ("zerlaut2018.tiny", ("E_", "I_"))])
-def test_the_dry_pass_of_one_rank_draws_that_ranks_share(monkeypatch, name, drawn):
-    """Under mpirun, rank 1 of 4 holds every 4th cell in the dry pass too, so a model that draws per
-    rank draws about a quarter of its drawn synapses there, not the whole network."""
+def test_the_dry_pass_of_one_rank_draws_no_connections_and_finds_what_one_process_finds(monkeypatch, name, drawn):
+    """Under mpirun the dry pass holds no cells, so a model that draws per rank draws nothing there
+    (its build then draws the rank's share once), and NEST's findings are those of one process."""
     model = registry.create_model(name)
 
-    def listed():
-        return sum(p["listed_connections"] for p in capabilities.inspect(model).projections
-                   if p["label"].startswith(drawn))
+    def inspected():
+        usage = capabilities.inspect(model)
+        return (sum(p["listed_connections"] for p in usage.projections if p["label"].startswith(drawn)),
+                capabilities.check(usage, "nest"))
 
-    whole = listed()
+    whole, alone = inspected()
     monkeypatch.setenv("OMPI_COMM_WORLD_SIZE", "4")
     monkeypatch.setenv("OMPI_COMM_WORLD_RANK", "1")
-    share = listed()
-    assert share == pytest.approx(whole / 4, rel=0.05)
+    listed, findings = inspected()
+    assert whole > 0 and listed == 0
+    assert findings == alone
 
 
 @pytest.mark.parametrize("cell", ["SpikeSourceGamma", "SpikeSourceInhGamma", "GIF_cond_exp"])

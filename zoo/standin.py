@@ -56,11 +56,9 @@ class _Population(_Anything):
 
     @property
     def local_cells(self):
-        """The cells this process holds (ids are the indices): all of them in one process; of P
-        processes, rank r holds every P-th from r, as a simulator that deals cells out in turn, so
-        that a model drawing only its own cells' connections draws that share here too."""
-        processes, rank = self._usage.share
-        return np.arange(rank, self.size, processes)
+        """The cells this process holds (ids are the indices): all of them, or none in a pass made
+        for one of several processes (see :func:`build`)."""
+        return np.arange(self.size if self._usage.holds_cells else 0)
 
     def id_to_index(self, ids):
         return np.asarray(ids)
@@ -111,7 +109,7 @@ class Usage:
     sources: list = dataclasses.field(default_factory=list)
     problems: list = dataclasses.field(default_factory=list)  # why the dry pass was incomplete
     keep: bool = False  # hold the population and connector objects ("object", "objects")
-    share: tuple = (1, 0)  # (processes, this one's rank): which cells a population says it holds
+    holds_cells: bool = True  # whether a population says it holds its cells (see build)
 
     def add_population(self, label, size, celltype):
         entry = {"label": label, "size": size, "cell_type": type(celltype).__name__, "celltype": celltype,
@@ -223,12 +221,14 @@ def _spike_source(sim, trains, label, size=None):
     return population
 
 
-def build(model, drawn=None, keep=False, share=(1, 0)):
+def build(model, drawn=None, keep=False, holds_cells=True):
     """Usage of `model` built on the stand-in, from a preview of `drawn` (what ``model.draw``
     gave; drawn for master seed 1 when None), so that a real build that follows gets what this pass
     drew without drawing it again. `keep`: hold the populations and connectors themselves too.
-    `share`: (processes, rank) of a run on several processes, whose populations hold only that
-    rank's share of the cells (see ``_Population.local_cells``).
+    `holds_cells=False`: a pass for one of several processes, whose populations hold none of their
+    cells, so that a model drawing only its own cells' connections draws none here. Which cells a
+    process holds is known only once the simulator has made them (NEST deals node ids, which count
+    every node made before), and the build draws that share itself.
     The build's progress messages are not repeated here. A build the stand-in cannot follow ends
     the pass early; the reason is kept in ``usage.problems``.
     """
@@ -236,7 +236,7 @@ def build(model, drawn=None, keep=False, share=(1, 0)):
 
     streams = SeedStreams(drawn.master_seed if drawn is not None else 1)  # a fresh copy: the run's record stays untouched
     drawn = (drawn if drawn is not None else model.draw(streams)).preview()
-    usage = Usage(keep=keep, share=tuple(share))
+    usage = Usage(keep=keep, holds_cells=holds_cells)
     probe = StandIn(usage)
     hooks.provide(probe, {"spike_source": _spike_source, "cell_type": description})  # as a stand-in sees them
     progress = logging.getLogger("zoo")

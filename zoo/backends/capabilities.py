@@ -68,9 +68,10 @@ STANDARD_CELL_TYPES = _standard_cell_types()
 def inspect(model, drawn=None):
     """Usage of `model` built on the recording stand-in (:func:`zoo.standin.build`), from what
     ``model.draw`` gave for the run (`drawn`; drawn for master seed 1 when None). Started as
-    several MPI processes, each holds its share of the cells there, so a model that draws only its
-    own cells' connections does so in this pass too."""
-    return standin.build(model, drawn, share=launched())
+    several MPI processes, the stand-in's populations hold no cells, so a model that draws only its
+    own cells' connections draws none in this pass; the rules for NEST, the one simulator that runs
+    there, read no connection lists."""
+    return standin.build(model, drawn, holds_cells=launched()[0] == 1)
 
 
 # --- rules --------------------------------------------------------------------------------------
