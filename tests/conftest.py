@@ -63,8 +63,29 @@ def stock_brian2():
     brian2_wing.uninstall_patches()
 
 
+@pytest.fixture
+def note(request):
+    """``note(line)``: a line printed at the end of the run, after the test's id (how a part of it
+    ran, or that it did not). Workers of pytest-xdist show no output of their own."""
+    return lambda line: request.node.user_properties.append(("note", line))
+
+
+# The two longest modules (PyNN's own suite, ~2 min; the power measurement's 20 NEST runs, ~2.5 min)
+# start first, so that the other workers take the rest meanwhile, not after them.
+FIRST = ("test_pynn_conformance.py", "test_validation_power.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.path.name not in FIRST)  # stable: the rest keep their order
+
+
 def pytest_terminal_summary(terminalreporter):
-    """One printed line for every test that did not run, with the reason: never a silent skip."""
+    """One printed line for every test that did not run, with the reason: never a silent skip; then
+    the tests' notes."""
     for report in terminalreporter.stats.get("skipped", []):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         terminalreporter.write_line(f"NOT RUN: {report.nodeid}: {reason.removeprefix('Skipped: ')}")
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for line in dict.fromkeys(text for key, text in report.user_properties if key == "note"):
+                terminalreporter.write_line(f"{report.nodeid}: {line}")

@@ -4,8 +4,8 @@ The suite is fetched once with pip (``pip download --no-binary :all: PyNN==0.13.
 ``$ZOO_CACHE_DIR/pynn-sdist`` (default ``~/.cache/zoo/pynn-sdist``) and checked against the
 SHA-256 of the release. Each group of tests runs in its own pytest process, from a folder that is
 not the source distribution (whose own copy of pyNN must not be imported), with the plugin
-``pynn_suite_plugin`` installing the zoo's changes ("zoo") or not ("stock"); the outcome of every
-test is read from a JUnit XML file.
+``pynn_suite_plugin`` installing the zoo's changes ("zoo") or not ("stock"), which writes the
+outcome of every test into a JSON file.
 
 Groups: one per backend (its system scenarios, ``test/system/test_<backend>.py`` and its unit tests)
 and ``mock``: PyNN's unit tests of projections, connectors, populations and the rest, which run on
@@ -16,12 +16,12 @@ Run by hand: ``python tests/pynn_suite.py`` prints the outcome of every group in
 """
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 import tarfile
 import tempfile
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 VERSION = "0.13.0"
@@ -80,44 +80,50 @@ def selection(group, test):
 GROUPS = ("nest", "brian2", "mock")
 
 
-def start(group, arm, out_dir):
-    """Start `group`'s tests in arm "stock" or "zoo"; returns (process, JUnit XML path)."""
-    workdir = Path(out_dir) / f"{group}-{arm}"  # PyNN's tests write files into it: one per run side by side
-    workdir.mkdir(parents=True, exist_ok=True)
-    xml = workdir / "results.xml"
+def start(group, arm, out_dir, only=None, collect_only=False):
+    """Start `group`'s tests in arm "stock" or "zoo" (`only`: just the tests with these ids;
+    `collect_only`: none, only what would run); returns (process, path of the outcomes file)."""
+    workdir = Path(out_dir) / f"{group}-{arm}{'-collected' if collect_only else '-only' if only is not None else ''}"
+    workdir.mkdir(parents=True, exist_ok=True)  # PyNN's tests write files into it: one per run side by side
+    found = workdir / "outcomes.json"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
            "PYNN_SUITE_BACKENDS": "nest,brian2" if group == "mock" else group, "PYNN_SUITE_ARM": arm,
-           "ZOO_BRIAN2_CODEGEN": os.environ.get("ZOO_BRIAN2_CODEGEN", "numpy")}
+           "PYNN_SUITE_OUTCOMES": str(found), "ZOO_BRIAN2_CODEGEN": os.environ.get("ZOO_BRIAN2_CODEGEN", "numpy")}
+    env.pop("PYNN_SUITE_ONLY", None)
+    if only is not None:
+        (workdir / "only.json").write_text(json.dumps(sorted(only)))
+        env["PYNN_SUITE_ONLY"] = str(workdir / "only.json")
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pynn_suite_plugin",
-               "-o", "addopts=", f"--junitxml={xml}", *selection(group, test_folder())]
+               "-o", "addopts=", *(["--collect-only"] if collect_only else []), *selection(group, test_folder())]
     process = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    return process, xml
+    return process, found
 
 
-def outcomes(xml):
-    """{test id: (outcome, first line of its message)} from a JUnit XML file."""
-    found = {}
-    for case in ElementTree.parse(xml).getroot().iter("testcase"):
-        outcome, message = "passed", ""
-        for child in case:
-            if child.tag in ("failure", "error", "skipped"):
-                outcome = {"failure": "failed", "error": "error", "skipped": "skipped"}[child.tag]
-                message = (child.get("message") or "").strip().splitlines()[0][:200] if child.get("message") else ""
-                break
-        found[f"{case.get('classname')}::{case.get('name')}"] = (outcome, message)
-    return found
+def finish(group, arm, started):
+    """{test id: (outcome, first line of its message)} of a run :func:`start` started."""
+    process, found = started
+    output, _ = process.communicate()
+    if not found.exists():
+        raise RuntimeError(f"PyNN's {group} tests ({arm}) wrote no outcomes:\n{output[-3000:]}")
+    return {test: tuple(outcome) for test, outcome in json.loads(found.read_text()).items()}
 
 
 def run_group(group, out_dir):
-    """{arm: outcomes} of `group` run stock and with the zoo's changes, side by side."""
+    """{arm: outcomes} of `group` run whole, stock and with the zoo's changes, side by side."""
     started = {arm: start(group, arm, out_dir) for arm in ("stock", "zoo")}
-    results = {}
-    for arm, (process, xml) in started.items():
-        output, _ = process.communicate()
-        if not xml.exists():
-            raise RuntimeError(f"PyNN's {group} tests ({arm}) wrote no results:\n{output[-3000:]}")
-        results[arm] = outcomes(xml)
-    return results
+    return {arm: finish(group, arm, run) for arm, run in started.items()}
+
+
+def check_group(group, out_dir):
+    """What :func:`run_group` decides, for half the time: `group` runs whole with the zoo's changes,
+    and stock only collects its tests (the same ids?) and runs those that did not pass changed.
+    Returns {"collected": stock's test ids, "zoo": outcomes, "stock": outcomes of those rerun}."""
+    collecting = start(group, "stock", out_dir, collect_only=True)
+    changed = finish(group, "zoo", start(group, "zoo", out_dir))
+    collected = set(finish(group, "stock", collecting))
+    again = {test for test, (outcome, _) in changed.items() if outcome != "passed"}
+    stock = finish(group, "stock", start(group, "stock", out_dir, only=again)) if again else {}
+    return {"collected": collected, "zoo": changed, "stock": stock}
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
-"""pytest plugin for PyNN's own tests (see pynn_suite.py): the backends imported up front, and the
-zoo's changes to PyNN installed for the whole run ($PYNN_SUITE_ARM "zoo") or not ("stock").
+"""pytest plugin for PyNN's own tests (see pynn_suite.py): the backends imported up front, the
+zoo's changes to PyNN installed for the whole run ($PYNN_SUITE_ARM "zoo") or not ("stock"), only
+the tests listed in the JSON file $PYNN_SUITE_ONLY run where it is set, and the outcome of every
+test collected written to the JSON file $PYNN_SUITE_OUTCOMES.
 
 PyNN's tests call ``sim.setup`` themselves, so the changes are installed as a zoo session installs
 them (``zoo.backends.<simulator>.install_patches``) but without a session's seeding and time grid.
@@ -12,6 +14,7 @@ both arms, derived from its id, so that an outcome that differs between the arms
 """
 
 import itertools
+import json
 import os
 import zlib
 from pathlib import Path
@@ -45,6 +48,41 @@ def pytest_configure(config):
         if _changed():
             backends.wing(name).install_patches()
         del sim
+
+
+def pytest_collection_modifyitems(config, items):
+    if not os.environ.get("PYNN_SUITE_ONLY"):
+        return
+    wanted = set(json.loads(Path(os.environ["PYNN_SUITE_ONLY"]).read_text()))
+    config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in wanted])
+    items[:] = [item for item in items if item.nodeid in wanted]
+
+
+_outcomes = {}  # test id -> [outcome, first line of its message]
+
+
+def pytest_collection_finish(session):
+    _outcomes.update((item.nodeid, ["not run", ""]) for item in session.items)
+
+
+def pytest_runtest_logreport(report):
+    """A test's outcome from its set-up, call and tear-down: failed (in the call), error (in set-up
+    or tear-down), skipped (an expected failure too) or passed."""
+    found = _outcomes.setdefault(report.nodeid, ["not run", ""])
+    if found[0] in ("failed", "error"):
+        return
+    if report.failed:
+        found[:] = ["failed" if report.when == "call" else "error", report.longreprtext.strip().split("\n")[0][:200]]
+    elif report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else getattr(report, "wasxfail", "")
+        found[:] = ["skipped", str(reason)[:200]]
+    elif report.when == "call":
+        found[:] = ["passed", ""]
+
+
+def pytest_sessionfinish(session):
+    if os.environ.get("PYNN_SUITE_OUTCOMES"):
+        Path(os.environ["PYNN_SUITE_OUTCOMES"]).write_text(json.dumps(_outcomes))
 
 
 def pytest_report_header(config):

@@ -55,10 +55,10 @@ def _spikes(out):
             for st in trains}
 
 
-def test_a_run_restarts_on_huge_pages_unless_declined_with_the_same_spikes(tmp_path):
+def test_a_run_restarts_on_huge_pages_unless_declined_with_the_same_spikes(tmp_path, note):
     expected = huge_pages.wanted({})
     if not expected:
-        print(f"NOT RUN (the restart): this machine cannot use glibc's huge pages "
+        note(f"NOT RUN (the restart): this machine cannot use glibc's huge pages "
               f"(glibc {huge_pages._glibc_version()}, kernel mode {huge_pages._kernel_mode()}); the declined run is checked")
     assert _run(tmp_path / "on") is expected
     assert _run(tmp_path / "off", ZOO_HUGE_PAGES="0") is False

@@ -201,7 +201,7 @@ _HDF5_FULL = ("io.save_segment = lambda *a: (_ for _ in ()).throw(RuntimeError('
 
 
 @pytest.mark.parametrize("checked", [True, False], ids=["free-space-check", "hdf5-write-fails"])
-def test_a_full_disk_is_one_line_exit_2_and_leaves_nothing(tmp_path, capsys, checked):
+def test_a_full_disk_is_one_line_exit_2_and_leaves_nothing(tmp_path, note, checked):
     disk = tmp_path / "disk"
     disk.mkdir()
     prefix = _tmpfs_runner()
@@ -219,9 +219,8 @@ def test_a_full_disk_is_one_line_exit_2_and_leaves_nothing(tmp_path, capsys, che
     env = {**os.environ, "ZOO_TMPFS": str(disk), "ZOO_TMPFS_SIZE": size}
     done = subprocess.run((prefix or []) + [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           timeout=300, env=env)
-    with capsys.disabled():
-        print(f"\n[reliability] full disk ({'free-space check' if checked else 'HDF5 write'}): "
-              + (f"a {size}B tmpfs in a private mount namespace" if prefix else "injected ENOSPC (no tmpfs here)"))
+    note(f"full disk ({'free-space check' if checked else 'HDF5 write'}): "
+         + (f"a {size}B tmpfs in a private mount namespace" if prefix else "injected ENOSPC (no tmpfs here)"))
     err = done.stderr.strip().splitlines()
     left = err.pop() if prefix else "left: []"
     assert done.returncode == 2, done.stderr  # never 139 (segfault)
