@@ -141,11 +141,12 @@ def test_a_network_drawn_per_rank_is_the_network_of_one_process(tmp_path):
     assert threads.keys() == ranks.keys() and all(np.array_equal(threads[key], ranks[key]) for key in threads)
 
 
-@pytest.mark.parametrize("model", ["fore2020.tiny", "zerlaut2018.tiny"])
+@pytest.mark.parametrize("model", ["fore2020.tiny", "zerlaut2018.tiny", "peng2021.tiny"])
 def test_models_with_compiled_cells_run_on_ranks_as_on_threads(tmp_path, model):
-    """Their NESTML cells compile for the NEST built with MPI too (its own module cache, its C++
-    string ABI, its MPI headers), and 2 ranks x 1 thread give the network and the spikes of 1 x 2
-    threads (zerlaut2018 draws each rank's share of its lists and input trains alone)."""
+    """Their NESTML cells (and zerlaut2018's train device) compile for the NEST built with MPI too
+    (its own module cache, its C++ string ABI, its MPI headers), and 2 ranks x 1 thread give the
+    network and the spikes of 1 x 2 threads (zerlaut2018 draws each rank's share of its lists and
+    input trains alone; fore2020 and peng2021 draw theirs whole on every rank)."""
     _need_mpi()
     name, variant = model.split(".")
     argv = [name, "--variant", variant, "--seed", "2", "--no-plots", "--quiet", "--sim", "nest"]
