@@ -68,13 +68,14 @@ def _spikes(path):
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """The tiny model once on 1 process x 1 thread, 1 x 2 threads, 2 ranks x 1 thread, and on Brian2."""
+    """The tiny model once on 1 process x 1 thread, 1 x 2 threads, 2 and 4 ranks x 1 thread, and on Brian2."""
     _need_mpi()
     folder = tmp_path_factory.mktemp("mpi")
     done = {
         "1x1": _single(TINY + ["--sim", "nest", "--threads", "1", "--out", "one"], folder),
         "1x2": _single(TINY + ["--sim", "nest", "--threads", "2", "--out", "threads"], folder),
         "2x1": _mpirun(2, TINY + ["--sim", "nest", "--threads", "1", "--out", "ranks"], folder),
+        "4x1": _mpirun(4, TINY + ["--sim", "nest", "--threads", "1", "--out", "four"], folder),
         "brian2": _single(TINY + ["--sim", "brian2", "--out", "brian2"], folder),
     }
     for name, result in done.items():
@@ -84,7 +85,7 @@ def runs(tmp_path_factory):
 
 def test_two_ranks_write_one_results_directory_like_one_process(runs):
     folder, done = runs
-    assert sorted(p.name for p in folder.iterdir()) == ["brian2", "one", "ranks", "threads"]  # nothing partial
+    assert sorted(p.name for p in folder.iterdir()) == ["brian2", "four", "one", "ranks", "threads"]  # nothing partial
     assert sorted(p.name for p in (folder / "ranks").iterdir()) == sorted(p.name for p in (folder / "one").iterdir())
     assert done["2x1"].stdout.count("results written") == 1
     assert "Warning" not in done["2x1"].stderr, done["2x1"].stderr[-2000:]  # NEST's warnings on local nodes included
@@ -101,14 +102,15 @@ def test_two_ranks_write_one_results_directory_like_one_process(runs):
         {p: s["neurons"] for p, s in single["populations"].items()}
 
 
-def test_fingerprint_of_two_ranks_equals_one_process(runs):
-    """rostami2020 draws each rank's blocks of target cells alone: the same network on 1 and 2 ranks
-    and on Brian2."""
+def test_fingerprint_of_two_and_four_ranks_equals_one_process(runs):
+    """rostami2020 draws each rank's blocks of target cells alone: the same network on 1, 2 and 4
+    ranks and on Brian2."""
     folder, _ = runs
     prints = [json.loads((folder / name / "provenance.json").read_text())["connectivity_fingerprint"]
-              for name in ("one", "ranks", "brian2")]
+              for name in ("one", "ranks", "four", "brian2")]
     assert prints[0]["sha256"] and prints[0]["scope"] == "all connections"
-    assert prints[1] == prints[0] == prints[2]
+    assert prints[1] == prints[0] == prints[2] == prints[3]
+    assert json.loads((folder / "four" / "provenance.json").read_text())["backend"]["mpi_processes"] == 4
 
 
 def test_same_virtual_processes_give_identical_spikes(runs):
@@ -122,20 +124,21 @@ def test_same_virtual_processes_give_identical_spikes(runs):
 
 def test_a_network_drawn_per_rank_is_the_network_of_one_process(tmp_path):
     """schmidt2018 draws on each rank only the synapses onto that rank's neurons: the connectivity
-    fingerprint of 2 ranks still equals that of one process, and so does Brian2's. Its multapses
+    fingerprint of 2 and 4 ranks still equals that of one process, and so does Brian2's. Its multapses
     are stored in the same order on both splits, so 1 x 2 threads and 2 ranks x 1 thread give the
     same spikes."""
     _need_mpi()
     argv = ["schmidt2018", "--variant", "tiny", "--seed", "3", "--no-plots", "--quiet"]
     done = {"one": _single(argv + ["--sim", "nest", "--threads", "2", "--out", "one"], tmp_path),
             "ranks": _mpirun(2, argv + ["--sim", "nest", "--threads", "1", "--out", "ranks"], tmp_path),
+            "four": _mpirun(4, argv + ["--sim", "nest", "--threads", "1", "--out", "four"], tmp_path),
             "brian2": _single(argv + ["--sim", "brian2", "--out", "brian2"], tmp_path)}
     for name, result in done.items():
         assert result.returncode == 0, f"{name}: {result.stderr[-2000:]}"
     prints = {name: json.loads((tmp_path / name / "provenance.json").read_text())["connectivity_fingerprint"]
               for name in done}
     assert prints["one"]["sha256"] and prints["one"]["total_connections"] > 100_000
-    assert prints["ranks"] == prints["one"] == prints["brian2"]
+    assert prints["ranks"] == prints["one"] == prints["four"] == prints["brian2"]
     threads, ranks = _spikes(tmp_path / "one"), _spikes(tmp_path / "ranks")
     assert sum(len(t) for t in ranks.values()) > 1000
     assert threads.keys() == ranks.keys() and all(np.array_equal(threads[key], ranks[key]) for key in threads)
