@@ -22,7 +22,7 @@ import numpy as np
 
 from zoo import inputs, progress
 from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
-from zoo.network import Network
+from zoo.network import Network, cells_held
 from zoo.neurons import LIF_COND_EXP_OU, cell_type
 from zoo.units import to_pynn
 
@@ -84,16 +84,20 @@ class Fore2020(ZooModel):
         )
         return drawn
 
-    def mf_lists(self, drawn, target):
+    def mf_lists(self, drawn, target, held=None):
         """(source, post, weight nS) of the trial-expanded MF projection onto 'GrC' or 'GoC'.
 
-        Source index = trial * n_active + position of the MF among the active ones.
+        Source index = trial * n_active + position of the MF among the active ones. `held`: the
+        sorted indices of the target cells this process holds (None: all); only the rows onto them
+        are expanded, in the order of the whole list.
         """
         p = self.params
         pre, post = drawn["connections"][f"MF_to_{target}"]
         position = np.full(p.N_mf, -1)
         position[drawn["active_mf"]] = np.arange(p.n_active_mf)
         keep = position[pre] >= 0
+        if held is not None:
+            keep &= np.isin(post, held)
         a, j = position[pre[keep]], post[keep]
         trials = np.arange(p.n_trials)
         scale = p.mf_scale_grc if target == "GrC" else p.mf_scale_goc
@@ -157,10 +161,13 @@ class Fore2020(ZooModel):
         return max(p.d_mf, p.d_goc_grc) if min(p.burst_times) >= p.d_goc_grc else p.d_mf
 
     def _connect(self, sim, populations, drawn):
+        """Under MPI the trial-expanded MF lists (nine tenths of the synapses) hold only the rows
+        onto this process's cells; the lists they expand are drawn whole (the analysis needs them)."""
         p = self.params
         projections = {}
+        held = cells_held({target: populations[target] for target in ("GrC", "GoC")})
         for target in ("GrC", "GoC"):
-            source, post, weight = self.mf_lists(drawn, target)
+            source, post, weight = self.mf_lists(drawn, target, None if held is None else held[target])
             progress.step("connecting MF_to_%s: %d synapses (%d trials)", target, source.size, p.n_trials)
             table = np.column_stack((source, post, to_pynn(weight, "nS"), np.full(source.size, self._mf_delay())))
             projections[f"MF_to_{target}"] = sim.Projection(
