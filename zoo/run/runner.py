@@ -133,8 +133,10 @@ def run(model, simulator, seed, threads=1, out=None, force=False, make_plots=Tru
             window = (model.warmup_ms, model.warmup_ms + model.duration_ms) if first_ms is None else (0.0, first_ms)
             log.info("simulating %.0f ms (%.0f ms warm-up)", window[1], window[0])
             timings["simulate"] = backend.simulate(window[1])
-            segment = io.collect_segment(network, *window)  # every rank's spikes, on rank 0
-            segment.analogsignals = states.collect(sampled, *window)
+            segment = io.collect_segment(network, *window, gather=world.gather)  # every rank's spikes, on rank 0
+            signals = states.collect(sampled, *window)  # gathered by PyNN: a few cells
+            if segment is not None:
+                segment.analogsignals = signals
             per_rank = world.gather({"peak_memory_bytes": progress.peak_memory_bytes(), "timing_s": dict(timings)})
         if not world.root:
             return None, None
