@@ -82,7 +82,6 @@ def zoo_part(part, simulator, cell_model):
 
 def nest_part(part):
     import nest
-    import numpy as np
 
     nest.set_verbosity("M_ERROR")
     nest.ResetKernel()
@@ -101,8 +100,7 @@ def nest_part(part):
         spikes = sum(t.size for t in drive)
         if kind == "device":
             device = nest.Create(devices.PRIVATE_TRAINS)
-            device.set({"targets": np.asarray(targets.tolist()), "spike_times": np.concatenate(drive) + 0.1,
-                        "offsets": np.concatenate(([0], np.cumsum([t.size for t in drive])))})
+            device.set(devices.private_trains_status(targets.tolist(), [t + 0.1 for t in drive]))
             nest.Connect(device, targets, "all_to_all", {"weight": 1.0, "delay": delay})
         else:
             sources = nest.Create("spike_generator" if kind == "gen" else "spike_train_injector", N)

@@ -48,8 +48,10 @@ def collect_segment(network, t_start_ms, t_stop_ms, gather=None):
         parts = gather(read)
         if parts is None:
             return None
-        order = {name: position for position, name in enumerate(network.recorded)}
-        read = sorted((item for part in parts for item in part), key=lambda item: (order[item[0]], item[1]))
+        read = [item for part in parts for item in part]
+        if len(parts) > 1:  # one rank's list is in order already
+            order = {name: position for position, name in enumerate(network.recorded)}
+            read.sort(key=lambda item: (order[item[0]], item[1]))
     segment = neo.Segment(name="recorded", t_start=t_start, t_stop=t_stop)
     trains = []
     for name, index, times in read:

@@ -9,6 +9,18 @@ PRIVATE_TRAINS = "zoo_private_trains"
 _SOURCES = {PRIVATE_TRAINS: Path(__file__).with_name("zoo_private_trains.cpp")}
 
 
+def private_trains_status(targets, trains):
+    """The status of a zoo_private_trains device that replays ``trains[k]`` (times in ms) to node
+    ``targets[k]``: the node ids, where each train starts in the times, and the times one after
+    another."""
+    import numpy as np
+
+    trains = [np.asarray(train, dtype=float) for train in trains]
+    return {"targets": np.asarray(targets, dtype=np.int64),
+            "offsets": np.concatenate(([0], np.cumsum([train.size for train in trains]))).astype(np.int64),
+            "spike_times": np.concatenate(trains) if trains else np.empty(0)}
+
+
 def module_path(model):
     """Where the compiled module of device `model` lives in the cache (it may not exist yet)."""
     source = _SOURCES[model]

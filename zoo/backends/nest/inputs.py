@@ -81,11 +81,8 @@ def private_trains(sim, cells, trains, weight, delay_ms, receptor_type, label, p
     setattr(projection, PRIVATE_SOURCES, True)
     held = local_indices(cells)
     own = trains_held(trains, cells)
-    own = [np.asarray(own[k], dtype=float) for k in held]
-    nest.SetStatus(sources.node_collection, {
-        "targets": np.asarray(cells.all_cells, dtype=np.int64)[held],
-        "offsets": np.concatenate(([0], np.cumsum([train.size for train in own]))).astype(np.int64),
-        "spike_times": np.concatenate(own) if own else np.empty(0)})
+    nest.SetStatus(sources.node_collection, devices.private_trains_status(
+        np.asarray(cells.all_cells, dtype=np.int64)[held], [own[k] for k in held]))
     return sources, projection
 
 
