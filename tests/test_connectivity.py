@@ -156,6 +156,27 @@ def test_block_counts_then_uniform_pairs_are_pairwise_bernoulli():
         assert abs(degree.var(ddof=1) - var) < 4 * var * np.sqrt(2 / degree.size)
 
 
+def test_bernoulli_by_block_is_the_same_draw_for_any_blocks_asked_for():
+    """The blocks a process holds draw what the whole draw gives them, and every row lies in range
+    without repeats."""
+    streams = SeedStreams(4)
+    n_post, pool, p = 700, 90, 0.05
+    counts = connectivity.bernoulli_block_counts(streams.generator("connectivity/test"), n_post, pool, p)
+
+    def drawn(held=None):
+        rngs = streams.generators("connectivity/test", connectivity.TARGET_BLOCKS, connectivity.blocks_to_draw(held))
+        return connectivity.bernoulli_by_block(rngs, counts, n_post, pool, held=held)
+
+    place, post = drawn()
+    assert place.size == counts.sum() and 0 <= place.min() and place.max() < pool and post.max() < n_post
+    assert np.unique(place * n_post + post).size == place.size
+    for held in (np.arange(3, n_post, 8), np.array([5, 69, 600])):
+        part_place, part_post = drawn(held)
+        mine = np.isin(post, held)
+        np.testing.assert_array_equal(part_place, place[mine])
+        np.testing.assert_array_equal(part_post, post[mine])
+
+
 @pytest.mark.parametrize("high", [50, 70_000, 2**31 - 1])
 def test_stable_order_is_numpys_stable_argsort(high):
     """One 16-bit radix pass below 2**16, two above; ties keep their order either way."""

@@ -305,12 +305,12 @@ def test_plan_for_ranks_writes_memory_per_rank_and_a_slurm_script(tmp_path):
 
 
 def test_plan_divides_the_drawn_lists_of_a_model_drawn_per_rank():
-    """schmidt2018, rostami2020 and zerlaut2018 draw each rank's blocks of target neurons alone
-    (64 blocks), fore2020 its lists whole on every rank."""
+    """Every model draws each rank's blocks of target neurons alone (64 blocks)."""
     from zoo import registry
     from zoo.backends import estimate
 
-    for name, split in (("schmidt2018.tiny", 64), ("rostami2020", 64), ("zerlaut2018", 64), ("fore2020", 1)):
+    for name, split in (("schmidt2018.tiny", 64), ("rostami2020", 64), ("zerlaut2018", 64), ("fore2020", 64),
+                        ("peng2021", 64)):
         model = registry.create_model(name)
         size = model.expected_size()
         assert size.drawn_split == split

@@ -244,6 +244,27 @@ def blocks_to_draw(held=None, count=TARGET_BLOCKS):
     return np.arange(count) if held is None else blocks_holding(held, count)
 
 
+def bernoulli_by_block(rngs, counts, n_post, pool, held=None, count=TARGET_BLOCKS):
+    """Pairwise Bernoulli connections onto `n_post` targets, each with `pool` candidate sources,
+    drawn block by block of targets (:func:`residue_blocks`): block b gets ``counts[b]`` of them
+    (:func:`bernoulli_block_counts`), placed by :func:`uniform_pairs` from ``rngs[b]``, for the
+    blocks in `rngs` (see :func:`blocks_to_draw`). With `held` (sorted target indices), only the
+    rows onto those are kept.
+    Returns (place among the candidates, post) int64 arrays, block after block, each block's by
+    target, then place.
+    """
+    parts = []
+    for block, rng in rngs.items():
+        targets = block_targets(block, n_post, count)
+        which, place = uniform_pairs(rng, counts[block], targets.size, pool)
+        post = targets[which]
+        if held is not None:
+            keep = np.isin(post, held)
+            place, post = place[keep], post[keep]
+        parts.append((place.astype(np.int64), post))
+    return _joined(parts)
+
+
 def fixed_in_degree_by_block(rngs, n_pre, n_post, k, allow_autapses=True, held=None, count=TARGET_BLOCKS):
     """:func:`fixed_in_degree` onto `n_post` targets, drawn block by block of them
     (:func:`residue_blocks`, `count` blocks): the cells of block b draw their sources from
@@ -259,6 +280,11 @@ def fixed_in_degree_by_block(rngs, n_pre, n_post, k, allow_autapses=True, held=N
             keep = np.isin(post, held)
             pre, post = pre[keep], post[keep]
         parts.append((pre, post))
+    return _joined(parts)
+
+
+def _joined(parts):
+    """The (pre, post) parts of a draw as two int64 arrays, one part after the other."""
     if not parts:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     return np.concatenate([pre for pre, _ in parts]), np.concatenate([post for _, post in parts])

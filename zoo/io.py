@@ -54,8 +54,10 @@ def collect_segment(network, t_start_ms, t_stop_ms, gather=None):
             read.sort(key=lambda item: (order[item[0]], item[1]))
     segment = neo.Segment(name="recorded", t_start=t_start, t_stop=t_stop)
     trains = []
+    labelled = {name: {k: v() if callable(v) else v for k, v in network.labels.get(name, {}).items()}
+                for name in network.recorded}
     for name, index, times in read:
-        labels = network.labels.get(name, {})
+        labels = labelled[name]
         spiketrain = neo.SpikeTrain(times, units=pq.ms, t_start=t_start, t_stop=t_stop, name=f"{name}[{index}]")
         spiketrain.annotate(source_population=name, source_index=index, source_id=len(trains),
                             **{k: int(v[index]) for k, v in labels.items()})

@@ -14,8 +14,9 @@ class Network:
     populations: name -> PyNN Population (or PopulationView/Assembly)
     projections: name -> PyNN Projection
     recorded: names of the populations whose spikes are recorded
-    labels: population name -> {label name -> per-neuron integer array}, e.g. cluster membership;
-        copied onto each neuron's spike train as annotations.
+    labels: population name -> {label name -> per-neuron integer array, or a function returning
+        it}, e.g. cluster membership; copied onto each neuron's spike train as annotations (a
+        function is called only where the spikes are collected: rank 0 under MPI).
     """
 
     populations: dict

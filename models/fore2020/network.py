@@ -4,7 +4,8 @@ Methods, as in the authors' code (trfore/chatmodel run_simulation.py, v1.0):
 315 mossy fibres (MF), 4096 granule cells (GrC) and 27 Golgi cells (GoC). GrCs and GoCs are
 conductance-based LIF neurons with an Ornstein-Uhlenbeck noise conductance (zoo.neurons,
 LIF_COND_EXP_OU); GrCs also carry a tonic GABA conductance on E_i. The circuit is feed-forward:
-MF -> GrC, MF -> GoC -> GrC, independent Bernoulli connectivity. In each 2-s trial the same 32 MFs
+MF -> GrC, MF -> GoC -> GrC, independent Bernoulli connectivity (drawn only from the MFs that fire:
+the others' synapses would change nothing). In each 2-s trial the same 32 MFs
 fire 3 spikes at 100 Hz 1 s after the trial start, with per-trial weights; GrC spike probability
 is measured across 100 trials. The drug conditions are parameter sets (variants.py).
 
@@ -20,7 +21,7 @@ every time step (min_delay is set to the shortest delay), which saves about a si
 
 import numpy as np
 
-from zoo import inputs, progress
+from zoo import connectivity, inputs, progress
 from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
 from zoo.network import Network, cells_held
 from zoo.neurons import LIF_COND_EXP_OU, cell_type
@@ -58,52 +59,51 @@ class Fore2020(ZooModel):
 
     def expected_size(self):
         """Pairwise Bernoulli connections; each trial has its own copy of the active MFs and their
-        synapses (source, target, weight: ~40 bytes per synapse with temporaries while expanded)."""
+        synapses (source, target, weight: ~40 bytes per synapse with temporaries while expanded). An
+        MPI rank draws and expands only the rows onto its blocks of target cells."""
         p = self.params
         per_trial = p.n_active_mf * (p.p_mf_grc * p.N_grc + p.p_mf_goc * p.N_goc)
         synapses = p.n_trials * per_trial + p.p_goc_grc * p.N_goc * p.N_grc
         neurons = p.n_trials * p.n_active_mf + p.N_grc + p.N_goc
-        return Size(neurons, float(synapses), 40.0 * synapses)
+        return Size(neurons, float(synapses), 40.0 * synapses, drawn_split=connectivity.TARGET_BLOCKS)
 
     # --- drawn quantities (NumPy only; shared by structure, build and the analysis) ------------
     def draw(self, streams):
-        """Connectivity, active MFs, per-trial weights (nS), tonic factors and active inputs per GrC."""
+        """Active MFs, connection counts per block of targets and the connections, per-trial weights
+        (nS), tonic factors and active inputs per GrC."""
         p = self.params
 
         def connections():
-            progress.step("drawing connectivity and stimulus for seed %d", streams.master_seed)
-            return stimulus.connections(p, streams)
+            progress.step("drawing connectivity for seed %d", streams.master_seed)
+            return stimulus.connections(p, streams, drawn["active_mf"], drawn["counts"])
 
         drawn = Drawn(
             streams.master_seed,
-            connections=connections,
             active_mf=lambda: stimulus.active_mf(p, streams),
+            counts=lambda: stimulus.connection_counts(p, streams, drawn["active_mf"]),
+            connections=connections,
             weights_nS=lambda: stimulus.trial_weights(p, streams),
             tonic_factor=lambda: stimulus.tonic_factor(p, streams),
             active_inputs=lambda: stimulus.active_inputs(p, drawn["connections"], drawn["active_mf"]),
         )
         return drawn
 
-    def mf_lists(self, drawn, target, held=None):
+    def mf_lists(self, drawn, target, pairs=None):
         """(source, post, weight nS) of the trial-expanded MF projection onto 'GrC' or 'GoC'.
 
-        Source index = trial * n_active + position of the MF among the active ones. `held`: the
-        sorted indices of the target cells this process holds (None: all); only the rows onto them
-        are expanded, in the order of the whole list.
+        Source index = trial * n_active + position of the MF among the active ones. `pairs`: the
+        (pre, post) rows to expand (default: the whole drawn projection).
         """
         p = self.params
-        pre, post = drawn["connections"][f"MF_to_{target}"]
+        pre, post = drawn["connections"][f"MF_to_{target}"] if pairs is None else pairs
         position = np.full(p.N_mf, -1)
         position[drawn["active_mf"]] = np.arange(p.n_active_mf)
-        keep = position[pre] >= 0
-        if held is not None:
-            keep &= np.isin(post, held)
-        a, j = position[pre[keep]], post[keep]
+        a = position[pre]
         trials = np.arange(p.n_trials)
         scale = p.mf_scale_grc if target == "GrC" else p.mf_scale_goc
         source = (trials[:, None] * p.n_active_mf + a[None, :]).ravel()
         weight = (drawn["weights_nS"][:, a] * scale).ravel()
-        return source, np.tile(j, p.n_trials), weight
+        return source, np.tile(post, p.n_trials), weight
 
     def structure(self, drawn):
         p = self.params
@@ -112,10 +112,10 @@ class Fore2020(ZooModel):
             PopulationInfo("GrC", p.N_grc, LIF_COND_EXP_OU.name),
             PopulationInfo("GoC", p.N_goc, LIF_COND_EXP_OU.name),
         )
+        synapses = {name: int(counts.sum()) for name, counts in drawn["counts"].items()}
         projections = tuple(
-            ProjectionInfo(f"MF_to_{t}", "MF", t, int(self.mf_lists(drawn, t)[0].size), "excitatory")
-            for t in ("GrC", "GoC")
-        ) + (ProjectionInfo("GoC_to_GrC", "GoC", "GrC", int(drawn["connections"]["GoC_to_GrC"][0].size), "inhibitory"),)
+            ProjectionInfo(f"MF_to_{t}", "MF", t, p.n_trials * synapses[f"MF_to_{t}"], "excitatory") for t in ("GrC", "GoC")
+        ) + (ProjectionInfo("GoC_to_GrC", "GoC", "GrC", synapses["GoC_to_GrC"], "inhibitory"),)
         return Structure(populations, projections, exact_counts=True)
 
     # --- build --------------------------------------------------------------------------------
@@ -123,10 +123,10 @@ class Fore2020(ZooModel):
         drawn = self._drawn(streams, drawn)
         populations = self._create_populations(sim, drawn)
         populations["MF"] = self._add_stimulus(sim)
-        projections = self._connect(sim, populations, drawn)
+        projections = self._connect(sim, populations, drawn, streams)
         for name in ("GrC", "GoC"):
             populations[name].record("spikes")
-        labels = {"GrC": {"active_inputs": drawn["active_inputs"]}}
+        labels = {"GrC": {"active_inputs": lambda: drawn["active_inputs"]}}  # drawn where the spikes are collected
         return Network(populations, projections, recorded=("GrC", "GoC"), labels=labels)
 
     def _create_populations(self, sim, drawn):
@@ -160,20 +160,22 @@ class Fore2020(ZooModel):
         p = self.params
         return max(p.d_mf, p.d_goc_grc) if min(p.burst_times) >= p.d_goc_grc else p.d_mf
 
-    def _connect(self, sim, populations, drawn):
-        """Under MPI the trial-expanded MF lists (nine tenths of the synapses) hold only the rows
-        onto this process's cells; the lists they expand are drawn whole (the analysis needs them)."""
+    def _connect(self, sim, populations, drawn, streams):
+        """A process that holds only some of the cells (NEST with MPI) draws only the rows onto them
+        (:func:`stimulus.connections`), and expands only those into trials."""
         p = self.params
-        projections = {}
         held = cells_held({target: populations[target] for target in ("GrC", "GoC")})
+        pairs = drawn["connections"] if held is None else stimulus.connections(
+            p, streams, drawn["active_mf"], drawn["counts"], held)
+        projections = {}
         for target in ("GrC", "GoC"):
-            source, post, weight = self.mf_lists(drawn, target, None if held is None else held[target])
+            source, post, weight = self.mf_lists(drawn, target, pairs[f"MF_to_{target}"])
             progress.step("connecting MF_to_%s: %d synapses (%d trials)", target, source.size, p.n_trials)
             table = np.column_stack((source, post, to_pynn(weight, "nS"), np.full(source.size, self._mf_delay())))
             projections[f"MF_to_{target}"] = sim.Projection(
                 populations["MF"], populations[target], sim.FromListConnector(table, column_names=["weight", "delay"]),
                 sim.StaticSynapse(weight=0.0, delay=self._mf_delay()), receptor_type="excitatory", label=f"MF_to_{target}")
-        pre, post = drawn["connections"]["GoC_to_GrC"]
+        pre, post = pairs["GoC_to_GrC"]
         progress.step("connecting GoC_to_GrC: %d synapses", pre.size)
         projections["GoC_to_GrC"] = sim.Projection(
             populations["GoC"], populations["GrC"], sim.FromListConnector(np.column_stack((pre, post))),

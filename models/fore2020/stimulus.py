@@ -1,6 +1,7 @@
 """Drawn quantities of Fore et al. (2020), in NumPy from the master seed (no simulator).
 
-Connectivity: independent Bernoulli per pair (Brian2 ``connect(p=...)`` in the reference).
+Connectivity: independent Bernoulli per pair (Brian2 ``connect(p=...)`` in the reference), drawn
+block by block of target cells so that an MPI rank draws only what its cells receive.
 Stimulus: the same active MFs in every trial and condition, each with a mean weight
 mu_k ~ Exp(mean w_mf_mean) and a per-trial weight w_kt ~ Gamma(mean mu_k, SD w_mf_cv * mu_k).
 Muscarine: a per-GrC factor r on the tonic conductance, Gamma(mean tonic_mean, SD tonic_sd).
@@ -24,15 +25,45 @@ REFERENCE_ACTIVE_MF = (20, 22, 26, 48, 62, 65, 76, 87, 89, 108, 109, 111, 117, 1
 REFERENCE_SHAPE_BELOW_ONE = 15  # MFs whose sympy-solved gamma shape came out < 1 (the others > 1)
 
 
-def connections(params, streams):
-    """(pre, post) index arrays of 'MF_to_GrC', 'MF_to_GoC' and 'GoC_to_GrC'."""
-    p = params
-    sizes = {"MF": p.N_mf, "GrC": p.N_grc, "GoC": p.N_goc}
-    probability = {"MF_to_GrC": p.p_mf_grc, "MF_to_GoC": p.p_mf_goc, "GoC_to_GrC": p.p_goc_grc}
+PROJECTIONS = {"MF_to_GrC": "p_mf_grc", "MF_to_GoC": "p_mf_goc", "GoC_to_GrC": "p_goc_grc"}
+
+
+def _sizes(params):
+    return {"MF": params.N_mf, "GrC": params.N_grc, "GoC": params.N_goc}
+
+
+def candidates(params, name, active):
+    """The cells that may connect onto each target of projection `name`: the active MFs (the others
+    never fire, so their synapses would change nothing and are not drawn), or every GoC."""
+    return np.asarray(active, np.int64) if name.startswith("MF") else np.arange(params.N_goc)
+
+
+def connection_counts(params, streams, active):
+    """Synapses of each projection onto each block of its target cells (zoo.connectivity.residue_blocks):
+    Binomial(cells in the block x candidates, p), from the stream 'connectivity/<projection>'."""
+    counts = {}
+    for name, probability in PROJECTIONS.items():
+        post = name.split("_")[2]
+        counts[name] = connectivity.bernoulli_block_counts(
+            streams.generator(f"connectivity/{name}"), _sizes(params)[post], candidates(params, name, active).size,
+            getattr(params, probability))
+    return counts
+
+
+def connections(params, streams, active, counts, held=None):
+    """(pre, post) index arrays of 'MF_to_GrC', 'MF_to_GoC' and 'GoC_to_GrC': each candidate pair
+    connected with its probability, drawn block by block of targets, each block from its own child
+    of the projection's stream (zoo.connectivity.bernoulli_by_block), given the `counts` of
+    :func:`connection_counts`. `held` ({'GrC': sorted indices, 'GoC': ...}, the cells a process
+    holds): only the blocks holding them are drawn, and only the rows onto them kept."""
     pairs = {}
-    for name, prob in probability.items():
-        pre, _, post = name.split("_")
-        pairs[name] = connectivity.bernoulli(streams.generator(f"connectivity/{name}"), sizes[pre], sizes[post], prob)
+    for name in PROJECTIONS:
+        post = name.split("_")[2]
+        mine = None if held is None else held[post]
+        rngs = streams.generators(f"connectivity/{name}", connectivity.TARGET_BLOCKS, connectivity.blocks_to_draw(mine))
+        pool = candidates(params, name, active)
+        place, target = connectivity.bernoulli_by_block(rngs, counts[name], _sizes(params)[post], pool.size, mine)
+        pairs[name] = (pool[place], target)
     return pairs
 
 

@@ -15,11 +15,15 @@ CONTROL = VARIANTS["control"].params
 
 
 def test_connection_counts_are_bernoulli_with_the_codes_probabilities():
+    """Only the 32 active MFs' synapses are drawn (the other 283 never fire)."""
     drawn = Fore2020(CONTROL).draw(SeedStreams(1))
-    for name, pairs, expected in (("MF_to_GrC", 315 * 4096, 4 / 315), ("MF_to_GoC", 315 * 27, 10 / 315),
+    for name, pairs, expected in (("MF_to_GrC", 32 * 4096, 4 / 315), ("MF_to_GoC", 32 * 27, 10 / 315),
                                   ("GoC_to_GrC", 27 * 4096, 4 / 27)):
-        count = drawn["connections"][name][0].size
-        assert abs(count - pairs * expected) < 4 * np.sqrt(pairs * expected * (1 - expected)), name
+        pre, post = drawn["connections"][name]
+        assert pre.size == drawn["counts"][name].sum()
+        assert abs(pre.size - pairs * expected) < 4 * np.sqrt(pairs * expected * (1 - expected)), name
+        assert np.unique(pre * 4096 + post).size == pre.size  # no multapses
+    assert set(drawn["connections"]["MF_to_GrC"][0]) <= set(drawn["active_mf"])
     # about a third of the GrCs get an active MF (33.6 % in the reference code)
     assert 0.30 < np.mean(drawn["active_inputs"] > 0) < 0.37
 
@@ -32,6 +36,25 @@ def test_the_network_is_the_same_in_every_condition():
             assert np.array_equal(pre, drawn[name]["connections"][projection][0])
             assert np.array_equal(post, drawn[name]["connections"][projection][1])
         assert np.array_equal(drawn["control"]["weights_nS"], drawn[name]["weights_nS"])
+
+
+def test_a_process_draws_only_what_its_own_cells_receive():
+    """A process holding every 4th GrC and GoC (NEST with MPI) draws exactly the whole draw's rows
+    onto its cells, in the same order; the four processes together draw every row once."""
+    from zoo.models.fore2020 import stimulus
+
+    model = Fore2020(VARIANTS["tiny"].params, "tiny")
+    drawn = model.draw(SeedStreams(1))
+    total = 0
+    for rank in range(4):
+        held = {"GrC": np.arange(rank, model.params.N_grc, 4), "GoC": np.arange(rank, model.params.N_goc, 4)}
+        part = stimulus.connections(model.params, SeedStreams(1), drawn["active_mf"], drawn["counts"], held)
+        for name, (pre, post) in drawn["connections"].items():
+            mine = np.isin(post, held[name.split("_")[2]])
+            np.testing.assert_array_equal(part[name][0], pre[mine])
+            np.testing.assert_array_equal(part[name][1], post[mine])
+            total += part[name][0].size
+    assert total == sum(pre.size for pre, _ in drawn["connections"].values()) > 0
 
 
 def test_independent_weights_have_the_spec_distribution():
