@@ -148,17 +148,21 @@ def test_a_network_drawn_per_rank_is_the_network_of_one_process(tmp_path):
 def test_models_with_compiled_cells_run_on_ranks_as_on_threads(tmp_path, model):
     """Their NESTML cells (and zerlaut2018's train device) compile for the NEST built with MPI too
     (its own module cache, its C++ string ABI, its MPI headers), and 2 ranks x 1 thread give the
-    network and the spikes of 1 x 2 threads (zerlaut2018 draws each rank's share of its lists and
-    input trains alone; fore2020 and peng2021 draw theirs whole on every rank)."""
+    network and the spikes of 1 x 2 threads (each draws only its rank's share of its lists, and
+    zerlaut2018 of its input trains). 4 ranks and Brian2 build the same network."""
     _need_mpi()
     name, variant = model.split(".")
-    argv = [name, "--variant", variant, "--seed", "2", "--no-plots", "--quiet", "--sim", "nest"]
-    done = {"threads": _single(argv + ["--threads", "2", "--out", "threads"], tmp_path),
-            "ranks": _mpirun(2, argv + ["--threads", "1", "--out", "ranks"], tmp_path)}
+    argv = [name, "--variant", variant, "--seed", "2", "--no-plots", "--quiet"]
+    done = {"threads": _single(argv + ["--sim", "nest", "--threads", "2", "--out", "threads"], tmp_path),
+            "ranks": _mpirun(2, argv + ["--sim", "nest", "--threads", "1", "--out", "ranks"], tmp_path),
+            "four": _mpirun(4, argv + ["--sim", "nest", "--threads", "1", "--out", "four"], tmp_path),
+            "brian2": _single(argv + ["--sim", "brian2", "--out", "brian2"], tmp_path)}
     for key, result in done.items():
         assert result.returncode == 0, f"{key}: {result.stderr[-2000:]}"
-    prints = [json.loads((tmp_path / key / "provenance.json").read_text())["connectivity_fingerprint"] for key in done]
-    assert prints[0]["total_connections"] > 1000 and prints[0] == prints[1]
+    prints = {key: json.loads((tmp_path / key / "provenance.json").read_text())["connectivity_fingerprint"]
+              for key in done}
+    assert prints["threads"]["total_connections"] > 1000
+    assert prints["threads"] == prints["ranks"] == prints["four"] == prints["brian2"]
     threads, ranks = _spikes(tmp_path / "threads"), _spikes(tmp_path / "ranks")
     assert sum(len(t) for t in ranks.values()) > 100
     assert threads.keys() == ranks.keys() and all(np.array_equal(threads[key], ranks[key]) for key in threads)

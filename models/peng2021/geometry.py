@@ -142,8 +142,9 @@ def circular_axons(params, ix, iy):
 
 
 def i_to_e_pairs(axons, ex, ey, L, periodic, p_contact, rng):
-    """(pre I, post E) index arrays of the I -> E synapses: E somata inside the axon, thinned to
-    `p_contact` (one uniform number per enclosed pair, in pair order), ordered by pre then post."""
+    """(pre I, post E) index arrays of the I -> E synapses onto the E cells at (ex, ey): E somata
+    inside the axon, thinned to `p_contact` (one uniform number per enclosed pair, in pair order),
+    ordered by pre then post."""
     pre, post = np.nonzero(membership(axons, ex, ey, L, periodic))
     if p_contact < 1:
         keep = rng.random(pre.size) < p_contact
@@ -152,24 +153,19 @@ def i_to_e_pairs(axons, ex, ey, L, periodic, p_contact, rng):
 
 
 def dendrite_pairs(ix, iy, ex, ey, r_dend, L, periodic):
-    """(pre E, post I) index arrays: E somata within r_dend of the interneuron, ordered by pre."""
+    """(pre E, post I) index arrays: E somata within r_dend of the interneurons at (ix, iy), ordered
+    by pre."""
     dx, dy = displacement(ex[:, None], ey[:, None], ix[None, :], iy[None, :], L, periodic)
     pre, post = np.nonzero(np.hypot(dx, dy) <= r_dend)
     return pre.astype(np.int64), post.astype(np.int64)
 
 
-def transpose_pairs(pre, post):
-    """E -> I as the transpose of I -> E: every inhibited E cell excites its interneuron."""
-    order = np.lexsort((pre, post))
-    return post[order], pre[order]
-
-
-def inhibitory_weights(pre, n_pre, g, normalise):
-    """I -> E weights (same unit as g): g each, or g * mean count / count per interneuron, so that
+def inhibitory_weights(pre, counts, g, normalise):
+    """I -> E weights (same unit as g) of the synapses from interneurons `pre`: g each, or
+    g * mean count / count of its interneuron (`counts`: its synapses onto every E cell), so that
     every interneuron of a condition has the same total conductance."""
     if not normalise or pre.size == 0:
         return np.full(pre.size, float(g))
-    counts = np.bincount(pre, minlength=n_pre)
     return g * counts[counts > 0].mean() / counts[pre]
 
 

@@ -23,9 +23,9 @@ import math
 
 import numpy as np
 
-from zoo import from_list, inputs, progress
+from zoo import connectivity, from_list, inputs, progress
 from zoo.model import Drawn, PopulationInfo, ProjectionInfo, Size, Structure, ZooModel
-from zoo.network import Network
+from zoo.network import Network, cells_held
 from zoo.neurons import HH_COND_EXP_TRAUB, cell_type
 from zoo.units import to_pynn
 
@@ -66,7 +66,8 @@ class Peng2021(ZooModel):
 
     def expected_size(self):
         """Neurons of every condition; synapses from the axon area and the dendrite disc (mean over the
-        sheet, ignoring edges); the drawing holds the (N_I, N_E) distance tables of a few float64."""
+        sheet, ignoring edges); the drawing holds the lists and the distance tables of one block of
+        target cells (a few float64 per pair); an MPI rank keeps only its blocks' rows."""
         p = self.params
         n_e, inhibited = p.n_side**2, sum(c in INHIBITED for c in self.conditions())
         density_e = n_e / p.L**2
@@ -74,7 +75,8 @@ class Peng2021(ZooModel):
         e_to_i = p.N_I * math.pi * p.r_dend**2 * density_e if p.E_to_I_rule == "dendrite" else i_to_e
         synapses = inhibited * (i_to_e + e_to_i) + (len(self.conditions()) * n_e if p.drive == "poisson" else 0)
         neurons = len(self.conditions()) * n_e + inhibited * p.N_I + (n_e if p.drive == "poisson" else 0)
-        return Size(int(neurons), float(synapses), 48.0 * p.N_I * n_e + 32.0 * synapses)
+        return Size(int(neurons), float(synapses), 48.0 * p.N_I * n_e / connectivity.TARGET_BLOCKS + 32.0 * synapses,
+                    drawn_split=connectivity.TARGET_BLOCKS)
 
     def conditions(self):
         return tuple(self.params.conditions)
@@ -94,8 +96,9 @@ class Peng2021(ZooModel):
         return Drawn(streams.master_seed, sheet=lambda: self.draws(streams))
 
     def draws(self, streams):
-        """Positions, map, axons, connection lists, initial state (and input trains) as a dict; kept
-        on the model per seed, since the observables and figures need the map and the axons."""
+        """Positions, map, axons, initial state (and input trains) as a dict; kept on the model per
+        seed, since the observables and figures need the map and the axons. The connection lists:
+        :meth:`connections`."""
         cache = getattr(self, "_draws", None)
         if cache is not None and cache["seed"] == streams.master_seed:
             return cache
@@ -104,23 +107,89 @@ class Peng2021(ZooModel):
         grid, ex, ey = geometry.e_grid(p)
         ix, iy = geometry.interneuron_positions(p, streams.generator("positions/I"))
         pref = maps.input_map(p, ex, ey)
-        drawn = {"seed": streams.master_seed, "grid": grid, "ex": ex, "ey": ey, "ix": ix, "iy": iy, "pref": pref,
-                 "axons": {}, "I_to_E": {}, "E_to_I": {}, "weights_nS": {}}
+        drawn = {"seed": streams.master_seed, "streams": streams, "grid": grid, "ex": ex, "ey": ey, "ix": ix, "iy": iy,
+                 "pref": pref, "axons": {}}
         progress.step("orienting %d axons (%s rule)", p.N_I, p.orientation_rule)
         drawn["axons"]["polar"] = geometry.polar_axons(p, ix, iy, ex, ey, pref, streams.generator("axons/orientation"))
         drawn["axons"]["circular"] = geometry.circular_axons(p, ix, iy)
-        dendrite = geometry.dendrite_pairs(ix, iy, ex, ey, p.r_dend, p.L, p.periodic)
-        for condition in INHIBITED:
-            pre, post = geometry.i_to_e_pairs(drawn["axons"][condition], ex, ey, p.L, p.periodic, p.p_I_to_E,
-                                              streams.generator(f"connectivity/I_to_E_{condition}"))
-            drawn["I_to_E"][condition] = (pre, post)
-            drawn["weights_nS"][condition] = geometry.inhibitory_weights(pre, p.N_I, p.g_I_to_E, p.normalise_inhibition)
-            drawn["E_to_I"][condition] = dendrite if p.E_to_I_rule == "dendrite" else geometry.transpose_pairs(pre, post)
         drawn["v0"] = p.E_L_E * streams.generator("initial_state/E").normal(1.0, p.V_init_cv, p.n_side**2)
         if p.drive == "poisson":
             drawn["input_trains"] = self._input_trains(drawn["pref"], streams)
         self._draws = drawn
         return drawn
+
+    def inhibited(self):
+        """The conditions with interneurons, in build order."""
+        return tuple(c for c in self.conditions() if c in INHIBITED)
+
+    def connections(self, sheet, held=None):
+        """{"I_to_E": {condition: (pre, post)}, "E_to_I": {...}, "weights_nS": {condition: I -> E weights}}
+        of the inhibited conditions, each list sorted by pre, then post.
+
+        I -> E is found block by block of E cells (zoo.connectivity.residue_blocks; the thinning of
+        p_I_to_E < 1 takes each block's numbers from its own child of 'connectivity/I_to_E_<c>'),
+        and E -> I by the dendrite rule block by block of interneurons, so no (N_I, N_E) distance
+        table is held whole. `held` ({population: sorted indices of the cells a process holds}):
+        only the rows onto those cells are kept, and only the blocks holding them read, except
+        where a total per interneuron needs every E cell (normalised weights, the transpose rule).
+        The whole lists are kept in the sheet.
+        """
+        if held is None and "lists" in sheet:
+            return sheet["lists"]
+        p, n_e = self.params, self.params.n_side**2
+        lists = {"I_to_E": {}, "E_to_I": {}, "weights_nS": {}}
+        for condition in self.inhibited():
+            mine_e = None if held is None else held[f"E_{condition}"]
+            mine_i = None if held is None else held[f"I_{condition}"]
+            every_block = p.normalise_inhibition or p.E_to_I_rule == "transpose"
+            kept, sent, per_interneuron = [], [], np.zeros(p.N_I, np.int64)
+            for pre, post in self._i_to_e_blocks(sheet, condition, None if every_block else mine_e):
+                per_interneuron += np.bincount(pre, minlength=p.N_I)
+                kept.append(_rows_onto(pre, post, post, mine_e))
+                if p.E_to_I_rule == "transpose":
+                    sent.append(_rows_onto(post, pre, pre, mine_i))  # (E, I): every inhibited E cell excites its interneuron
+            pre, post = _in_source_order(kept, p.N_I, n_e)
+            lists["I_to_E"][condition] = (pre, post)
+            lists["weights_nS"][condition] = geometry.inhibitory_weights(pre, per_interneuron, p.g_I_to_E,
+                                                                         p.normalise_inhibition)
+            if p.E_to_I_rule == "transpose":
+                lists["E_to_I"][condition] = _in_source_order(sent, n_e, p.N_I)
+            else:
+                lists["E_to_I"][condition] = _in_source_order(list(self._dendrite_blocks(sheet, mine_i)), n_e, p.N_I)
+        if held is None:
+            sheet["lists"] = lists
+        return lists
+
+    def _i_to_e_blocks(self, sheet, condition, held_e=None):
+        """(pre I, post E) of `condition`'s I -> E synapses onto each block of E cells that holds a
+        cell of `held_e` (default: every block): E somata inside the axon, thinned to p_I_to_E."""
+        p, n_e = self.params, self.params.n_side**2
+        blocks = connectivity.blocks_to_draw(held_e)
+        rngs = sheet["streams"].generators(f"connectivity/I_to_E_{condition}", connectivity.TARGET_BLOCKS, blocks)
+        for block in blocks:
+            targets = connectivity.block_targets(block, n_e)
+            pre, which = geometry.i_to_e_pairs(sheet["axons"][condition], sheet["ex"][targets], sheet["ey"][targets],
+                                               p.L, p.periodic, p.p_I_to_E, rngs[block])
+            yield pre, targets[which]
+
+    def _dendrite_blocks(self, sheet, held_i=None):
+        """(pre E, post I) of the dendrite rule onto each block of interneurons that holds a cell of
+        `held_i` (default: every block), only the rows onto those cells."""
+        p = self.params
+        for block in connectivity.blocks_to_draw(held_i):
+            targets = connectivity.block_targets(block, p.N_I)
+            pre, which = geometry.dendrite_pairs(sheet["ix"][targets], sheet["iy"][targets], sheet["ex"], sheet["ey"],
+                                                 p.r_dend, p.L, p.periodic)
+            yield _rows_onto(pre, targets[which], targets[which], held_i)
+
+    def synapse_counts(self, sheet):
+        """{projection: synapses} of the inhibited conditions, counted block by block (nothing kept)."""
+        p, counts = self.params, {}
+        for condition in self.inhibited():
+            counts[f"I_to_E_{condition}"] = sum(pre.size for pre, _ in self._i_to_e_blocks(sheet, condition))
+            counts[f"E_to_I_{condition}"] = (counts[f"I_to_E_{condition}"] if p.E_to_I_rule == "transpose" else
+                                             sum(pre.size for pre, _ in self._dendrite_blocks(sheet)))
+        return counts
 
     def drive_currents(self, pref):
         """(N_E, n_directions) current in nA: I_0 + I_1 exp(kappa (cos(theta - phi) - 1))."""
@@ -156,8 +225,8 @@ class Peng2021(ZooModel):
         return inputs.spike_trains(cells[keep], when[keep], pref.size, p.dt)
 
     def structure(self, drawn):
-        p, drawn = self.params, drawn["sheet"]
-        n_e = p.n_side**2
+        p, n_e = self.params, self.params.n_side**2
+        synapses = self.synapse_counts(drawn["sheet"])
         populations, projections = [], []
         if p.drive == "poisson":
             populations.append(PopulationInfo("input", n_e, "SpikeSourceArray"))
@@ -168,16 +237,17 @@ class Peng2021(ZooModel):
             if condition in INHIBITED:
                 populations.append(PopulationInfo(f"I_{condition}", p.N_I, "IF_cond_exp"))
                 projections.append(ProjectionInfo(f"E_to_I_{condition}", f"E_{condition}", f"I_{condition}",
-                                                  int(drawn["E_to_I"][condition][0].size), "excitatory"))
+                                                  int(synapses[f"E_to_I_{condition}"]), "excitatory"))
                 projections.append(ProjectionInfo(f"I_to_E_{condition}", f"I_{condition}", f"E_{condition}",
-                                                  int(drawn["I_to_E"][condition][0].size), "inhibitory"))
+                                                  int(synapses[f"I_to_E_{condition}"]), "inhibitory"))
         return Structure(tuple(populations), tuple(projections), exact_counts=True)
 
     # --- build --------------------------------------------------------------------------------
     def build(self, sim, streams, drawn=None):
         drawn = self._drawn(streams, drawn)["sheet"]
         populations = self._create_populations(sim, drawn)
-        projections = self._connect(sim, populations, drawn)
+        held = cells_held({name: populations[name] for name in self.populations()})
+        projections = self._connect(sim, populations, self.connections(drawn, held))
         projections.update(self._add_input(sim, populations, drawn))
         recorded = self.populations()
         for name in recorded:
@@ -222,22 +292,21 @@ class Peng2021(ZooModel):
                 populations[f"I_{condition}"] = interneurons
         return populations
 
-    def _connect(self, sim, populations, drawn):
-        """E -> I and I -> E of each inhibited condition, as handed-over (pre, post, weight) lists."""
+    def _connect(self, sim, populations, lists):
+        """E -> I and I -> E of each inhibited condition, as handed-over (pre, post, weight) lists
+        (:meth:`connections`: on one of several MPI processes, only the rows onto its cells)."""
         p = self.params
         projections = {}
-        for condition in INHIBITED:
-            if condition not in self.conditions():
-                continue
-            pre, post = drawn["E_to_I"][condition]
+        for condition in self.inhibited():
+            pre, post = lists["E_to_I"][condition]
             progress.step("connecting E_to_I_%s: %d synapses", condition, pre.size)
             projections[f"E_to_I_{condition}"] = sim.Projection(
                 populations[f"E_{condition}"], populations[f"I_{condition}"],
                 sim.FromListConnector(from_list.HandedOver(np.column_stack((pre, post)))),
                 sim.StaticSynapse(weight=to_pynn(p.g_E_to_I, "nS"), delay=p.delay),
                 receptor_type="excitatory", label=f"E_to_I_{condition}")
-            pre, post = drawn["I_to_E"][condition]
-            weights = drawn["weights_nS"][condition]
+            pre, post = lists["I_to_E"][condition]
+            weights = lists["weights_nS"][condition]
             progress.step("connecting I_to_E_%s: %d synapses", condition, pre.size)
             if p.normalise_inhibition:
                 rows = np.column_stack((pre, post, to_pynn(weights, "nS")))
@@ -294,3 +363,20 @@ class Peng2021(ZooModel):
         from . import figures
 
         return figures.for_run(self, summary, title)
+
+
+def _rows_onto(pre, post, target, held):
+    """The rows (pre, post) whose `target` (pre or post) is among the sorted `held` (None: all)."""
+    if held is None:
+        return pre, post
+    keep = np.isin(target, held)
+    return pre[keep], post[keep]
+
+
+def _in_source_order(parts, n_pre, n_post):
+    """The (pre, post) parts joined and sorted by pre, then post, as int64 arrays."""
+    if not parts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    pre, post, _ = connectivity.pairs_in_source_order(np.concatenate([a for a, _ in parts]),
+                                                      np.concatenate([b for _, b in parts]), n_pre, n_post, np.int64)
+    return pre, post

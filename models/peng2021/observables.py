@@ -58,14 +58,13 @@ def structure_checks(model, drawn):
                                    p.L, p.periodic)
     near = np.hypot(dx, dy) <= STRUCTURE_DISTANCE_UM  # (N_I, N_E)
     pairs = int(near.sum())
-    for condition in ("polar", "circular"):
-        if condition not in model.conditions():
-            continue
+    lists = model.connections(drawn)
+    for condition in model.inhibited():
         inhibits = np.zeros_like(near)
-        pre, post = drawn["I_to_E"][condition]
+        pre, post = lists["I_to_E"][condition]
         inhibits[pre, post] = True
         excites = np.zeros_like(near)
-        e_pre, i_post = drawn["E_to_I"][condition]
+        e_pre, i_post = lists["E_to_I"][condition]
         excites[i_post, e_pre] = True
         both = inhibits & excites & near
         out[f"{condition}_p_I_to_E_within_100um"] = float((inhibits & near).sum() / pairs) if pairs else None

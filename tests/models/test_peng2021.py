@@ -80,20 +80,68 @@ def test_entropy_rule_orients_axons_across_the_map_gradient():
     assert best.mean() > np.mean(random_entropy) + 0.3
 
 
-def test_dendrite_pairs_and_transpose():
+def test_dendrite_pairs():
     ex, ey = np.array([0.0, 30.0, 100.0]), np.array([0.0, 0.0, 0.0])
     pre, post = geometry.dendrite_pairs(np.array([10.0]), np.array([0.0]), ex, ey, 25.0, 200.0, False)
     assert list(pre) == [0, 1] and list(post) == [0, 0]
-    e_pre, i_post = geometry.transpose_pairs(np.array([1, 0, 0]), np.array([5, 2, 7]))
-    assert sorted(zip(e_pre, i_post)) == [(2, 0), (5, 1), (7, 0)]
 
 
 def test_normalised_inhibition_gives_every_interneuron_the_same_total():
     pre = np.array([0, 0, 0, 1, 2, 2])
-    w = geometry.inhibitory_weights(pre, 3, 5.0, normalise=True)
+    w = geometry.inhibitory_weights(pre, np.bincount(pre), 5.0, normalise=True)
     totals = np.bincount(pre, weights=w)
     assert np.allclose(totals, totals[0]) and w.mean() == pytest.approx(5.0 * 2 / 2, rel=0.5)
-    assert np.all(geometry.inhibitory_weights(pre, 3, 5.0, normalise=False) == 5.0)
+    assert np.all(geometry.inhibitory_weights(pre, np.bincount(pre), 5.0, normalise=False) == 5.0)
+
+
+@pytest.mark.parametrize("rule", ["dendrite", "transpose"])
+def test_lists_drawn_by_blocks_are_the_whole_sheets_geometry(rule):
+    """Found block by block of target cells, the lists are those of the whole (N_I, N_E) tables,
+    in the same order: I -> E the E somata inside each axon, E -> I those within the dendrite or
+    the transpose of I -> E; and structure() counts them exactly."""
+    model = Peng2021(TINY.replace(E_to_I_rule=rule), "tiny")
+    drawn = model.draw(SeedStreams(1))
+    sheet, p = drawn["sheet"], model.params
+    lists = model.connections(sheet)
+    synapses = {q["name"]: q["synapses"] for q in model.structure(drawn).as_dict()["projections"]}
+    for condition in ("polar", "circular"):
+        pre, post = lists["I_to_E"][condition]
+        expected = np.nonzero(geometry.membership(sheet["axons"][condition], sheet["ex"], sheet["ey"], p.L, p.periodic))
+        np.testing.assert_array_equal(pre, expected[0])
+        np.testing.assert_array_equal(post, expected[1])
+        e_pre, i_post = lists["E_to_I"][condition]
+        if rule == "dendrite":
+            dx, dy = geometry.displacement(sheet["ex"][:, None], sheet["ey"][:, None], sheet["ix"][None, :],
+                                           sheet["iy"][None, :], p.L, p.periodic)
+            expected = np.nonzero(np.hypot(dx, dy) <= p.r_dend)
+        else:
+            expected = np.nonzero(geometry.membership(sheet["axons"][condition], sheet["ex"], sheet["ey"], p.L,
+                                                      p.periodic).T)
+        np.testing.assert_array_equal(e_pre, expected[0])
+        np.testing.assert_array_equal(i_post, expected[1])
+        assert synapses[f"I_to_E_{condition}"] == pre.size > 0 and synapses[f"E_to_I_{condition}"] == e_pre.size > 0
+
+
+@pytest.mark.parametrize("overrides", [{}, {"E_to_I_rule": "transpose", "normalise_inhibition": True},
+                                       {"p_I_to_E": 0.5}])
+def test_a_process_gets_only_the_rows_onto_its_cells(overrides):
+    """A process holding every 4th cell (NEST with MPI) gets exactly the whole lists' rows onto its
+    cells, in the same order, with the same weights (normalised ones included)."""
+    model = Peng2021(TINY.replace(**overrides), "tiny")
+    sheet = model.draw(SeedStreams(2))["sheet"]
+    whole = model.connections(sheet)
+    sizes = {f"E_{c}": TINY.n_side**2 for c in model.conditions()} | {f"I_{c}": TINY.N_I for c in model.inhibited()}
+    for rank in range(4):
+        held = {name: np.arange(rank, size, 4) for name, size in sizes.items()}
+        part = model.connections(sheet, held)
+        for condition in model.inhibited():
+            for projection, target in (("I_to_E", f"E_{condition}"), ("E_to_I", f"I_{condition}")):
+                pre, post = whole[projection][condition]
+                mine = np.isin(post, held[target])
+                np.testing.assert_array_equal(part[projection][condition][0], pre[mine])
+                np.testing.assert_array_equal(part[projection][condition][1], post[mine])
+                if projection == "I_to_E":
+                    np.testing.assert_array_equal(part["weights_nS"][condition], whole["weights_nS"][condition][mine])
 
 
 def test_grid_positions_are_pynn_grid2d_positions():
@@ -245,11 +293,13 @@ def test_every_variant_is_documented_and_builds_its_structure(name):
 
 
 def test_draws_depend_on_the_seed_and_the_map_seed_only():
-    a = Peng2021(TINY, "tiny").draws(SeedStreams(1))
+    model = Peng2021(TINY, "tiny")
+    a = model.draws(SeedStreams(1))
     b = Peng2021(TINY, "tiny").draws(SeedStreams(1))
     c = Peng2021(TINY, "tiny").draws(SeedStreams(2))
     d = Peng2021(TINY.replace(map_seed=7), "tiny").draws(SeedStreams(1))
-    assert all(np.array_equal(x, y) for x, y in zip(a["I_to_E"]["polar"], b["I_to_E"]["polar"]))
+    assert all(np.array_equal(x, y) for x, y in zip(model.connections(a)["I_to_E"]["polar"],
+                                                    model.connections(b)["I_to_E"]["polar"]))
     assert np.array_equal(a["pref"], c["pref"]) and not np.array_equal(a["ix"], c["ix"])
     assert not np.array_equal(a["pref"], d["pref"]) and np.array_equal(a["ix"], d["ix"])
 
