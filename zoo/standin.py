@@ -109,6 +109,7 @@ class Usage:
     sources: list = dataclasses.field(default_factory=list)
     problems: list = dataclasses.field(default_factory=list)  # why the dry pass was incomplete
     keep: bool = False  # hold the population and connector objects ("object", "objects")
+    min_delay: float = None  # the run's min_delay (ms), where the caller knows it
     holds_cells: bool = True  # whether a population says it holds its cells (see build)
 
     def add_population(self, label, size, celltype):
@@ -200,6 +201,7 @@ class StandIn:
             "listed_connections": listed,
             "synapse_type": type(synapse_type).__name__ if synapse_type is not None else "StaticSynapse",
             "receptor_type": receptor_type,
+            "shortest_delay": _shortest_delay(connector, synapse_type),
         }
         if self._usage.keep:
             entry["objects"] = (presynaptic, postsynaptic, connector, synapse_type)
@@ -211,6 +213,19 @@ class StandIn:
 
     def Assembly(self, *populations, **kwargs):
         return _Anything()
+
+
+def _shortest_delay(connector, synapse_type):
+    """The shortest delay (ms) a projection asks for: its listed delays where its connector lists
+    them, else its synapse type's delay where that is one number; None where neither says."""
+    conn_list, columns = getattr(connector, "conn_list", None), list(getattr(connector, "column_names", None) or ())
+    if conn_list is not None and "delay" in columns and len(conn_list):
+        return float(np.min(np.asarray(conn_list)[:, 2 + columns.index("delay")]))
+    try:
+        delay = synapse_type.parameter_space["delay"]
+        return float(delay.base_value) if delay.is_homogeneous else None
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def _spike_source(sim, trains, label, size=None):

@@ -96,9 +96,9 @@ class Peng2021(ZooModel):
         return Drawn(streams.master_seed, sheet=lambda: self.draws(streams))
 
     def draws(self, streams):
-        """Positions, map, axons, initial state (and input trains) as a dict; kept on the model per
-        seed, since the observables and figures need the map and the axons. The connection lists:
-        :meth:`connections`."""
+        """Positions, map, axons and initial state as a dict; kept on the model per seed, since the
+        observables and figures need the map and the axons. The connection lists:
+        :meth:`connections`; the input trains: :meth:`input_trains`."""
         cache = getattr(self, "_draws", None)
         if cache is not None and cache["seed"] == streams.master_seed:
             return cache
@@ -113,8 +113,6 @@ class Peng2021(ZooModel):
         drawn["axons"]["polar"] = geometry.polar_axons(p, ix, iy, ex, ey, pref, streams.generator("axons/orientation"))
         drawn["axons"]["circular"] = geometry.circular_axons(p, ix, iy)
         drawn["v0"] = p.E_L_E * streams.generator("initial_state/E").normal(1.0, p.V_init_cv, p.n_side**2)
-        if p.drive == "poisson":
-            drawn["input_trains"] = self._input_trains(drawn["pref"], streams)
         self._draws = drawn
         return drawn
 
@@ -203,26 +201,38 @@ class Peng2021(ZooModel):
         theta = 2 * np.pi * np.arange(p.n_directions) / p.n_directions
         return p.r_0 + p.r_1 * np.exp(p.kappa * (np.cos(theta[None, :] - pref[:, None]) - 1))
 
-    def _input_trains(self, pref, streams):
+    def input_trains(self, sheet, held=None):
         """One spike train per E cell (shared by the conditions): in every time step of direction k,
         cell j spikes with probability r_j(theta_k) dt (zoo.inputs' Bernoulli-discretised Poisson
-        process, no spikes in the first two steps), drawn in blocks of steps from 'input/poisson'."""
-        p = self.params
+        process, no spikes in the first two steps). Drawn block by block of cells
+        (zoo.connectivity.residue_blocks), each block from its own child of 'input/poisson', in
+        chunks of steps. With `held` (sorted indices of the sources a process holds) only the blocks
+        holding them are drawn and only their trains kept; the others are empty."""
+        p, pref = self.params, sheet["pref"]
         rates = self.input_rates(pref)
-        rng = streams.generator("input/poisson")
         steps = int(round(p.step_ms / p.dt))
-        block = max(1, 2_000_000 // pref.size)
-        cells, when = [], []
-        for k in range(p.n_directions):
-            probability = (rates[:, k] * p.dt / 1000.0).astype(np.float32)
-            for first in range(0, steps, block):
-                count = min(block, steps - first)
-                step, cell = np.nonzero(rng.random((count, pref.size), dtype=np.float32) < probability[None, :])
-                cells.append(cell)
-                when.append(step + k * steps + first)
-        cells, when = np.concatenate(cells), np.concatenate(when)
-        keep = when >= 2
-        return inputs.spike_trains(cells[keep], when[keep], pref.size, p.dt)
+        rngs = sheet["streams"].generators("input/poisson", connectivity.TARGET_BLOCKS, connectivity.blocks_to_draw(held))
+        kept = None if held is None else set(held.tolist())
+        trains = [np.empty(0)] * pref.size
+        for block, rng in rngs.items():
+            cells = connectivity.block_targets(block, pref.size)
+            if not cells.size:
+                continue
+            chunk = max(1, 2_000_000 // cells.size)
+            which, when = [], []
+            for k in range(p.n_directions):
+                probability = (rates[cells, k] * p.dt / 1000.0).astype(np.float32)
+                for first in range(0, steps, chunk):
+                    count = min(chunk, steps - first)
+                    step, cell = np.nonzero(rng.random((count, cells.size), dtype=np.float32) < probability[None, :])
+                    which.append(cell)
+                    when.append(step + k * steps + first)
+            which, when = np.concatenate(which), np.concatenate(when)
+            keep = when >= 2
+            for cell, train in zip(cells, inputs.spike_trains(which[keep], when[keep], cells.size, p.dt)):
+                if kept is None or cell in kept:
+                    trains[cell] = train
+        return trains
 
     def structure(self, drawn):
         p, n_e = self.params, self.params.n_side**2
@@ -325,7 +335,8 @@ class Peng2021(ZooModel):
         current: one StepCurrentSource per E cell, injected into that cell in every condition, stepping
         through the cell's current at each direction (one source for three cells costs NEST a third
         of the generators: 0.73x the simulation time and 0.25x the creation time measured); poisson: one drawn spike train per E cell (a SpikeSourceArray,
-        the same spikes on every backend) connected one-to-one to the cell in every condition.
+        the same spikes on every backend) connected one-to-one to the cell in every condition, with
+        the delay of every projection (``delay``; NEST's min_delay).
         """
         p = self.params
         times = list(np.arange(p.n_directions) * p.step_ms)
@@ -337,14 +348,14 @@ class Peng2021(ZooModel):
                 source = sim.StepCurrentSource(times=times, amplitudes=list(currents[j]))
                 source.inject_into([cells[j] for cells in copies])  # one source: the same current in every condition
             return {}
-        progress.step("creating %d input spike trains", len(drawn["input_trains"]))
-        source = inputs.spike_source(sim, drawn["input_trains"], label="input")
+        progress.step("creating %d input spike trains", p.n_side**2)
+        source = inputs.spike_source(sim, lambda held: self.input_trains(drawn, held), label="input", size=p.n_side**2)
         populations["input"] = source
         projections = {}
         for condition in self.conditions():
             projections[f"input_to_E_{condition}"] = sim.Projection(
                 source, populations[f"E_{condition}"], sim.OneToOneConnector(),
-                sim.StaticSynapse(weight=to_pynn(p.w_input, "nS"), delay=p.dt),
+                sim.StaticSynapse(weight=to_pynn(p.w_input, "nS"), delay=p.delay),
                 receptor_type="excitatory", label=f"input_to_E_{condition}")
         return projections
 

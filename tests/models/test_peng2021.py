@@ -94,6 +94,27 @@ def test_normalised_inhibition_gives_every_interneuron_the_same_total():
     assert np.all(geometry.inhibitory_weights(pre, np.bincount(pre), 5.0, normalise=False) == 5.0)
 
 
+def test_poisson_input_trains_have_their_rates_and_a_process_draws_only_its_own():
+    """Each cell's train has the count r_j(theta_k) x step of its tuned rate in every direction (a
+    Poisson count, within 5 SD over all cells); a process holding every 4th source draws exactly the
+    whole draw's trains for them and none of the others."""
+    model = Peng2021(TINY.replace(drive="poisson"), "tiny")
+    sheet = model.draw(SeedStreams(1))["sheet"]
+    p, trains = model.params, model.input_trains(sheet)
+    rates = model.input_rates(sheet["pref"])
+    edges = np.arange(p.n_directions + 1) * p.step_ms
+    counts = np.array([np.histogram(train, edges)[0] for train in trains])
+    expected = rates * p.step_ms / 1000.0
+    expected[:, 0] -= rates[:, 0] * 2 * p.dt / 1000.0  # no spikes in the first two steps
+    assert abs(counts.sum() - expected.sum()) < 5 * np.sqrt(expected.sum())
+    assert np.corrcoef(counts.ravel(), expected.ravel())[0, 1] > 0.5
+    assert all(np.all(np.diff(t) > 0) and np.allclose(t / p.dt, np.round(t / p.dt)) for t in trains)
+    held = np.arange(1, len(trains), 4)
+    part = model.input_trains(sheet, held)
+    for cell, train in enumerate(part):
+        np.testing.assert_array_equal(train, trains[cell] if cell % 4 == 1 else [])
+
+
 @pytest.mark.parametrize("rule", ["dendrite", "transpose"])
 def test_lists_drawn_by_blocks_are_the_whole_sheets_geometry(rule):
     """Found block by block of target cells, the lists are those of the whole (N_I, N_E) tables,

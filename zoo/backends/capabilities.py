@@ -71,7 +71,9 @@ def inspect(model, drawn=None):
     several MPI processes, the stand-in's populations hold no cells, so a model that draws only its
     own cells' connections draws none in this pass; the rules for NEST, the one simulator that runs
     there, read no connection lists."""
-    return standin.build(model, drawn, holds_cells=launched()[0] == 1)
+    usage = standin.build(model, drawn, holds_cells=launched()[0] == 1)
+    usage.min_delay = model.own_simulation_settings().get("min_delay")
+    return usage
 
 
 # --- rules --------------------------------------------------------------------------------------
@@ -129,6 +131,10 @@ def _nest(usage, threads):
         if proj["synapse_type"] in NEST_NEEDS_EXTENSION:
             found.append(("error", proj["synapse_type"], f"projection {proj['label']}",
                           "needs PyNN's NEST extension module, which cannot be built against the pip wheel of NEST"))
+        shortest, min_delay = proj.get("shortest_delay"), usage.min_delay
+        if shortest is not None and min_delay is not None and shortest < min_delay - 1e-9:
+            found.append(("error", "delay below min_delay", f"projection {proj['label']}",
+                          f"NEST refuses a delay of {shortest:g} ms, shorter than the run's min_delay of {min_delay:g} ms"))
     for pop in usage.populations:
         if pop["cell_type"] == "IF_curr_delta" and "v" in pop["initialized"]:
             found.append(("warning", "IF_curr_delta initial v", f"population {pop['label']}",
