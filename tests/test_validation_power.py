@@ -18,7 +18,7 @@ import os
 
 import pytest
 
-from zoo.validation import power
+from zoo.validation import faults, power
 from zoo.validation.__main__ import main
 from zoo.validation.faults import Fault
 from zoo import registry
@@ -103,7 +103,7 @@ def test_full_size_faults_are_flagged_and_fresh_seeds_are_not(root):
     model = registry.create_model("rostami2020")
     template = {"model": "rostami2020", "variant": "default", "overrides": ()}
     result = power.measure_power(model, template, ("nest", "brian2"), K, root, jobs=2,
-                                 all_faults=power.select_faults(model), say=lambda t: None)
+                                 all_faults=faults.select_faults(model), say=lambda t: None)
     assert [d["fault"] for d in result["detection"] if not d["detected"]] == []
     assert result["fresh_seeds"]["failed"] == []
     assert result["splits"]["report_false_alarm_rate"] <= 0.05

@@ -19,27 +19,22 @@ a capability error (the model cannot run as written on a simulator), 3 insuffici
 can judge: the headline says how many are needed), 128 + N when ended by signal N (130 Ctrl-C, 143 SIGTERM).
 """
 
-import argparse
 import json
 import os
 import sys
 from pathlib import Path
 
 from zoo.backends import SIMULATORS
-from zoo.errors import ZooError
+from zoo.errors import OneLineParser, ZooError
 from zoo.run import results, signals
 
 from . import arms, behaviour, checks, early, faults, figures, measures, originals, paired, report, runs
+from .options import configure
 from .runs import RunSpec
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def parser():
-    p = _Parser(prog="python -m zoo.validation", description="Compare a zoo model across simulators and with its reference values.")
+    p = OneLineParser(prog="python -m zoo.validation", description="Compare a zoo model across simulators and with its reference values.")
     p.add_argument("model", help="model name, optionally name.variant")
     p.add_argument("--sims", nargs=2, default=list(SIMULATORS), metavar="ARM",
                    help=f"the two arms, each {arms.SYNTAX}; an arm of R > 1 ranks runs under mpirun, mpiexec or "
@@ -60,24 +55,6 @@ def parser():
     p.add_argument("--force", action="store_true", help="replace an existing report, and re-run runs that cannot be reused")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     return p
-
-
-def configure(args):
-    """(model, spec template dict) for the arguments; raises ZooError on bad input."""
-    from zoo import registry
-
-    model = registry.create_model(args.model, args.variant, args.assignments, args.duration)
-    if args.seeds < 1:
-        raise ZooError(f"--seeds must be at least 1, got {args.seeds}")
-    if getattr(args, "original_seeds", 0) < 0:
-        raise ZooError(f"--original-seeds must not be negative, got {args.original_seeds}")
-    if args.jobs < 1:
-        raise ZooError(f"--jobs must be positive, got {args.jobs}")
-    chosen = [arms.parse(text) for text in args.sims]
-    if chosen[0] == chosen[1] and not args.fault:
-        raise ZooError("--sims names the same arm twice; compare two simulators or splits (or add --fault)")
-    arms.require(chosen)  # no MPI for an arm of several ranks: one line now, before any run
-    return model, {"model": model.name, "variant": model.variant_name, "overrides": tuple(sorted(model.overrides().items()))}
 
 
 def default_out(model):

@@ -97,12 +97,12 @@ def main(argv=None):
     import sys
 
     from zoo.backends import SIMULATORS
-    from zoo.errors import ZooError
+    from zoo.errors import OneLineParser, ZooError
 
     from . import behaviour
-    from .__main__ import _Parser, configure
+    from .options import configure
 
-    p = _Parser(prog="python -m zoo.validation.early", description=main.__doc__.split(":")[0])
+    p = OneLineParser(prog="python -m zoo.validation.early", description=main.__doc__.split(":")[0])
     p.add_argument("model")
     p.add_argument("--sims", nargs=2, default=list(SIMULATORS), metavar="ARM")
     p.add_argument("--seeds", type=int, default=3)
@@ -121,10 +121,9 @@ def main(argv=None):
         if args.ms <= 0:
             raise ZooError(f"--ms must be positive, got {args.ms}")
         model, template = configure(args)
-        from . import arms
-        from .power import select_faults
+        from . import arms, faults
 
-        fault = select_faults(model, [args.fault])[0] if args.fault else None
+        fault = faults.select_faults(model, [args.fault])[0] if args.fault else None
         chosen = [arms.parse(text) for text in args.sims]
         specs = [[runs.RunSpec(**template, simulator=arm.simulator, seed=seed, ranks=arm.ranks, threads=arm.threads,
                                first_ms=args.ms, fault=runs.frozen(fault.as_dict()) if fault and k == 0 else ())

@@ -31,6 +31,7 @@ import fnmatch
 import numpy as np
 
 from zoo.errors import ZooError
+from zoo.seeds import SeedStreams
 
 KINDS = ("scale_weight", "drop_projection", "set_delay", "scale_cell_parameter", "scale_parameter")
 
@@ -263,3 +264,14 @@ def _time_constant_parameter(cell_type):
         names = {p.name for neuron in vars(library).values() if isinstance(neuron, NeuronType)
                  and neuron.name == cell_type for p in neuron.parameters}
     return next((name for name in ("tau_m", "C_m", "cm") if name in names), None)
+
+
+def select_faults(model, names=None):
+    """The default faults of `model`, or those of them named in `names`."""
+    found = default_faults(model, SeedStreams(1))
+    if names:
+        unknown = set(names) - {f.name for f in found}
+        if unknown:
+            raise ZooError(f"unknown fault(s) {', '.join(sorted(unknown))}; known: {', '.join(f.name for f in found)}")
+        found = [f for f in found if f.name in names]
+    return found

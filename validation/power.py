@@ -33,10 +33,10 @@ from pathlib import Path
 import numpy as np
 
 from zoo.backends import SIMULATORS
-from zoo.errors import ZooError
+from zoo.errors import OneLineParser, ZooError
 
 from . import arms, behaviour, checks, early, faults, measures, multiplicity, paired, runs
-from .__main__ import _Parser, configure
+from .options import configure
 from .runs import RunSpec
 
 
@@ -82,19 +82,6 @@ def split_false_alarm(runs_by_seed, k, model="", variant="", max_splits=200, rng
     n = len(splits)
     return {"splits": n, "report_false_alarm_rate": any_fail / n, "comparison_false_alarm_rate": float(np.mean(shares)),
             "per_check": {key: count / n for key, count in per_check.items()}}
-
-
-def select_faults(model, names=None):
-    """The default faults of `model`, or those of them named in `names`."""
-    from zoo.seeds import SeedStreams
-
-    found = faults.default_faults(model, SeedStreams(1))
-    if names:
-        unknown = set(names) - {f.name for f in found}
-        if unknown:
-            raise ZooError(f"unknown fault(s) {', '.join(sorted(unknown))}; known: {', '.join(f.name for f in found)}")
-        found = [f for f in found if f.name in names]
-    return found
 
 
 def judged(model, runs_a, runs_b, labels, pool_cache=None, pools=("", "")):
@@ -210,7 +197,7 @@ def describe(power):
 
 
 def main(argv=None):
-    p = _Parser(prog="python -m zoo.validation.power", description="Detection and false-alarm rates of the backend comparison.")
+    p = OneLineParser(prog="python -m zoo.validation.power", description="Detection and false-alarm rates of the backend comparison.")
     p.add_argument("model")
     p.add_argument("--sims", nargs=2, default=list(SIMULATORS), metavar="ARM", help=f"the two arms, each {arms.SYNTAX}")
     p.add_argument("--seeds", type=int, default=5)
@@ -231,7 +218,7 @@ def main(argv=None):
     args.fault = "power"  # allows --sims nest nest
     try:
         model, template = configure(args)
-        power = measure_power(model, template, args.sims, args.seeds, args.runs, args.jobs, select_faults(model, args.faults),
+        power = measure_power(model, template, args.sims, args.seeds, args.runs, args.jobs, faults.select_faults(model, args.faults),
                               args.force, args.max_splits, say=lambda text: print(f"[power] {text}", file=sys.stderr, flush=True),
                               pair_splits=not args.no_pair_splits)
     except ZooError as err:

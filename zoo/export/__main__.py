@@ -6,24 +6,18 @@
 Bad input ends with one line and exit status 2; an output that exists is not replaced.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 from .. import registry
-from ..errors import ZooError
+from ..errors import OneLineParser, ZooError
 from ..seeds import SeedStreams
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def _parser():
-    parser = _Parser(prog="python -m zoo.export", description="Write a model's network as SONATA, or a run's spikes as NWB.")
-    formats = parser.add_subparsers(dest="format", required=True, parser_class=_Parser)
+    parser = OneLineParser(prog="python -m zoo.export", description="Write a model's network as SONATA, or a run's spikes as NWB.")
+    formats = parser.add_subparsers(dest="format", required=True, parser_class=OneLineParser)
     sonata = formats.add_parser("sonata", help="the network a model draws for a master seed, without a simulator")
     sonata.add_argument("model", help="model name, optionally name.variant")
     sonata.add_argument("--variant", help="named parameter set")

@@ -26,7 +26,6 @@ above. Rank 0 opens its results directory only once every rank's data are gather
 that fails before leaves nothing on disk; a failure of rank 0 while writing removes what it wrote.
 """
 
-import argparse
 import contextlib
 import io
 import logging
@@ -34,7 +33,7 @@ import signal
 import sys
 
 from .. import backends, registry
-from ..errors import ZooError
+from ..errors import OneLineParser, ZooError
 from ..seeds import MAX_SEED
 from . import signals
 
@@ -42,13 +41,8 @@ PROG = "python -m zoo.run"
 ANALYSIS_FAILED = 3
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def _parser():
-    parser = _Parser(prog=PROG, description="Run a published spiking-network model on NEST or Brian2.",
+    parser = OneLineParser(prog=PROG, description="Run a published spiking-network model on NEST or Brian2.",
                      epilog="Exit status: 0 done; 2 bad input or unusable environment (one line); 3 simulated and "
                             "saved, but the analysis or a figure failed (see summary.json); 128+N ended by signal N.")
     parser.add_argument("model", nargs="?", help="model name, optionally name.variant (see --list)")
