@@ -257,11 +257,7 @@ def bernoulli_by_block(rngs, counts, n_post, pool, held=None, count=TARGET_BLOCK
     for block, rng in rngs.items():
         targets = block_targets(block, n_post, count)
         which, place = uniform_pairs(rng, counts[block], targets.size, pool)
-        post = targets[which]
-        if held is not None:
-            keep = np.isin(post, held)
-            place, post = place[keep], post[keep]
-        parts.append((place.astype(np.int64), post))
+        parts.append(rows_onto(place.astype(np.int64), targets[which], held))
     return _joined(parts)
 
 
@@ -276,11 +272,16 @@ def fixed_in_degree_by_block(rngs, n_pre, n_post, k, allow_autapses=True, held=N
     parts = []
     for block, rng in rngs.items():
         pre, post = fixed_in_degree(rng, n_pre, block_targets(block, n_post, count), k, allow_autapses)
-        if held is not None:
-            keep = np.isin(post, held)
-            pre, post = pre[keep], post[keep]
-        parts.append((pre, post))
+        parts.append(rows_onto(pre, post, held))
     return _joined(parts)
+
+
+def rows_onto(pre, post, held, by=None):
+    """The rows (pre, post) whose cell `by` (default: post) is among the sorted `held` (None: all)."""
+    if held is None:
+        return pre, post
+    keep = np.isin(post if by is None else by, held)
+    return pre[keep], post[keep]
 
 
 def _joined(parts):

@@ -87,6 +87,24 @@ def poisson_trains(rng, profile, n_trains, t_stop_ms, dt_ms, first_step=2):
     return spike_trains(trains, steps, n_trains, dt_ms)
 
 
+def trains_by_block(rngs, size, draw, held=None):
+    """One train per cell of a population of `size`, drawn block by block of cells
+    (zoo.connectivity.residue_blocks): ``draw(rng, cells)`` gives the trains of a block's cells from
+    its own stream ``rngs[block]``, for the blocks in `rngs` (see
+    :func:`zoo.connectivity.blocks_to_draw`). With `held` (sorted indices of the cells a process
+    holds) only their trains are kept; the others are empty."""
+    kept = None if held is None else set(held.tolist())
+    trains = [np.empty(0)] * size
+    for block, rng in rngs.items():
+        cells = connectivity.block_targets(block, size)
+        if not cells.size:
+            continue
+        for cell, train in zip(cells, draw(rng, cells)):
+            if kept is None or cell in kept:
+                trains[cell] = train
+    return trains
+
+
 def spike_source(sim, trains, label, size=None):
     """A PyNN SpikeSourceArray population that replays `trains` (lists of times in ms).
 

@@ -136,16 +136,16 @@ class Peng2021(ZooModel):
             return sheet["lists"]
         p, n_e = self.params, self.params.n_side**2
         lists = {"I_to_E": {}, "E_to_I": {}, "weights_nS": {}}
+        every_block = p.normalise_inhibition or p.E_to_I_rule == "transpose"
         for condition in self.inhibited():
             mine_e = None if held is None else held[f"E_{condition}"]
             mine_i = None if held is None else held[f"I_{condition}"]
-            every_block = p.normalise_inhibition or p.E_to_I_rule == "transpose"
             kept, sent, per_interneuron = [], [], np.zeros(p.N_I, np.int64)
             for pre, post in self._i_to_e_blocks(sheet, condition, None if every_block else mine_e):
                 per_interneuron += np.bincount(pre, minlength=p.N_I)
-                kept.append(_rows_onto(pre, post, post, mine_e))
+                kept.append(connectivity.rows_onto(pre, post, mine_e))
                 if p.E_to_I_rule == "transpose":
-                    sent.append(_rows_onto(post, pre, pre, mine_i))  # (E, I): every inhibited E cell excites its interneuron
+                    sent.append(connectivity.rows_onto(post, pre, mine_i, by=pre))  # (E, I): every inhibited E cell excites its interneuron
             pre, post = _in_source_order(kept, p.N_I, n_e)
             lists["I_to_E"][condition] = (pre, post)
             lists["weights_nS"][condition] = geometry.inhibitory_weights(pre, per_interneuron, p.g_I_to_E,
@@ -178,7 +178,7 @@ class Peng2021(ZooModel):
             targets = connectivity.block_targets(block, p.N_I)
             pre, which = geometry.dendrite_pairs(sheet["ix"][targets], sheet["iy"][targets], sheet["ex"], sheet["ey"],
                                                  p.r_dend, p.L, p.periodic)
-            yield _rows_onto(pre, targets[which], targets[which], held_i)
+            yield connectivity.rows_onto(pre, targets[which], held_i)
 
     def synapse_counts(self, sheet):
         """{projection: synapses} of the inhibited conditions, counted block by block (nothing kept)."""
@@ -212,12 +212,8 @@ class Peng2021(ZooModel):
         rates = self.input_rates(pref)
         steps = int(round(p.step_ms / p.dt))
         rngs = sheet["streams"].generators("input/poisson", connectivity.TARGET_BLOCKS, connectivity.blocks_to_draw(held))
-        kept = None if held is None else set(held.tolist())
-        trains = [np.empty(0)] * pref.size
-        for block, rng in rngs.items():
-            cells = connectivity.block_targets(block, pref.size)
-            if not cells.size:
-                continue
+
+        def draw(rng, cells):
             chunk = max(1, 2_000_000 // cells.size)
             which, when = [], []
             for k in range(p.n_directions):
@@ -229,10 +225,9 @@ class Peng2021(ZooModel):
                     when.append(step + k * steps + first)
             which, when = np.concatenate(which), np.concatenate(when)
             keep = when >= 2
-            for cell, train in zip(cells, inputs.spike_trains(which[keep], when[keep], cells.size, p.dt)):
-                if kept is None or cell in kept:
-                    trains[cell] = train
-        return trains
+            return inputs.spike_trains(which[keep], when[keep], cells.size, p.dt)
+
+        return inputs.trains_by_block(rngs, pref.size, draw, held)
 
     def structure(self, drawn):
         p, n_e = self.params, self.params.n_side**2
@@ -374,14 +369,6 @@ class Peng2021(ZooModel):
         from . import figures
 
         return figures.for_run(self, summary, title)
-
-
-def _rows_onto(pre, post, target, held):
-    """The rows (pre, post) whose `target` (pre or post) is among the sorted `held` (None: all)."""
-    if held is None:
-        return pre, post
-    keep = np.isin(target, held)
-    return pre[keep], post[keep]
 
 
 def _in_source_order(parts, n_pre, n_post):

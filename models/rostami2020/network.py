@@ -130,8 +130,7 @@ class Rostami2020(ZooModel):
                             i += i >= j  # the target itself is no candidate
                     else:
                         i = place + cluster[pre] * (place >= start)  # the places skip the own cluster
-                    keep = slice(None) if mine is None else np.isin(j, mine)
-                    rows[kind].append(connectivity.pair_rows(i[keep], j[keep]))
+                    rows[kind].append(connectivity.pair_rows(*connectivity.rows_onto(i, j, mine)))
             for kind, parts in rows.items():
                 lists[f"{pre}_to_{post}_{kind}"] = np.concatenate(parts) if parts else np.empty((0, 2), np.int32)
         return lists

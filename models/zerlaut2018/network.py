@@ -122,15 +122,9 @@ class Zerlaut2018(ZooModel):
         m = formulas.afferent_trains_per_cell(p)
         progress.step("drawing %d afferent Poisson trains (%s)", size if held is None else held.size, post)
         rngs = streams.generators(f"input/{post}", connectivity.TARGET_BLOCKS, connectivity.blocks_to_draw(held))
-        kept = None if held is None else set(held.tolist())
-        trains = [np.empty(0)] * size
-        for block, rng in rngs.items():
-            cells = connectivity.block_targets(block, size)
-            for cell, train in zip(cells, inputs.poisson_trains(rng, lambda t: m * p.faff(t), cells.size,
-                                                                 self.t_stop_ms, p.dt)):
-                if kept is None or cell in kept:
-                    trains[cell] = train
-        return trains
+        return inputs.trains_by_block(
+            rngs, size, lambda rng, cells: inputs.poisson_trains(rng, lambda t: m * p.faff(t), cells.size,
+                                                                  self.t_stop_ms, p.dt), held)
 
     def structure(self, drawn):
         p = self.params
